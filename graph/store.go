@@ -1,0 +1,80 @@
+package graph
+
+import "context"
+
+// Direction selects which relationships of a node a traversal follows.
+type Direction int
+
+// Traversal directions. Both is what undirected types (COORDINATES_WITH,
+// CONFLICTS_WITH) use.
+const (
+	Outgoing Direction = iota
+	Incoming
+	Both
+)
+
+// NodeFilter selects nodes for a list query. Empty fields do not filter.
+type NodeFilter struct {
+	Label        Label    // required
+	IDs          []string // only these ids
+	NameContains string   // case-insensitive substring of name
+	Kind         string   // Agency, Agreement, Threat
+	Domain       string   // Objective
+	Region       string   // Nation
+	Category     string   // Capability
+	First        int      // page size, > 0
+	After        string   // keyset cursor: the id of the last node of the previous page
+}
+
+// NodePage is one page of nodes ordered by id.
+type NodePage struct {
+	Nodes       []Node
+	HasNextPage bool
+	TotalCount  int
+}
+
+// Edge is one relationship seen from a node: the relationship and the node at its
+// other end.
+type Edge struct {
+	Rel  Relationship
+	Node Node
+}
+
+// ImportResult counts what an import wrote.
+type ImportResult struct {
+	Nodes         int
+	Relationships int
+}
+
+// Store keeps the model. Every method names its database; writes are transactional.
+// Errors carry codes: EINVALID for input that breaks the model (nothing written),
+// ENOTFOUND for unknown ids where the method says so, EUNAVAILABLE when the database does
+// not answer, ETIMEOUT when ctx ends first, EINTERNAL otherwise.
+type Store interface {
+	// FindNodes returns one page of the nodes that f selects, ordered by id.
+	FindNodes(ctx context.Context, f NodeFilter) (*NodePage, error)
+	// NodesByID returns the nodes with these ids, in one round trip; unknown ids are absent.
+	NodesByID(ctx context.Context, ids []string) (map[string]Node, error)
+	// Related returns, for each of ids, its relationships of type t in direction dir with the
+	// node at the other end, in one round trip, ordered by the other node's id.
+	Related(ctx context.Context, ids []string, t RelType, dir Direction) (map[string][]Edge, error)
+
+	// UpsertNodes creates or replaces the nodes by id, in one transaction. A node whose id
+	// exists with another label, or a nation code taken by another nation, is ECONFLICT.
+	UpsertNodes(ctx context.Context, nodes []Node) ([]Node, error)
+	// DeleteNodes deletes the nodes with these ids and their relationships; ENOTFOUND names
+	// the first unknown id and then nothing is deleted.
+	DeleteNodes(ctx context.Context, ids []string) error
+	// UpsertRelationships creates or replaces relationships by (type, from, to), in one
+	// transaction; unknown or wrongly labelled endpoints are EINVALID.
+	UpsertRelationships(ctx context.Context, rels []Relationship) ([]Relationship, error)
+	// DeleteRelationships deletes relationships by key; ENOTFOUND names the first missing one
+	// and then nothing is deleted.
+	DeleteRelationships(ctx context.Context, keys []RelKey) error
+
+	// Import writes a whole document in one transaction: all of it or, with the first error
+	// and its JSON path, nothing.
+	Import(ctx context.Context, doc *Document) (ImportResult, error)
+	// Export reads the whole model as a document, nodes and relationships in a stable order.
+	Export(ctx context.Context) (*Document, error)
+}

@@ -56,10 +56,10 @@ func (e *explainer) merge(x Explanation) {
 
 // build returns the sorted Explanation; empty lists are non-nil so JSON shows [] not null.
 func (e *explainer) build() Explanation {
-	return Explanation{Nodes: sortedKeys(e.nodes), Relationships: sortedKeys(e.rels)}
+	return Explanation{Nodes: explainSorted(e.nodes), Relationships: explainSorted(e.rels)}
 }
 
-func sortedKeys(set map[string]struct{}) []string {
+func explainSorted(set map[string]struct{}) []string {
 	out := make([]string, 0, len(set))
 	for k := range set {
 		out = append(out, k)

@@ -1,0 +1,219 @@
+package neo4j
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// Every node carries the label Entity besides its own, so one uniqueness constraint makes
+// ids unique across the whole graph and every lookup by id uses one index.
+const entity = "Entity"
+
+// labelName is the only way a label enters Cypher text: a fixed switch, never input.
+func labelName(l graph.Label) (string, error) {
+	switch l {
+	case graph.LabelNation:
+		return "Nation", nil
+	case graph.LabelAgency:
+		return "Agency", nil
+	case graph.LabelObjective:
+		return "Objective", nil
+	case graph.LabelCapability:
+		return "Capability", nil
+	case graph.LabelAgreement:
+		return "Agreement", nil
+	case graph.LabelThreat:
+		return "Threat", nil
+	}
+	return "", graph.Errorf(graph.EINVALID, "label", "unknown label %q", l)
+}
+
+// relName is the only way a relationship type enters Cypher text.
+func relName(t graph.RelType) (string, error) {
+	switch t {
+	case graph.RelPartOf:
+		return "PART_OF", nil
+	case graph.RelPursues:
+		return "PURSUES", nil
+	case graph.RelRequires:
+		return "REQUIRES", nil
+	case graph.RelProvides:
+		return "PROVIDES", nil
+	case graph.RelDependsOn:
+		return "DEPENDS_ON", nil
+	case graph.RelPartyTo:
+		return "PARTY_TO", nil
+	case graph.RelGoverns:
+		return "GOVERNS", nil
+	case graph.RelCoordinatesWith:
+		return "COORDINATES_WITH", nil
+	case graph.RelAddresses:
+		return "ADDRESSES", nil
+	case graph.RelConflictsWith:
+		return "CONFLICTS_WITH", nil
+	}
+	return "", graph.Errorf(graph.EINVALID, "type", "unknown relationship type %q", t)
+}
+
+// nodeMapOf projects the node bound to variable v into a map that decodeNode reads.
+// Dates travel as ISO strings. v is always a constant of this package.
+func nodeMapOf(v string) string {
+	return fmt.Sprintf(`%[1]s {.id, .name, .description, .source, .confidence, .releasableTo,
+  .reliability, .updatedAt, .code, .region, .kind, .domain, .category,
+  signed: toString(%[1]s.signed), expires: toString(%[1]s.expires),
+  label: [l IN labels(%[1]s) WHERE l <> 'Entity'][0]}`, v)
+}
+
+// nodeMap projects node e.
+var nodeMap = nodeMapOf("e")
+
+// relMap projects relationship r between a and b into a map that decodeRel reads.
+const relMap = `{type: type(r), from: a.id, to: b.id, priority: r.priority,
+  validFrom: toString(r.validFrom), validTo: toString(r.validTo), capacity: r.capacity,
+  role: r.role, mechanism: r.mechanism, source: r.source, confidence: r.confidence}`
+
+// nodeParams is the parameter map written for n; absent properties are null so that SET
+// removes them (an upsert replaces the whole node).
+func nodeParams(n *graph.Node) map[string]any {
+	var updated any
+	if n.UpdatedAt != nil {
+		updated = *n.UpdatedAt
+	}
+	return map[string]any{
+		"id": n.ID, "name": n.Name, "nameLower": lowerName(n.Name),
+		"description": str(n.Description), "source": str(n.Source),
+		"confidence": fptr(n.Confidence), "reliability": fptr(n.Reliability),
+		"releasableTo": list(n.ReleasableTo), "updatedAt": updated,
+		"code": str(n.Code), "region": str(n.Region), "kind": str(n.Kind),
+		"domain": str(n.Domain), "category": str(n.Category),
+		"signed": str(string(n.Signed)), "expires": str(string(n.Expires)),
+	}
+}
+
+// setNode assigns every property of n from the parameter map row n (see nodeParams).
+const setNode = `SET e.name = n.name, e.nameLower = n.nameLower, e.description = n.description,
+  e.source = n.source, e.confidence = n.confidence, e.reliability = n.reliability,
+  e.releasableTo = n.releasableTo, e.updatedAt = coalesce(n.updatedAt, datetime()),
+  e.code = n.code, e.region = n.region, e.kind = n.kind, e.domain = n.domain,
+  e.category = n.category, e.signed = date(n.signed), e.expires = date(n.expires)`
+
+// relParams is the parameter map written for r.
+func relParams(r *graph.Relationship) map[string]any {
+	var prio any
+	if r.Priority != 0 {
+		prio = int64(r.Priority)
+	}
+	return map[string]any{
+		"from": r.From, "to": r.To, "priority": prio,
+		"validFrom": str(string(r.ValidFrom)), "validTo": str(string(r.ValidTo)),
+		"capacity": fptr(r.Capacity), "role": str(r.Role), "mechanism": str(r.Mechanism),
+		"source": str(r.Source), "confidence": fptr(r.Confidence),
+	}
+}
+
+// setRel assigns every property of relationship x from the parameter row r.
+const setRel = `SET x.priority = r.priority, x.validFrom = date(r.validFrom),
+  x.validTo = date(r.validTo), x.capacity = r.capacity, x.role = r.role,
+  x.mechanism = r.mechanism, x.source = r.source, x.confidence = r.confidence`
+
+func decodeNode(v any) (graph.Node, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return graph.Node{}, fmt.Errorf("node: unexpected value %T", v)
+	}
+	n := graph.Node{
+		Label: graph.Label(getStr(m, "label")), ID: getStr(m, "id"), Name: getStr(m, "name"),
+		Description: getStr(m, "description"), Source: getStr(m, "source"),
+		Confidence: getFloat(m, "confidence"), Reliability: getFloat(m, "reliability"),
+		ReleasableTo: getStrs(m, "releasableTo"),
+		Code:         getStr(m, "code"), Region: getStr(m, "region"), Kind: getStr(m, "kind"),
+		Domain: getStr(m, "domain"), Category: getStr(m, "category"),
+		Signed: graph.Date(getStr(m, "signed")), Expires: graph.Date(getStr(m, "expires")),
+	}
+	if t, ok := m["updatedAt"].(time.Time); ok {
+		t = t.UTC()
+		n.UpdatedAt = &t
+	}
+	return n, nil
+}
+
+func decodeRel(v any) (graph.Relationship, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return graph.Relationship{}, fmt.Errorf("relationship: unexpected value %T", v)
+	}
+	r := graph.Relationship{
+		Type: graph.RelType(getStr(m, "type")), From: getStr(m, "from"), To: getStr(m, "to"),
+		ValidFrom: graph.Date(getStr(m, "validFrom")), ValidTo: graph.Date(getStr(m, "validTo")),
+		Capacity: getFloat(m, "capacity"), Role: getStr(m, "role"), Mechanism: getStr(m, "mechanism"),
+		Source: getStr(m, "source"), Confidence: getFloat(m, "confidence"),
+	}
+	if p, ok := m["priority"].(int64); ok {
+		r.Priority = int(p)
+	}
+	return r, nil
+}
+
+// recordValue reads key of rec as a T, failing on absence or a wrong type.
+func recordValue[T neo4j.RecordValue](rec *neo4j.Record, key string) (T, error) {
+	v, isNil, err := neo4j.GetRecordValue[T](rec, key)
+	if err != nil {
+		return v, err
+	}
+	if isNil {
+		return v, fmt.Errorf("record key %q is null", key)
+	}
+	return v, nil
+}
+
+func getStr(m map[string]any, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+func getFloat(m map[string]any, k string) *float64 {
+	switch v := m[k].(type) {
+	case float64:
+		return &v
+	case int64:
+		f := float64(v)
+		return &f
+	}
+	return nil
+}
+
+func getStrs(m map[string]any, k string) []string {
+	l, _ := m[k].([]any)
+	var out []string
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func str(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func fptr(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func list(l []string) any {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}

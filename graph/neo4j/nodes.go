@@ -1,0 +1,287 @@
+package neo4j
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// filterWhere is shared by the page and count statements of FindNodes; each absent filter
+// is a null parameter that matches everything.
+const filterWhere = `($ids IS NULL OR e.id IN $ids)
+  AND ($q IS NULL OR e.nameLower CONTAINS $q)
+  AND ($kind IS NULL OR e.kind = $kind)
+  AND ($domain IS NULL OR e.domain = $domain)
+  AND ($region IS NULL OR e.region = $region)
+  AND ($category IS NULL OR e.category = $category)`
+
+// FindNodes implements graph.Store. Pages are keyset pages over the unique id: a cursor is
+// the last id seen, so a page costs an index seek whatever its position.
+func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter) (*graph.NodePage, error) {
+	label, err := labelName(f.Label)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{
+		"ids": nil, "q": nil, "kind": str(f.Kind), "domain": str(f.Domain),
+		"region": str(f.Region), "category": str(f.Category),
+		"after": str(f.After), "limit": int64(f.First + 1),
+	}
+	if f.IDs != nil {
+		params["ids"] = f.IDs
+	}
+	if q := strings.TrimSpace(f.NameContains); q != "" {
+		params["q"] = strings.ToLower(q)
+	}
+	page := `MATCH (e:` + label + `) WHERE ($after IS NULL OR e.id > $after) AND ` + filterWhere + `
+RETURN ` + nodeMap + ` AS node ORDER BY e.id LIMIT $limit`
+	count := `MATCH (e:` + label + `) WHERE ` + filterWhere + ` RETURN count(e) AS total`
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, page, params)
+		if err != nil {
+			return nil, err
+		}
+		out := &graph.NodePage{}
+		for _, rec := range recs {
+			n, err := decodeNode(rec.Values[0])
+			if err != nil {
+				return nil, err
+			}
+			out.Nodes = append(out.Nodes, n)
+		}
+		if len(out.Nodes) > f.First {
+			out.Nodes, out.HasNextPage = out.Nodes[:f.First], true
+		}
+		recs, err = run(ctx, tx, count, params)
+		if err != nil {
+			return nil, err
+		}
+		total, err := recordValue[int64](recs[0], "total")
+		out.TotalCount = int(total)
+		return out, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*graph.NodePage), nil
+}
+
+// NodesByID implements graph.Store.
+func (s *Store) NodesByID(ctx context.Context, ids []string) (map[string]graph.Node, error) {
+	out := make(map[string]graph.Node, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN `+nodeMap+` AS node`,
+			map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			n, err := decodeNode(rec.Values[0])
+			if err != nil {
+				return nil, err
+			}
+			out[n.ID] = n
+		}
+		return nil, nil
+	})
+	return out, err
+}
+
+// Related implements graph.Store.
+func (s *Store) Related(ctx context.Context, ids []string, t graph.RelType, dir graph.Direction) (map[string][]graph.Edge, error) {
+	rel, err := relName(t)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]graph.Edge, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// a is always the relationship's start and b its end, so relMap reads the same
+	// whichever side the ids are on; "start" says which side that was.
+	out1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE a.id IN $ids
+RETURN a.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("b") + ` AS node`
+	in1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE b.id IN $ids
+RETURN b.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("a") + ` AS node`
+	var cypher string
+	switch dir {
+	case graph.Outgoing:
+		cypher = out1 + ` ORDER BY b.id`
+	case graph.Incoming:
+		cypher = in1 + ` ORDER BY a.id`
+	default:
+		cypher = out1 + "\nUNION ALL\n" + in1
+	}
+	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, cypher, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			start, _ := rec.Values[0].(string)
+			r, err := decodeRel(rec.Values[1])
+			if err != nil {
+				return nil, err
+			}
+			n, err := decodeNode(rec.Values[2])
+			if err != nil {
+				return nil, err
+			}
+			out[start] = append(out[start], graph.Edge{Rel: r, Node: n})
+		}
+		return nil, nil
+	})
+	if dir == graph.Both {
+		for _, edges := range out {
+			slices.SortFunc(edges, func(x, y graph.Edge) int { return strings.Compare(x.Node.ID, y.Node.ID) })
+		}
+	}
+	return out, err
+}
+
+// UpsertNodes implements graph.Store.
+func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.Node, error) {
+	for i := range nodes {
+		if err := graph.ValidateNode(&nodes[i], fieldOf("nodes", i, len(nodes))); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]string, len(nodes))
+	for i, n := range nodes {
+		ids[i] = n.ID
+		nodes[i].UpdatedAt = nil // the server stamps writes made through the API
+	}
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, writeNodes(ctx, tx, nodes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	got, err := s.NodesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Node, len(ids))
+	for i, id := range ids {
+		out[i] = got[id]
+	}
+	return out, nil
+}
+
+// writeNodes checks nodes against what is stored (label changes, nation codes) and writes
+// them with one UNWIND per label.
+func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.Node) error {
+	ids := make([]string, len(nodes))
+	var codes []string
+	for i, n := range nodes {
+		ids[i] = n.ID
+		if n.Code != "" {
+			codes = append(codes, n.Code)
+		}
+	}
+	recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids
+RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label`, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	stored := make(map[string]graph.Label, len(recs))
+	for _, rec := range recs {
+		id, _ := rec.Values[0].(string)
+		l, _ := rec.Values[1].(string)
+		stored[id] = graph.Label(l)
+	}
+	for i, n := range nodes {
+		if l, ok := stored[n.ID]; ok && l != n.Label {
+			return graph.Errorf(graph.ECONFLICT, fieldOf("nodes", i, len(nodes))+".id",
+				"id %q already names a %s; delete it first to reuse the id for a %s", n.ID, l, n.Label)
+		}
+	}
+	if len(codes) > 0 {
+		recs, err := run(ctx, tx, `MATCH (e:Nation) WHERE e.code IN $codes RETURN e.code AS code, e.id AS id`,
+			map[string]any{"codes": codes})
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			code, _ := rec.Values[0].(string)
+			id, _ := rec.Values[1].(string)
+			for i, n := range nodes {
+				if n.Code == code && n.ID != id && !slices.Contains(ids, id) {
+					return graph.Errorf(graph.ECONFLICT, fieldOf("nodes", i, len(nodes))+".code",
+						"nation code %q is already used by %q", code, id)
+				}
+			}
+		}
+	}
+	byLabel := map[graph.Label][]map[string]any{}
+	for i := range nodes {
+		byLabel[nodes[i].Label] = append(byLabel[nodes[i].Label], nodeParams(&nodes[i]))
+	}
+	for _, l := range graph.Labels {
+		rows := byLabel[l]
+		if len(rows) == 0 {
+			continue
+		}
+		label, err := labelName(l)
+		if err != nil {
+			return err
+		}
+		for chunk := range chunks(rows) {
+			if _, err := run(ctx, tx, `UNWIND $rows AS n MERGE (e:Entity {id: n.id}) SET e:`+label+` `+setNode,
+				map[string]any{"rows": chunk}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// batchSize bounds the rows sent in one UNWIND, so large imports stream in pieces while
+// staying in one transaction.
+const batchSize = 5000
+
+// chunks splits rows into UNWIND batches.
+func chunks[T any](rows []T) iter.Seq[[]T] { return slices.Chunk(rows, batchSize) }
+
+// DeleteNodes implements graph.Store.
+func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN collect(e.id) AS ids`,
+			map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		found, _ := recs[0].Values[0].([]any)
+		have := map[string]bool{}
+		for _, v := range found {
+			s, _ := v.(string)
+			have[s] = true
+		}
+		for i, id := range ids {
+			if !have[id] {
+				return nil, graph.Errorf(graph.ENOTFOUND, fieldOf("ids", i, len(ids)), "no node with id %q", id)
+			}
+		}
+		_, err = run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids DETACH DELETE e`, map[string]any{"ids": ids})
+		return nil, err
+	})
+	return err
+}
+
+// fieldOf names element i of a list argument, or the argument itself when it has one
+// element (a single-node mutation reports "id", not "nodes[0].id").
+func fieldOf(name string, i, n int) string {
+	if n == 1 {
+		return "input"
+	}
+	return name + "[" + strconv.Itoa(i) + "]"
+}

@@ -1,0 +1,136 @@
+// Package neo4j implements graph.Store over Neo4j with the official Go driver (v5).
+// All Cypher of the project lives here. Labels and relationship types are spliced into
+// statements only from the fixed switches in cypher.go; every value is a parameter.
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/rs/zerolog"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// Config says which Neo4j to use.
+type Config struct {
+	URI      string // bolt://, neo4j:// (routing: clusters, Aura), with +s/+ssc variants
+	User     string
+	Password string
+	Database string // always named; "neo4j" when empty
+}
+
+// Store is a graph.Store over one Neo4j database.
+type Store struct {
+	driver neo4j.DriverWithContext
+	db     string
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Open creates the driver. It does not wait for the server: call Wait for that.
+func Open(cfg Config) (*Store, error) {
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	auth := neo4j.NoAuth()
+	if cfg.User != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	d, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		c.MaxConnectionPoolSize = 50
+		c.ConnectionAcquisitionTimeout = 30 * time.Second
+	})
+	if err != nil {
+		return nil, graph.Errorf(graph.EINVALID, "NEO4J_URI", "cannot use Neo4j at %q: %v", cfg.URI, err)
+	}
+	return &Store{driver: d, db: cfg.Database}, nil
+}
+
+// Close releases the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Ping reports whether the database answers now. EUNAVAILABLE when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return graph.Errorf(graph.EUNAVAILABLE, "", "Neo4j does not answer: %v", err)
+	}
+	return nil
+}
+
+// Wait blocks until the database answers, retrying with exponential backoff (capped at
+// 5 s) and logging each failure, or until ctx ends.
+func (s *Store) Wait(ctx context.Context) error {
+	delay := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := s.Ping(ctx)
+		if err == nil {
+			return nil
+		}
+		zerolog.Ctx(ctx).Warn().Err(err).Int("attempt", attempt).Dur("retry_in", delay).Msg("waiting for Neo4j")
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("gave up waiting for Neo4j: %w", err)
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// read runs fn in a read transaction with read access mode, so a cluster can route it to
+// a follower.
+func (s *Store) read(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	v, err := sess.ExecuteRead(ctx, fn)
+	return v, mapError(ctx, err)
+}
+
+// write runs fn in one write transaction: everything it does commits, or nothing.
+func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	v, err := sess.ExecuteWrite(ctx, fn)
+	return v, mapError(ctx, err)
+}
+
+// run sends one statement and collects its records, counting the round trip.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	graph.CountRoundTrip(ctx)
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// mapError turns driver errors into coded graph errors; coded errors pass through.
+func mapError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ge *graph.Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline and was cancelled")
+	}
+	if neo4j.IsConnectivityError(err) {
+		return graph.Errorf(graph.EUNAVAILABLE, "", "Neo4j is unavailable: %v", err)
+	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) {
+		switch {
+		case strings.Contains(ne.Code, "ConstraintValidationFailed"):
+			return graph.Errorf(graph.ECONFLICT, "", "the write breaks a uniqueness rule: %s", ne.Msg)
+		case strings.Contains(ne.Code, "TransactionTimedOut"), strings.Contains(ne.Code, "Terminated"):
+			return graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline and was cancelled")
+		}
+	}
+	return fmt.Errorf("neo4j: %w", err)
+}

@@ -1,0 +1,272 @@
+package neo4j_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/neo4j"
+	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// small is a model touching every label and relationship type.
+func small() *graph.Document {
+	return &graph.Document{
+		Version: graph.DocumentVersion,
+		Nodes: []graph.Node{
+			{Label: graph.LabelNation, ID: "nation:AAA", Name: "Aland", Code: "AAA", Region: "Europe", Source: "test", ReleasableTo: []string{"AAA", "BBB"}},
+			{Label: graph.LabelNation, ID: "nation:BBB", Name: "Bland", Code: "BBB", Region: "Asia", Source: "test", Reliability: ptr(0.9)},
+			{Label: graph.LabelAgency, ID: "agency:aaa-mod", Name: "Aland MoD", Kind: "MILITARY", Source: "test"},
+			{Label: graph.LabelAgency, ID: "agency:bbb-mod", Name: "Bland MoD", Kind: "MILITARY", Source: "test"},
+			{Label: graph.LabelObjective, ID: "obj:defend", Name: "Defend", Domain: "LAND", Source: "test"},
+			{Label: graph.LabelObjective, ID: "obj:trade", Name: "Trade", Domain: "OTHER", Source: "test"},
+			{Label: graph.LabelCapability, ID: "cap:isr", Name: "ISR", Category: "C4ISR", Source: "test", Confidence: ptr(0.8)},
+			{Label: graph.LabelCapability, ID: "cap:aar", Name: "Air-to-air refuelling", Category: "enabler", Source: "test"},
+			{Label: graph.LabelAgreement, ID: "agr:pact", Name: "Pact", Kind: "TREATY", Signed: "2000-01-01", Expires: "2030-01-01", Source: "test"},
+			{Label: graph.LabelThreat, ID: "threat:cyber", Name: "Cyber attack", Kind: "CYBER", Source: "test"},
+		},
+		Relationships: []graph.Relationship{
+			{Type: graph.RelPartOf, From: "agency:aaa-mod", To: "nation:AAA", Source: "test"},
+			{Type: graph.RelPartOf, From: "agency:bbb-mod", To: "nation:BBB", Source: "test"},
+			{Type: graph.RelPursues, From: "nation:AAA", To: "obj:defend", Priority: 5, Source: "test"},
+			{Type: graph.RelPursues, From: "nation:BBB", To: "obj:trade", Priority: 2, Source: "test"},
+			{Type: graph.RelRequires, From: "obj:defend", To: "cap:aar", Source: "test"},
+			{Type: graph.RelProvides, From: "agency:bbb-mod", To: "cap:aar", ValidFrom: "2020-01-01", ValidTo: "2027-06-01", Capacity: ptr(4.0), Source: "test"},
+			{Type: graph.RelDependsOn, From: "cap:aar", To: "cap:isr", Source: "test"},
+			{Type: graph.RelPartyTo, From: "nation:AAA", To: "agr:pact", Role: "member", Source: "test"},
+			{Type: graph.RelGoverns, From: "agr:pact", To: "cap:aar", Source: "test"},
+			{Type: graph.RelCoordinatesWith, From: "agency:aaa-mod", To: "agency:bbb-mod", Mechanism: "LIAISON", Source: "test"},
+			{Type: graph.RelAddresses, From: "obj:defend", To: "threat:cyber", Source: "test"},
+			{Type: graph.RelConflictsWith, From: "obj:defend", To: "obj:trade", Source: "test"},
+		},
+	}
+}
+
+func load(t *testing.T, s *neo4j.Store, doc *graph.Document) {
+	t.Helper()
+	if _, err := s.Import(context.Background(), doc); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+}
+
+func TestImportExportRoundTrip(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	load(t, s, small())
+	first, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(first.Nodes), len(small().Nodes); got != want {
+		t.Fatalf("exported %d nodes, want %d", got, want)
+	}
+	if got, want := len(first.Relationships), len(small().Relationships); got != want {
+		t.Fatalf("exported %d relationships, want %d", got, want)
+	}
+	for _, n := range first.Nodes {
+		if n.UpdatedAt == nil {
+			t.Fatalf("node %s has no updatedAt after import", n.ID)
+		}
+	}
+	// Every property written comes back.
+	want := small()
+	byID := map[string]graph.Node{}
+	for _, n := range first.Nodes {
+		n.UpdatedAt = nil
+		byID[n.ID] = n
+	}
+	for _, n := range want.Nodes {
+		if got := byID[n.ID]; !reflect.DeepEqual(got, n) {
+			t.Errorf("node %s:\n got %+v\nwant %+v", n.ID, got, n)
+		}
+	}
+	// Import the export into an empty database and export again: identical documents.
+	if err := s.Clear(ctx); err != nil {
+		t.Fatal(err)
+	}
+	load(t, s, first)
+	second, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(first)
+	b, _ := json.Marshal(second)
+	if string(a) != string(b) {
+		t.Fatalf("import → export → import changed the graph:\n%s\n%s", a, b)
+	}
+}
+
+func TestFindNodesKeysetPagination(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	var nodes []graph.Node
+	for i := range 23 {
+		nodes = append(nodes, graph.Node{Label: graph.LabelCapability, ID: fmt.Sprintf("cap:%02d", i),
+			Name: fmt.Sprintf("Capability %d", i), Category: []string{"a", "b"}[i%2]})
+	}
+	load(t, s, &graph.Document{Version: 1, Nodes: nodes})
+	var seen []string
+	after := ""
+	for page := 0; ; page++ {
+		p, err := s.FindNodes(ctx, graph.NodeFilter{Label: graph.LabelCapability, First: 5, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := p.TotalCount, 23; got != want {
+			t.Fatalf("totalCount=%d, want %d", got, want)
+		}
+		for _, n := range p.Nodes {
+			seen = append(seen, n.ID)
+		}
+		if !p.HasNextPage {
+			break
+		}
+		after = p.Nodes[len(p.Nodes)-1].ID
+		if page > 10 {
+			t.Fatal("pagination does not end")
+		}
+	}
+	if got, want := len(seen), 23; got != want {
+		t.Fatalf("saw %d nodes over all pages, want %d: %v", got, want, seen)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i-1] >= seen[i] {
+			t.Fatalf("page order broken at %d: %v", i, seen)
+		}
+	}
+	p, err := s.FindNodes(ctx, graph.NodeFilter{Label: graph.LabelCapability, First: 100, Category: "b", NameContains: "CAPABILITY 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Odd i in category b, names "Capability 1", "Capability 1x".
+	var ids []string
+	for _, n := range p.Nodes {
+		ids = append(ids, n.ID)
+	}
+	if want := []string{"cap:01", "cap:11", "cap:13", "cap:15", "cap:17", "cap:19"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("filtered ids=%v, want %v", ids, want)
+	}
+}
+
+func TestRelatedBothDirections(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	load(t, s, small())
+	out, err := s.Related(ctx, []string{"agency:bbb-mod"}, graph.RelProvides, graph.Outgoing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := out["agency:bbb-mod"]
+	if len(e) != 1 || e[0].Node.ID != "cap:aar" || e[0].Rel.ValidTo != "2027-06-01" || *e[0].Rel.Capacity != 4 {
+		t.Fatalf("provides of bbb-mod = %+v", e)
+	}
+	in, err := s.Related(ctx, []string{"cap:aar"}, graph.RelProvides, graph.Incoming)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := in["cap:aar"]; len(e) != 1 || e[0].Node.ID != "agency:bbb-mod" {
+		t.Fatalf("providers of cap:aar = %+v", e)
+	}
+	both, err := s.Related(ctx, []string{"agency:aaa-mod", "agency:bbb-mod"}, graph.RelCoordinatesWith, graph.Both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := both["agency:aaa-mod"], both["agency:bbb-mod"]; len(a) != 1 || len(b) != 1 || a[0].Node.ID != "agency:bbb-mod" || b[0].Node.ID != "agency:aaa-mod" {
+		t.Fatalf("coordination seen from both ends = %+v", both)
+	}
+}
+
+func TestWritesRejectBadInputAndWriteNothing(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	load(t, s, small())
+	before, _ := s.Export(ctx)
+	cases := []struct {
+		name  string
+		write func() error
+		code  string
+		field string
+	}{
+		{"label change", func() error {
+			_, err := s.UpsertNodes(ctx, []graph.Node{{Label: graph.LabelThreat, ID: "nation:AAA", Name: "x", Kind: "CYBER"}})
+			return err
+		}, graph.ECONFLICT, "input.id"},
+		{"nation code taken", func() error {
+			_, err := s.UpsertNodes(ctx, []graph.Node{{Label: graph.LabelNation, ID: "nation:ZZZ", Name: "x", Code: "AAA"}})
+			return err
+		}, graph.ECONFLICT, "input.code"},
+		{"unknown endpoint", func() error {
+			_, err := s.UpsertRelationships(ctx, []graph.Relationship{{Type: graph.RelPursues, From: "nation:AAA", To: "obj:nope", Priority: 3}})
+			return err
+		}, graph.EINVALID, "input.to"},
+		{"priority out of range", func() error {
+			_, err := s.UpsertRelationships(ctx, []graph.Relationship{{Type: graph.RelPursues, From: "nation:AAA", To: "obj:trade", Priority: 6}})
+			return err
+		}, graph.EINVALID, "input.priority"},
+		{"second of two relationships bad", func() error {
+			_, err := s.UpsertRelationships(ctx, []graph.Relationship{
+				{Type: graph.RelPursues, From: "nation:BBB", To: "obj:defend", Priority: 3},
+				{Type: graph.RelProvides, From: "nation:AAA", To: "cap:isr", ValidFrom: "2025-01-01", ValidTo: "2024-01-01"},
+			})
+			return err
+		}, graph.EINVALID, "relationships[1].validTo"},
+		{"delete unknown node", func() error { return s.DeleteNodes(ctx, []string{"obj:trade", "obj:nope"}) }, graph.ENOTFOUND, "ids[1]"},
+		{"delete missing relationship", func() error {
+			return s.DeleteRelationships(ctx, []graph.RelKey{{Type: graph.RelPartOf, From: "agency:aaa-mod", To: "nation:AAA"}, {Type: graph.RelPursues, From: "nation:BBB", To: "obj:defend"}})
+		}, graph.ENOTFOUND, "relationships[1]"},
+		{"import with bad node", func() error {
+			doc := small()
+			doc.Nodes[0].Name = "changed"
+			doc.Nodes[4].Domain = "SEA"
+			_, err := s.Import(ctx, doc)
+			return err
+		}, graph.EINVALID, "nodes[4].domain"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.write()
+			if err == nil {
+				t.Fatal("write succeeded, want an error")
+			}
+			if got := graph.ErrorCode(err); got != c.code {
+				t.Fatalf("code=%s, want %s (%v)", got, c.code, err)
+			}
+			if got := graph.ErrorField(err); got != c.field {
+				t.Fatalf("field=%q, want %q (%v)", got, c.field, err)
+			}
+			after, _ := s.Export(ctx)
+			a, _ := json.Marshal(before)
+			b, _ := json.Marshal(after)
+			if string(a) != string(b) {
+				t.Fatal("a rejected write changed the graph")
+			}
+		})
+	}
+}
+
+func TestUndirectedRelationshipIsOnePerPair(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	load(t, s, small())
+	if _, err := s.UpsertRelationships(ctx, []graph.Relationship{{Type: graph.RelCoordinatesWith, From: "agency:bbb-mod", To: "agency:aaa-mod", Mechanism: "COMMITTEE"}}); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := s.Export(ctx)
+	var found []graph.Relationship
+	for _, r := range doc.Relationships {
+		if r.Type == graph.RelCoordinatesWith {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 || found[0].Mechanism != "COMMITTEE" {
+		t.Fatalf("coordination relationships after re-adding reversed: %+v", found)
+	}
+	if err := s.DeleteRelationships(ctx, []graph.RelKey{{Type: graph.RelCoordinatesWith, From: "agency:aaa-mod", To: "agency:bbb-mod"}}); err != nil {
+		t.Fatalf("delete by the other direction: %v", err)
+	}
+}

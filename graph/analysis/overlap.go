@@ -1,0 +1,244 @@
+package analysis
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// Shared is an objective both stakeholders of an Overlap pursue, with each one's priority.
+type Shared struct {
+	Objective            string
+	PriorityA, PriorityB int
+}
+
+// Conflict is a pair of conflicting objectives (DESIGN §3): A pursues ObjectiveA, B pursues
+// ObjectiveB, and the two are joined by CONFLICTS_WITH in either direction.
+type Conflict struct {
+	ObjectiveA, ObjectiveB string
+	Explanation            Explanation
+}
+
+// Overlap is how far the interests of stakeholders A and B coincide (DESIGN §3).
+type Overlap struct {
+	A, B string
+	// Score is the weighted Jaccard index Σmin(pA,pB)/Σmax(pA,pB) over the union of both
+	// stakeholders' objectives, a missing priority counting as 0.
+	Score     float64
+	Shared    []Shared   // sorted by objective id
+	Conflicts []Conflict // sorted by (ObjectiveA, ObjectiveB)
+	// Explanation names A, B, the shared objectives and the PURSUES relationships (with the
+	// PART_OF of an agency that lends its nation a priority) behind the shared priorities.
+	Explanation Explanation
+}
+
+// ovInterest is one objective of a stakeholder's interest vector: its effective priority
+// and the relationships that give it (PURSUES, plus PART_OF when an agency lends it to its
+// nation).
+type ovInterest struct {
+	objective string
+	priority  int
+	rels      []graph.RelKey
+}
+
+// ovInterests is s's interest vector sorted by objective. A nation speaks for its agencies,
+// so its priority for O is the max over itself and them; an agency's priority is its own.
+func (m *Model) ovInterests(s string) []ovInterest {
+	n := m.Nodes[s]
+	if n == nil || n.Label != graph.LabelNation || len(m.AgenciesOf[s]) == 0 {
+		out := make([]ovInterest, 0, len(m.Pursues[s]))
+		for _, p := range m.Pursues[s] {
+			out = append(out, ovInterest{objective: p.Objective, priority: p.Priority, rels: []graph.RelKey{p.Rel}})
+		}
+		return out
+	}
+	byObj := map[string]*ovInterest{}
+	add := func(p Pursuit, via graph.RelKey) {
+		rels := []graph.RelKey{p.Rel}
+		if via.Type != "" {
+			rels = append(rels, via)
+		}
+		cur := byObj[p.Objective]
+		switch {
+		case cur == nil:
+			byObj[p.Objective] = &ovInterest{objective: p.Objective, priority: p.Priority, rels: rels}
+		case p.Priority > cur.priority:
+			cur.priority, cur.rels = p.Priority, rels
+		case p.Priority == cur.priority:
+			cur.rels = append(cur.rels, rels...)
+		}
+	}
+	for _, p := range m.Pursues[s] {
+		add(p, graph.RelKey{})
+	}
+	for _, ag := range m.AgenciesOf[s] {
+		for _, p := range m.Pursues[ag] {
+			add(p, graph.RelKey{Type: graph.RelPartOf, From: ag, To: s})
+		}
+	}
+	out := make([]ovInterest, 0, len(byObj))
+	for _, v := range byObj {
+		out = append(out, *v)
+	}
+	slices.SortFunc(out, func(a, b ovInterest) int { return cmp.Compare(a.objective, b.objective) })
+	return out
+}
+
+// ovScore is the weighted Jaccard index of two interest vectors sorted by objective.
+// Priorities are integers, so both sums are exact and the score is reproducible bit for bit.
+func ovScore(a, b []ovInterest) float64 {
+	lo, hi := 0, 0
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i].objective < b[j].objective:
+			hi += a[i].priority
+			i++
+		case i == len(a) || b[j].objective < a[i].objective:
+			hi += b[j].priority
+			j++
+		default:
+			lo += min(a[i].priority, b[j].priority)
+			hi += max(a[i].priority, b[j].priority)
+			i++
+			j++
+		}
+	}
+	if hi == 0 {
+		return 0
+	}
+	return float64(lo) / float64(hi)
+}
+
+// ovStakeholder checks that id names a stakeholder that pursues something and returns its
+// interest vector.
+func (m *Model) ovStakeholder(id, field string) ([]ovInterest, error) {
+	n := m.Nodes[id]
+	if n == nil {
+		return nil, graph.Errorf(graph.EINVALID, field, "unknown stakeholder %q", id)
+	}
+	if !n.Label.IsStakeholder() {
+		return nil, graph.Errorf(graph.EINVALID, field, "%q is a %s, not a nation or agency", id, n.Label)
+	}
+	v := m.ovInterests(id)
+	if len(v) == 0 {
+		// A score over an empty union would be 0/0; say why instead of inventing a value.
+		return nil, graph.Errorf(graph.EINVALID, field, "%q pursues no objective, so its overlap is undefined", id)
+	}
+	return v, nil
+}
+
+// Overlap compares the interests of stakeholders a and b (DESIGN §3). Errors: EINVALID
+// (field "a" or "b") when an id is not a stakeholder or the stakeholder pursues nothing.
+func (m *Model) Overlap(a, b string) (Overlap, error) {
+	va, err := m.ovStakeholder(a, "a")
+	if err != nil {
+		return Overlap{}, err
+	}
+	vb, err := m.ovStakeholder(b, "b")
+	if err != nil {
+		return Overlap{}, err
+	}
+	return m.ovBuild(a, b, va, vb, m.ovConflictRels()), nil
+}
+
+// ovConflictRels maps each unordered pair of objectives to its CONFLICTS_WITH relationship
+// as stored, so that explanations name the real relationship whichever way it points.
+func (m *Model) ovConflictRels() map[[2]string]graph.RelKey {
+	out := map[[2]string]graph.RelKey{}
+	for _, r := range m.Relationships {
+		if r.Type == graph.RelConflictsWith {
+			out[[2]string{min(r.From, r.To), max(r.From, r.To)}] = r.Key()
+		}
+	}
+	return out
+}
+
+func (m *Model) ovBuild(a, b string, va, vb []ovInterest, conflictRels map[[2]string]graph.RelKey) Overlap {
+	o := Overlap{A: a, B: b, Score: ovScore(va, vb), Shared: []Shared{}, Conflicts: []Conflict{}}
+	var ex explainer
+	ex.node(a, b)
+	inB := make(map[string]*ovInterest, len(vb))
+	for i := range vb {
+		inB[vb[i].objective] = &vb[i]
+	}
+	for _, x := range va {
+		y := inB[x.objective]
+		if y == nil {
+			continue
+		}
+		o.Shared = append(o.Shared, Shared{Objective: x.objective, PriorityA: x.priority, PriorityB: y.priority})
+		ex.node(x.objective)
+		ovExplainInterest(&ex, x)
+		ovExplainInterest(&ex, *y)
+	}
+	for _, x := range va {
+		for _, other := range m.Conflicts[x.objective] {
+			y := inB[other]
+			if y == nil {
+				continue
+			}
+			var cx explainer
+			cx.node(a, b, x.objective, y.objective)
+			cx.rel(conflictRels[[2]string{min(x.objective, other), max(x.objective, other)}])
+			ovExplainInterest(&cx, x)
+			ovExplainInterest(&cx, *y)
+			o.Conflicts = append(o.Conflicts, Conflict{ObjectiveA: x.objective, ObjectiveB: other, Explanation: cx.build()})
+		}
+	}
+	// va is sorted and Conflicts[o] is sorted, so Conflicts is already in (A, B) order.
+	o.Explanation = ex.build()
+	return o
+}
+
+// ovExplainInterest adds the relationships behind an interest and the agencies lending it.
+func ovExplainInterest(ex *explainer, x ovInterest) {
+	ex.rel(x.rels...)
+	for _, r := range x.rels {
+		ex.node(r.From)
+	}
+}
+
+// Partners ranks every other stakeholder with a's label by overlap score, highest first,
+// ties by id (DESIGN §3); limit > 0 keeps the first limit. A candidate that pursues nothing
+// scores 0 (a pursues something, so the union is not empty). Errors: EINVALID (field "a")
+// as for Overlap, EINVALID (field "limit") for a negative limit.
+func (m *Model) Partners(a string, limit int) ([]Overlap, error) {
+	va, err := m.ovStakeholder(a, "a")
+	if err != nil {
+		return nil, err
+	}
+	if limit < 0 {
+		return nil, graph.Errorf(graph.EINVALID, "limit", "limit must not be negative, got %d", limit)
+	}
+	type cand struct {
+		id    string
+		v     []ovInterest
+		score float64
+	}
+	var cands []cand
+	for _, id := range m.IDs(m.Nodes[a].Label) {
+		if id == a {
+			continue
+		}
+		v := m.ovInterests(id)
+		cands = append(cands, cand{id: id, v: v, score: ovScore(va, v)})
+	}
+	slices.SortFunc(cands, func(x, y cand) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.id, y.id)
+	})
+	if limit > 0 && len(cands) > limit {
+		cands = cands[:limit]
+	}
+	// Details (shared objectives, conflicts, explanations) only for the partners returned.
+	conflictRels := m.ovConflictRels()
+	out := make([]Overlap, 0, len(cands))
+	for _, c := range cands {
+		out = append(out, m.ovBuild(a, c.id, va, c.v, conflictRels))
+	}
+	return out, nil
+}

@@ -1,0 +1,173 @@
+package analysis
+
+import (
+	"slices"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// Brokers are the nodes and links the coordination network cannot lose without falling
+// apart (DESIGN §3).
+type Brokers struct {
+	ArticulationPoints []string    // sorted ids
+	Bridges            [][2]string // each pair sorted, list sorted
+	// Explanation names the articulation points, the ends of every bridge and the
+	// relationship that forms each bridge.
+	Explanation Explanation
+}
+
+// brGraph is the coordination network in compressed adjacency form: node i's incident
+// edges are adj[off[i]:off[i+1]], each entry naming the other end and the edge's index, so
+// that parallel edges stay distinct.
+type brGraph struct {
+	ids  []string
+	off  []int32
+	to   []int32
+	edge []int32
+	rels []graph.RelKey // edge index → relationship
+}
+
+// brCoordination builds the undirected coordination network at AsOf: every stakeholder and
+// counting agreement, joined by PART_OF, COORDINATES_WITH and valid PARTY_TO. Node order
+// is map order; it changes neither the articulation points nor the bridges, and skipping
+// a sort of every id keeps Brokers fast.
+func (m *Model) brCoordination() *brGraph {
+	g := &brGraph{}
+	index := make(map[string]int32, len(m.Nodes))
+	for id, n := range m.Nodes {
+		if n.Label.IsStakeholder() || n.Label == graph.LabelAgreement && m.counts(n) {
+			index[id] = int32(len(g.ids))
+			g.ids = append(g.ids, id)
+		}
+	}
+	var from, to []int32
+	for i := range m.Relationships {
+		r := &m.Relationships[i]
+		if r.Type != graph.RelPartOf && r.Type != graph.RelCoordinatesWith && r.Type != graph.RelPartyTo {
+			continue
+		}
+		u, okU := index[r.From]
+		v, okV := index[r.To]
+		if !okU || !okV || u == v {
+			continue
+		}
+		from = append(from, u)
+		to = append(to, v)
+		g.rels = append(g.rels, r.Key())
+	}
+	n := len(g.ids)
+	g.off = make([]int32, n+1)
+	for e := range from {
+		g.off[from[e]+1]++
+		g.off[to[e]+1]++
+	}
+	for i := range n {
+		g.off[i+1] += g.off[i]
+	}
+	g.to = make([]int32, 2*len(from))
+	g.edge = make([]int32, 2*len(from))
+	pos := slices.Clone(g.off[:n])
+	for e := range from {
+		u, v := from[e], to[e]
+		g.to[pos[u]], g.edge[pos[u]] = v, int32(e)
+		pos[u]++
+		g.to[pos[v]], g.edge[pos[v]] = u, int32(e)
+		pos[v]++
+	}
+	return g
+}
+
+// Brokers returns the articulation points and bridges of the coordination network.
+// Parallel edges (A COORDINATES_WITH B and B COORDINATES_WITH A) are two links, so neither
+// is a bridge.
+func (m *Model) Brokers() Brokers {
+	g := m.brCoordination()
+	cut, bridges := brTarjan(g)
+	b := Brokers{ArticulationPoints: []string{}, Bridges: [][2]string{}}
+	var ex explainer
+	for i, isCut := range cut {
+		if isCut {
+			b.ArticulationPoints = append(b.ArticulationPoints, g.ids[i])
+		}
+	}
+	slices.Sort(b.ArticulationPoints)
+	ex.node(b.ArticulationPoints...)
+	for _, e := range bridges {
+		k := g.rels[e]
+		b.Bridges = append(b.Bridges, [2]string{min(k.From, k.To), max(k.From, k.To)})
+		ex.node(k.From, k.To)
+		ex.rel(k)
+	}
+	slices.SortFunc(b.Bridges, func(x, y [2]string) int {
+		if c := compareStr(x[0], y[0]); c != 0 {
+			return c
+		}
+		return compareStr(x[1], y[1])
+	})
+	b.Explanation = ex.build()
+	return b
+}
+
+// brTarjan finds articulation points and bridges (Hopcroft–Tarjan low-link) with an
+// explicit stack, since a path of 100k agencies would overflow a recursive walk's budget.
+// A child skips only the very edge it came in by, not every edge to its parent, so a
+// parallel edge counts as a back edge and prevents a false bridge.
+func brTarjan(g *brGraph) (cut []bool, bridges []int32) {
+	n := len(g.ids)
+	disc := make([]int32, n) // 0 = not visited
+	low := make([]int32, n)
+	cut = make([]bool, n)
+	type frame struct{ v, inEdge, next int32 }
+	var stack []frame
+	var clock int32
+	for root := range int32(n) {
+		if disc[root] != 0 {
+			continue
+		}
+		clock++
+		disc[root], low[root] = clock, clock
+		stack = append(stack[:0], frame{v: root, inEdge: -1, next: g.off[root]})
+		rootChildren := 0
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			v := f.v
+			if f.next < g.off[v+1] {
+				w, e := g.to[f.next], g.edge[f.next]
+				f.next++
+				if e == f.inEdge {
+					continue
+				}
+				if disc[w] == 0 {
+					clock++
+					disc[w], low[w] = clock, clock
+					if v == root {
+						rootChildren++
+					}
+					stack = append(stack, frame{v: w, inEdge: e, next: g.off[w]})
+				} else if disc[w] < low[v] {
+					low[v] = disc[w]
+				}
+				continue
+			}
+			inEdge := f.inEdge
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				break
+			}
+			p := stack[len(stack)-1].v
+			if low[v] < low[p] {
+				low[p] = low[v]
+			}
+			if low[v] > disc[p] {
+				bridges = append(bridges, inEdge)
+			}
+			if p != root && low[v] >= disc[p] {
+				cut[p] = true
+			}
+		}
+		if rootChildren >= 2 {
+			cut[root] = true
+		}
+	}
+	return cut, bridges
+}

@@ -60,3 +60,16 @@ func (d *Date) UnmarshalGQL(v any) error {
 	*d = p
 	return nil
 }
+
+// MarshalGQL writes the type as a GraphQL enum value.
+func (t RelType) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(t))) }
+
+// UnmarshalGQL reads a GraphQL enum value as a relationship type.
+func (t *RelType) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	if !RelType(s).Valid() {
+		return fmt.Errorf("%q is not a relationship type", s)
+	}
+	*t = RelType(s)
+	return nil
+}

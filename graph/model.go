@@ -164,3 +164,23 @@ type Document struct {
 
 // DocumentVersion is the interchange format version this build reads and writes.
 const DocumentVersion = 1
+
+// Link is a relationship with its end nodes, as traversals and writes return it.
+type Link struct {
+	Relationship
+	FromNode, ToNode *Node
+	// Side is the id of the node the link was reached from, so an undirected link can
+	// show "the other end".
+	Side string
+}
+
+// ID is the relationship's stable identifier ("TYPE:from->to").
+func (l *Link) ID() string { return l.Key().ID() }
+
+// Other is the end of the link that is not Side.
+func (l *Link) Other() *Node {
+	if l.FromNode != nil && l.FromNode.ID == l.Side {
+		return l.ToNode
+	}
+	return l.FromNode
+}

@@ -73,8 +73,9 @@ type Store interface {
 	DeleteRelationships(ctx context.Context, keys []RelKey) error
 
 	// Import writes a whole document in one transaction: all of it or, with the first error
-	// and its JSON path, nothing.
-	Import(ctx context.Context, doc *Document) (ImportResult, error)
+	// and its JSON path, nothing. With replace, the graph is emptied first in the same
+	// transaction.
+	Import(ctx context.Context, doc *Document, replace bool) (ImportResult, error)
 	// Export reads the whole model as a document, nodes and relationships in a stable order.
 	Export(ctx context.Context) (*Document, error)
 }

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -12,8 +13,13 @@ import (
 // may join its own nodes or stored ones), then written in one transaction in UNWIND
 // batches. Nodes in the document replace stored nodes with the same id; updatedAt is kept
 // from the document when present so that export → import reproduces the graph.
-func (s *Store) Import(ctx context.Context, doc *graph.Document) (graph.ImportResult, error) {
+func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (graph.ImportResult, error) {
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		if replace {
+			if _, err := run(ctx, tx, `MATCH (e:Entity) DETACH DELETE e`, nil); err != nil {
+				return nil, err
+			}
+		}
 		// Endpoints may be stored nodes: look up those the document does not define.
 		inDoc := make(map[string]bool, len(doc.Nodes))
 		for _, n := range doc.Nodes {
@@ -32,7 +38,7 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document) (graph.ImportRe
 		if err := graph.ValidateDocument(doc, stored); err != nil {
 			return nil, err
 		}
-		if err := writeNodes(ctx, tx, doc.Nodes); err != nil {
+		if err := writeNodes(ctx, tx, doc.Nodes, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
 			return nil, err
 		}
 		return nil, writeRels(ctx, tx, doc.Relationships)

@@ -151,7 +151,7 @@ RETURN b.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("a") + ` AS node`
 // UpsertNodes implements graph.Store.
 func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.Node, error) {
 	for i := range nodes {
-		if err := graph.ValidateNode(&nodes[i], fieldOf("nodes", i, len(nodes))); err != nil {
+		if err := graph.ValidateNode(&nodes[i], fieldOf("input", i, len(nodes))); err != nil {
 			return nil, err
 		}
 	}
@@ -161,7 +161,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.No
 		nodes[i].UpdatedAt = nil // the server stamps writes made through the API
 	}
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, writeNodes(ctx, tx, nodes)
+		return nil, writeNodes(ctx, tx, nodes, func(i int) string { return fieldOf("input", i, len(nodes)) })
 	})
 	if err != nil {
 		return nil, err
@@ -178,8 +178,8 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.No
 }
 
 // writeNodes checks nodes against what is stored (label changes, nation codes) and writes
-// them with one UNWIND per label.
-func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.Node) error {
+// them with one UNWIND per label. field names node i in errors.
+func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.Node, field func(i int) string) error {
 	ids := make([]string, len(nodes))
 	var codes []string
 	for i, n := range nodes {
@@ -201,7 +201,7 @@ RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label`, map[string
 	}
 	for i, n := range nodes {
 		if l, ok := stored[n.ID]; ok && l != n.Label {
-			return graph.Errorf(graph.ECONFLICT, fieldOf("nodes", i, len(nodes))+".id",
+			return graph.Errorf(graph.ECONFLICT, field(i)+".id",
 				"id %q already names a %s; delete it first to reuse the id for a %s", n.ID, l, n.Label)
 		}
 	}
@@ -216,7 +216,7 @@ RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label`, map[string
 			id, _ := rec.Values[1].(string)
 			for i, n := range nodes {
 				if n.Code == code && n.ID != id && !slices.Contains(ids, id) {
-					return graph.Errorf(graph.ECONFLICT, fieldOf("nodes", i, len(nodes))+".code",
+					return graph.Errorf(graph.ECONFLICT, field(i)+".code",
 						"nation code %q is already used by %q", code, id)
 				}
 			}
@@ -277,11 +277,11 @@ func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 	return err
 }
 
-// fieldOf names element i of a list argument, or the argument itself when it has one
-// element (a single-node mutation reports "id", not "nodes[0].id").
+// fieldOf names element i of the list argument name, or the argument itself when it has
+// one element (a single-node mutation reports "input.code", not "input[0].code").
 func fieldOf(name string, i, n int) string {
 	if n == 1 {
-		return "input"
+		return name
 	}
 	return name + "[" + strconv.Itoa(i) + "]"
 }

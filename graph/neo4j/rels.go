@@ -18,7 +18,7 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 		}
 		for i := range rels {
 			r := &rels[i]
-			if err := graph.ValidateRelationship(r, labels[r.From], labels[r.To], fieldOf("relationships", i, len(rels))); err != nil {
+			if err := graph.ValidateRelationship(r, labels[r.From], labels[r.To], fieldOf("input", i, len(rels))); err != nil {
 				return nil, err
 			}
 		}
@@ -71,7 +71,7 @@ func (s *Store) DeleteRelationships(ctx context.Context, keys []graph.RelKey) er
 	byType := map[graph.RelType][]map[string]any{}
 	for i, k := range keys {
 		if !k.Type.Valid() {
-			return graph.Errorf(graph.EINVALID, fieldOf("relationships", i, len(keys))+".type", "unknown relationship type %q", k.Type)
+			return graph.Errorf(graph.EINVALID, fieldOf("keys", i, len(keys))+".type", "unknown relationship type %q", k.Type)
 		}
 		byType[k.Type] = append(byType[k.Type], map[string]any{"i": int64(i), "from": k.From, "to": k.To})
 	}
@@ -105,7 +105,7 @@ DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
 		}
 		for i, k := range keys {
 			if !deleted[int64(i)] {
-				return nil, graph.Errorf(graph.ENOTFOUND, fieldOf("relationships", i, len(keys)),
+				return nil, graph.Errorf(graph.ENOTFOUND, fieldOf("keys", i, len(keys)),
 					"no %s relationship from %q to %q", k.Type, k.From, k.To)
 			}
 		}

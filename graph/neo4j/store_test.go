@@ -49,7 +49,7 @@ func small() *graph.Document {
 
 func load(t *testing.T, s *neo4j.Store, doc *graph.Document) {
 	t.Helper()
-	if _, err := s.Import(context.Background(), doc); err != nil {
+	if _, err := s.Import(context.Background(), doc, false); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 }
@@ -214,16 +214,16 @@ func TestWritesRejectBadInputAndWriteNothing(t *testing.T) {
 				{Type: graph.RelProvides, From: "nation:AAA", To: "cap:isr", ValidFrom: "2025-01-01", ValidTo: "2024-01-01"},
 			})
 			return err
-		}, graph.EINVALID, "relationships[1].validTo"},
+		}, graph.EINVALID, "input[1].validTo"},
 		{"delete unknown node", func() error { return s.DeleteNodes(ctx, []string{"obj:trade", "obj:nope"}) }, graph.ENOTFOUND, "ids[1]"},
 		{"delete missing relationship", func() error {
 			return s.DeleteRelationships(ctx, []graph.RelKey{{Type: graph.RelPartOf, From: "agency:aaa-mod", To: "nation:AAA"}, {Type: graph.RelPursues, From: "nation:BBB", To: "obj:defend"}})
-		}, graph.ENOTFOUND, "relationships[1]"},
+		}, graph.ENOTFOUND, "keys[1]"},
 		{"import with bad node", func() error {
 			doc := small()
 			doc.Nodes[0].Name = "changed"
 			doc.Nodes[4].Domain = "SEA"
-			_, err := s.Import(ctx, doc)
+			_, err := s.Import(ctx, doc, false)
 			return err
 		}, graph.EINVALID, "nodes[4].domain"},
 	}

@@ -15,12 +15,13 @@ const (
 
 // NodeFilter selects nodes for a list query. Empty fields do not filter.
 type NodeFilter struct {
-	Label        Label    // required
+	Label        Label    // empty: every label
 	IDs          []string // only these ids
 	NameContains string   // case-insensitive substring of name
 	Kind         string   // Agency, Agreement, Threat
 	Domain       string   // Objective
 	Region       string   // Nation
+	Code         string   // Nation
 	Category     string   // Capability
 	First        int      // page size, > 0
 	After        string   // keyset cursor: the id of the last node of the previous page

@@ -19,16 +19,20 @@ const filterWhere = `($ids IS NULL OR e.id IN $ids)
   AND ($kind IS NULL OR e.kind = $kind)
   AND ($domain IS NULL OR e.domain = $domain)
   AND ($region IS NULL OR e.region = $region)
+  AND ($code IS NULL OR e.code = $code)
   AND ($category IS NULL OR e.category = $category)`
 
 // FindNodes implements graph.Store. Pages are keyset pages over the unique id: a cursor is
 // the last id seen, so a page costs an index seek whatever its position.
 func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter) (*graph.NodePage, error) {
-	label, err := labelName(f.Label)
-	if err != nil {
-		return nil, err
+	label := entity
+	if f.Label != "" {
+		var err error
+		if label, err = labelName(f.Label); err != nil {
+			return nil, err
+		}
 	}
-	params := map[string]any{
+	params := map[string]any{"code": str(f.Code),
 		"ids": nil, "q": nil, "kind": str(f.Kind), "domain": str(f.Domain),
 		"region": str(f.Region), "category": str(f.Category),
 		"after": str(f.After), "limit": int64(f.First + 1),

@@ -1,0 +1,144 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/resolvers/generated"
+)
+
+// Options tune the GraphQL handler.
+type Options struct {
+	// Timeout bounds every operation; the Neo4j transaction and any analysis are cancelled
+	// when it passes. Zero means 30 s.
+	Timeout time.Duration
+	// MaxComplexity bounds the cost of a query (each field 1, lists counted by their
+	// page size). Zero means 5000.
+	MaxComplexity int
+	// Introspection allows schema introspection (the IDE needs it).
+	Introspection bool
+}
+
+// NewHandler builds the GraphQL HTTP handler explicitly: POST and GET transports, the
+// error presenter that turns coded domain errors into extensions.code, panic recovery,
+// a per-operation deadline, traversal batching and a round-trip count in the response
+// extensions.
+func NewHandler(r *Resolver, opts Options) *handler.Server {
+	if opts.Timeout == 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.MaxComplexity == 0 {
+		opts.MaxComplexity = 5000
+	}
+	cfg := generated.Config{Resolvers: r}
+	cfg.Complexity = complexity()
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		ctx = graph.WithRoundTrips(withLoader(ctx, r.Store))
+		h := next(ctx)
+		return func(ctx2 context.Context) *graphql.Response {
+			resp := h(ctx)
+			if resp == nil {
+				cancel()
+				return nil
+			}
+			if resp.Extensions == nil {
+				resp.Extensions = map[string]any{}
+			}
+			resp.Extensions["roundTrips"] = graph.RoundTrips(ctx)
+			cancel()
+			return resp
+		}
+	})
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("recovered from panic")
+		return graph.Errorf(graph.EINTERNAL, "", "internal error")
+	})
+	return srv
+}
+
+// presentError shows a coded domain error as its message with extensions.code (and
+// .field when there is one). Internal errors are logged with detail and shown plainly.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var e *graph.Error
+	if !errors.As(err, &e) {
+		var ge *gqlerror.Error
+		if errors.As(err, &ge) && ge.Err == nil {
+			// gqlgen's own errors (parsing, validation, argument coercion).
+			return gqlgenError(gerr)
+		}
+		zerolog.Ctx(ctx).Error().Err(err).Str("path", gerr.Path.String()).Msg("internal error")
+		gerr.Message = "internal error"
+		gerr.Extensions = map[string]any{"code": graph.EINTERNAL}
+		return gerr
+	}
+	if e.Code == graph.EINTERNAL {
+		zerolog.Ctx(ctx).Error().Err(err).Str("path", gerr.Path.String()).Msg("internal error")
+	}
+	gerr.Message = e.Error()
+	gerr.Extensions = map[string]any{"code": e.Code}
+	if e.Field != "" {
+		gerr.Extensions["field"] = e.Field
+	}
+	return gerr
+}
+
+// gqlgenError gives gqlgen's own input errors the code BAD_USER_INPUT: a value that does
+// not fit the schema (an unknown enum value, a wrong type) is the client's input.
+func gqlgenError(gerr *gqlerror.Error) *gqlerror.Error {
+	if gerr.Extensions == nil {
+		gerr.Extensions = map[string]any{}
+	}
+	if code, _ := gerr.Extensions["code"].(string); code == "" || code == "GRAPHQL_VALIDATION_FAILED" && gerr.Rule == "" {
+		gerr.Extensions["code"] = graph.EINVALID
+	}
+	if len(gerr.Path) > 0 {
+		gerr.Extensions["field"] = gerr.Path.String()
+	}
+	return gerr
+}
+
+// complexity counts list fields by the page size asked for, so that a wide query is
+// refused before it reaches the database.
+func complexity() generated.ComplexityRoot {
+	var c generated.ComplexityRoot
+	page := func(child int, first *int) int {
+		n := defaultPage
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return 1 + n*child
+	}
+	c.Query.Nations = func(child int, _ *generated.NationFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Agencies = func(child int, _ *generated.AgencyFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Objectives = func(child int, _ *generated.ObjectiveFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Capabilities = func(child int, _ *generated.CapabilityFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Agreements = func(child int, _ *generated.AgreementFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Threats = func(child int, _ *generated.ThreatFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Search = func(child int, _ string, first *int) int { return page(child, first) }
+	return c
+}

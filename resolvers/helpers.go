@@ -1,0 +1,132 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+
+	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/resolvers/generated"
+)
+
+var _ generated.ResolverRoot = (*Resolver)(nil)
+
+// Page sizes: the default when first is absent, and the most a page may hold.
+const (
+	defaultPage = 50
+	maxPage     = 500
+)
+
+// nodeKind is the set of per-label node types; they share graph.Node's layout, so a
+// generic function may convert between them.
+type nodeKind interface {
+	graph.Nation | graph.Agency | graph.Objective | graph.Capability | graph.Agreement | graph.Threat
+}
+
+// typedNodes views nodes through one label's type.
+func typedNodes[T nodeKind](ns []graph.Node) []T {
+	out := make([]T, len(ns))
+	for i := range ns {
+		out[i] = T(ns[i])
+	}
+	return out
+}
+
+// typed is typedNodes for a call that may fail.
+func typed[T nodeKind](ns []graph.Node, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return typedNodes[T](ns), nil
+}
+
+// lookup finds a node of label l by id; nil when there is none (or it has another label).
+func lookup[T nodeKind](ctx context.Context, r *Resolver, id string, l graph.Label) (*T, error) {
+	nodes, err := r.Store.NodesByID(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	n, ok := nodes[id]
+	if !ok || n.Label != l {
+		return nil, nil
+	}
+	t := T(n)
+	return &t, nil
+}
+
+// stakeholder views a nation or agency node as a Stakeholder.
+func stakeholder(n *graph.Node) graph.Stakeholder {
+	s, _ := graph.AsEntity(n).(graph.Stakeholder)
+	return s
+}
+
+// loader is the request's traversal batcher.
+func (r *Resolver) loader(ctx context.Context) *loader { return loaderFrom(ctx, r.Store) }
+
+// page reads one keyset page and registers its nodes as siblings for batched traversals.
+func (r *Resolver) page(ctx context.Context, f graph.NodeFilter, first *int, after *string) (*graph.NodePage, *generated.PageInfo, error) {
+	f.First = defaultPage
+	if first != nil {
+		if *first < 1 || *first > maxPage {
+			return nil, nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxPage, *first)
+		}
+		f.First = *first
+	}
+	if after != nil && *after != "" {
+		id, err := decodeCursor(*after)
+		if err != nil {
+			return nil, nil, err
+		}
+		f.After = id
+	}
+	p, err := r.Store.FindNodes(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	info := &generated.PageInfo{HasNextPage: p.HasNextPage}
+	ids := make([]string, len(p.Nodes))
+	for i, n := range p.Nodes {
+		ids[i] = n.ID
+	}
+	if len(ids) > 0 {
+		c := encodeCursor(ids[len(ids)-1])
+		info.EndCursor = &c
+	}
+	r.loader(ctx).register(ids)
+	return p, info, nil
+}
+
+// search finds nodes of every kind by name.
+func (r *Resolver) search(ctx context.Context, text string, first *int) ([]graph.Entity, error) {
+	if len(text) < 1 || len(text) > 200 {
+		return nil, graph.Errorf(graph.EINVALID, "text", "text must be 1 to 200 characters")
+	}
+	p, _, err := r.page(ctx, graph.NodeFilter{NameContains: text}, first, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Entity, len(p.Nodes))
+	for i := range p.Nodes {
+		out[i] = graph.AsEntity(&p.Nodes[i])
+	}
+	return out, nil
+}
+
+// Cursors are opaque to clients: the last id of a page, base64url-encoded. Pages are
+// keyset pages, so a cursor stays valid while nodes are added or removed before it.
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte("id:" + id)) }
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 4 || string(b[:3]) != "id:" {
+		return "", graph.Errorf(graph.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor", c)
+	}
+	return string(b[3:]), nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

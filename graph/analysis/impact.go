@@ -31,6 +31,9 @@ func (m *Model) Impact(ctx context.Context, id string, v View) (Impact, error) {
 	if err := m.ValidateView(v); err != nil {
 		return Impact{}, err
 	}
+	if err := ftCtxErr(ctx); err != nil {
+		return Impact{}, err
+	}
 	n := m.Nodes[id]
 	if n == nil || !m.counts(n) {
 		return Impact{}, graph.Errorf(graph.ENOTFOUND, "id", "no node %q at %s", id, m.AsOf)

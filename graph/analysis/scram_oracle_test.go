@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -37,47 +38,65 @@ func TestScramOracle(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
+	var mu sync.Mutex
 	compared := map[string]int{}
-	for seed := range 40 {
-		r := rand.New(rand.NewPCG(uint64(seed), 11))
-		nodes, rels := ftGenerate(r, ftSmall)
-		for _, asOf := range []graph.Date{"2024-06-01", "2027-01-01", "2030-01-01"} {
-			name := fmt.Sprintf("seed=%d/asOf=%s", seed, asOf)
-			m := NewModel(nodes, rels, asOf)
-			var mef scramMEF
-			refs := map[string]*ftRef{}
-			for vi, v := range ftViews() {
-				ref := newFTRef(t, nodes, rels, asOf, v.Stakeholder)
-				refs[v.Stakeholder] = ref
-				mef.events = ref.events
-				mef.q = ref.q
-				for oi, o := range ref.objectives {
-					if ref.dead[o] || len(ref.requires[o]) == 0 {
-						continue
-					}
-					mef.objective(fmt.Sprintf("top-v%d-o%d", vi, oi), ref, o)
+	// The models run in parallel: most of the time goes to starting scram.
+	t.Run("models", func(t *testing.T) {
+		for seed := range 40 {
+			t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+				t.Parallel()
+				counts := map[string]int{}
+				scramCheckModel(t, ctx, scram, dir, seed, counts)
+				mu.Lock()
+				defer mu.Unlock()
+				for k, n := range counts {
+					compared[k] += n
 				}
-			}
-			input := filepath.Join(dir, fmt.Sprintf("s%d-%s.xml", seed, asOf))
-			if err := os.WriteFile(input, mef.xml(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			full := scramRun(t, scram, input, mef.events, "--probability", "1", "--importance", "1")
-			limit := 1 + seed%MaxCutOrder
-			limited := scramRun(t, scram, input, mef.events, "-l", fmt.Sprint(limit))
-			for vi, v := range ftViews() {
-				ref := refs[v.Stakeholder]
-				for oi, o := range ref.objectives {
-					what := fmt.Sprintf("%s/view=%q/%s (input %s)", name, v.Stakeholder, o, input)
-					top := fmt.Sprintf("top-v%d-o%d", vi, oi)
-					scramCompare(t, ctx, what, m, v, o, ref, full[top], limited[top], limit, compared)
-				}
-			}
+			})
 		}
-	}
+	})
 	t.Logf("compared with scram: %v", compared)
 	if compared["fault trees"] < 500 || compared["cut sets"] < 1000 {
 		t.Fatalf("the oracle compared too little to mean anything: %v", compared)
+	}
+}
+
+// scramCheckModel compares one random model at three dates in every view.
+func scramCheckModel(t *testing.T, ctx context.Context, scram, dir string, seed int, compared map[string]int) {
+	r := rand.New(rand.NewPCG(uint64(seed), 11))
+	nodes, rels := ftGenerate(r, ftSmall)
+	for _, asOf := range []graph.Date{"2024-06-01", "2027-01-01", "2030-01-01"} {
+		name := fmt.Sprintf("seed=%d/asOf=%s", seed, asOf)
+		m := NewModel(nodes, rels, asOf)
+		var mef scramMEF
+		refs := map[string]*ftRef{}
+		for vi, v := range ftViews() {
+			ref := newFTRef(t, nodes, rels, asOf, v.Stakeholder)
+			refs[v.Stakeholder] = ref
+			mef.events = ref.events
+			mef.q = ref.q
+			for oi, o := range ref.objectives {
+				if ref.dead[o] || len(ref.requires[o]) == 0 {
+					continue
+				}
+				mef.objective(fmt.Sprintf("top-v%d-o%d", vi, oi), ref, o)
+			}
+		}
+		input := filepath.Join(dir, fmt.Sprintf("s%d-%s.xml", seed, asOf))
+		if err := os.WriteFile(input, mef.xml(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		full := scramRun(t, scram, input, mef.events, "--probability", "1", "--importance", "1")
+		limit := 1 + seed%MaxCutOrder
+		limited := scramRun(t, scram, input, mef.events, "-l", fmt.Sprint(limit))
+		for vi, v := range ftViews() {
+			ref := refs[v.Stakeholder]
+			for oi, o := range ref.objectives {
+				what := fmt.Sprintf("%s/view=%q/%s (input %s)", name, v.Stakeholder, o, input)
+				top := fmt.Sprintf("top-v%d-o%d", vi, oi)
+				scramCompare(t, ctx, what, m, v, o, ref, full[top], limited[top], limit, compared)
+			}
+		}
 	}
 }
 

@@ -37,6 +37,9 @@ func (m *Model) WhatIf(ctx context.Context, down []string, v View) (WhatIf, erro
 				"%q is not a basic event (a nation, an agency or an agreement in force at %s)", id, m.AsOf)
 		}
 	}
+	if err := ftCtxErr(ctx); err != nil {
+		return WhatIf{}, err
+	}
 	fl := m.newFailureLogic(v)
 	cause := map[ftEvent]bool{}
 	for _, id := range down {

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
 )
 
 // loader batches traversals so that one GraphQL request costs a number of database round
@@ -21,6 +22,7 @@ type loader struct {
 	mu      sync.Mutex
 	groups  map[string]*group // node id → the first group it was returned in
 	batches map[batchKey]*batch
+	proj    *projection
 }
 
 type group struct{ ids []string }
@@ -52,7 +54,17 @@ func loaderFrom(ctx context.Context, s graph.Store) *loader {
 	if l, ok := ctx.Value(loaderKey{}).(*loader); ok {
 		return l
 	}
-	return &loader{store: s, groups: map[string]*group{}, batches: map[batchKey]*batch{}}
+	return withLoader(ctx, s).Value(loaderKey{}).(*loader)
+}
+
+// projection is the request's analysis projection, created on first use.
+func (l *loader) projection() *projection {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.proj == nil {
+		l.proj = &projection{models: map[graph.Date]*analysis.Model{}}
+	}
+	return l.proj
 }
 
 // register records ids as siblings whose fields are fetched together.

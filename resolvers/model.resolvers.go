@@ -306,51 +306,41 @@ func (r *threatResolver) AddressedBy(ctx context.Context, obj *graph.Threat) ([]
 	return typed[graph.Objective](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelAddresses, graph.Incoming))
 }
 
-// Agency returns generated.AgencyResolver implementation.
 func (r *Resolver) Agency() generated.AgencyResolver { return &agencyResolver{r} }
 
-// Agreement returns generated.AgreementResolver implementation.
 func (r *Resolver) Agreement() generated.AgreementResolver { return &agreementResolver{r} }
 
-// Capability returns generated.CapabilityResolver implementation.
 func (r *Resolver) Capability() generated.CapabilityResolver { return &capabilityResolver{r} }
 
-// Coordination returns generated.CoordinationResolver implementation.
 func (r *Resolver) Coordination() generated.CoordinationResolver { return &coordinationResolver{r} }
 
-// Membership returns generated.MembershipResolver implementation.
 func (r *Resolver) Membership() generated.MembershipResolver { return &membershipResolver{r} }
 
-// Nation returns generated.NationResolver implementation.
 func (r *Resolver) Nation() generated.NationResolver { return &nationResolver{r} }
 
-// Objective returns generated.ObjectiveResolver implementation.
 func (r *Resolver) Objective() generated.ObjectiveResolver { return &objectiveResolver{r} }
 
-// Provision returns generated.ProvisionResolver implementation.
 func (r *Resolver) Provision() generated.ProvisionResolver { return &provisionResolver{r} }
 
-// Pursuit returns generated.PursuitResolver implementation.
 func (r *Resolver) Pursuit() generated.PursuitResolver { return &pursuitResolver{r} }
 
-// Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-// Relationship returns generated.RelationshipResolver implementation.
 func (r *Resolver) Relationship() generated.RelationshipResolver { return &relationshipResolver{r} }
 
-// Threat returns generated.ThreatResolver implementation.
 func (r *Resolver) Threat() generated.ThreatResolver { return &threatResolver{r} }
 
-type agencyResolver struct{ *Resolver }
-type agreementResolver struct{ *Resolver }
-type capabilityResolver struct{ *Resolver }
-type coordinationResolver struct{ *Resolver }
-type membershipResolver struct{ *Resolver }
-type nationResolver struct{ *Resolver }
-type objectiveResolver struct{ *Resolver }
-type provisionResolver struct{ *Resolver }
-type pursuitResolver struct{ *Resolver }
-type queryResolver struct{ *Resolver }
-type relationshipResolver struct{ *Resolver }
-type threatResolver struct{ *Resolver }
+type (
+	agencyResolver       struct{ *Resolver }
+	agreementResolver    struct{ *Resolver }
+	capabilityResolver   struct{ *Resolver }
+	coordinationResolver struct{ *Resolver }
+	membershipResolver   struct{ *Resolver }
+	nationResolver       struct{ *Resolver }
+	objectiveResolver    struct{ *Resolver }
+	provisionResolver    struct{ *Resolver }
+	pursuitResolver      struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	relationshipResolver struct{ *Resolver }
+	threatResolver       struct{ *Resolver }
+)

@@ -95,7 +95,6 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, document any, replac
 	return &res, nil
 }
 
-// Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 type mutationResolver struct{ *Resolver }

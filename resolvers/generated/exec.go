@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -31,17 +32,30 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Agency() AgencyResolver
 	Agreement() AgreementResolver
+	Brokers() BrokersResolver
 	Capability() CapabilityResolver
+	Coalitions() CoalitionsResolver
+	Conflict() ConflictResolver
 	Coordination() CoordinationResolver
+	CutSet() CutSetResolver
+	Gap() GapResolver
+	Impact() ImpactResolver
+	Importance() ImportanceResolver
+	Lost() LostResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Nation() NationResolver
 	Objective() ObjectiveResolver
+	ObjectiveCutSets() ObjectiveCutSetsResolver
+	Overlap() OverlapResolver
 	Provision() ProvisionResolver
 	Pursuit() PursuitResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
+	Resilience() ResilienceResolver
+	Shared() SharedResolver
 	Threat() ThreatResolver
+	WhatIf() WhatIfResolver
 }
 
 type DirectiveRoot struct {
@@ -105,6 +119,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Bridge struct {
+		A func(childComplexity int) int
+		B func(childComplexity int) int
+	}
+
+	Brokers struct {
+		ArticulationPoints func(childComplexity int) int
+		Bridges            func(childComplexity int) int
+		Explanation        func(childComplexity int) int
+	}
+
 	Capability struct {
 		Category     func(childComplexity int) int
 		Confidence   func(childComplexity int) int
@@ -133,6 +158,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Coalitions struct {
+		Communities func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		Threshold   func(childComplexity int) int
+	}
+
+	Conflict struct {
+		Explanation func(childComplexity int) int
+		ObjectiveA  func(childComplexity int) int
+		ObjectiveB  func(childComplexity int) int
+	}
+
 	Coordination struct {
 		Agency     func(childComplexity int) int
 		Confidence func(childComplexity int) int
@@ -141,13 +179,61 @@ type ComplexityRoot struct {
 		Source     func(childComplexity int) int
 	}
 
+	CutSet struct {
+		Events      func(childComplexity int) int
+		Explanation func(childComplexity int) int
+	}
+
 	DeleteResult struct {
 		Deleted func(childComplexity int) int
+	}
+
+	Explanation struct {
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
+	Gap struct {
+		Capability  func(childComplexity int) int
+		Cause       func(childComplexity int) int
+		CausedBy    func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Objective   func(childComplexity int) int
+		Stakeholder func(childComplexity int) int
+		Threat      func(childComplexity int) int
+	}
+
+	HangingOn struct {
+		Event      func(childComplexity int) int
+		Objectives func(childComplexity int) int
+	}
+
+	Impact struct {
+		Capabilities  func(childComplexity int) int
+		Explanation   func(childComplexity int) int
+		Node          func(childComplexity int) int
+		Objectives    func(childComplexity int) int
+		SinglePointOf func(childComplexity int) int
+		Stakeholders  func(childComplexity int) int
 	}
 
 	ImportResult struct {
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
+	}
+
+	Importance struct {
+		Birnbaum      func(childComplexity int) int
+		Event         func(childComplexity int) int
+		FussellVesely func(childComplexity int) int
+		RAW           func(childComplexity int) int
+		RRW           func(childComplexity int) int
+	}
+
+	Lost struct {
+		Explanation func(childComplexity int) int
+		Node        func(childComplexity int) int
 	}
 
 	Membership struct {
@@ -225,9 +311,24 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	ObjectiveCutSets struct {
+		Achievable func(childComplexity int) int
+		CutSets    func(childComplexity int) int
+		Objective  func(childComplexity int) int
+	}
+
 	ObjectiveEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Overlap struct {
+		A           func(childComplexity int) int
+		B           func(childComplexity int) int
+		Conflicts   func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Score       func(childComplexity int) int
+		Shared      func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -256,22 +357,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agencies     func(childComplexity int, filter *AgencyFilter, first *int, after *string) int
-		Agency       func(childComplexity int, id string) int
-		Agreement    func(childComplexity int, id string) int
-		Agreements   func(childComplexity int, filter *AgreementFilter, first *int, after *string) int
-		Capabilities func(childComplexity int, filter *CapabilityFilter, first *int, after *string) int
-		Capability   func(childComplexity int, id string) int
-		ExportGraph  func(childComplexity int) int
-		Nation       func(childComplexity int, id *string, code *string) int
-		Nations      func(childComplexity int, filter *NationFilter, first *int, after *string) int
-		Node         func(childComplexity int, id string) int
-		Nodes        func(childComplexity int, ids []string) int
-		Objective    func(childComplexity int, id string) int
-		Objectives   func(childComplexity int, filter *ObjectiveFilter, first *int, after *string) int
-		Search       func(childComplexity int, text string, first *int) int
-		Threat       func(childComplexity int, id string) int
-		Threats      func(childComplexity int, filter *ThreatFilter, first *int, after *string) int
+		Agencies              func(childComplexity int, filter *AgencyFilter, first *int, after *string) int
+		Agency                func(childComplexity int, id string) int
+		Agreement             func(childComplexity int, id string) int
+		Agreements            func(childComplexity int, filter *AgreementFilter, first *int, after *string) int
+		Brokers               func(childComplexity int, asOf *graph.Date) int
+		Capabilities          func(childComplexity int, filter *CapabilityFilter, first *int, after *string) int
+		Capability            func(childComplexity int, id string) int
+		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
+		CutSets               func(childComplexity int, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) int
+		ExportGraph           func(childComplexity int) int
+		Gaps                  func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) int
+		HangingOn             func(childComplexity int, event *string, view *analysis.View, asOf *graph.Date) int
+		Impact                func(childComplexity int, id string, view *analysis.View, asOf *graph.Date) int
+		Nation                func(childComplexity int, id *string, code *string) int
+		Nations               func(childComplexity int, filter *NationFilter, first *int, after *string) int
+		Node                  func(childComplexity int, id string) int
+		Nodes                 func(childComplexity int, ids []string) int
+		Objective             func(childComplexity int, id string) int
+		Objectives            func(childComplexity int, filter *ObjectiveFilter, first *int, after *string) int
+		Overlap               func(childComplexity int, a string, b string, asOf *graph.Date) int
+		Partners              func(childComplexity int, of string, first *int, asOf *graph.Date) int
+		Resilience            func(childComplexity int, objective string, view *analysis.View, asOf *graph.Date) int
+		Search                func(childComplexity int, text string, first *int) int
+		SinglePointsOfFailure func(childComplexity int, objective *string, view *analysis.View, asOf *graph.Date) int
+		Threat                func(childComplexity int, id string) int
+		Threats               func(childComplexity int, filter *ThreatFilter, first *int, after *string) int
+		WhatIf                func(childComplexity int, down []string, view *analysis.View, asOf *graph.Date) int
 	}
 
 	Relationship struct {
@@ -287,6 +399,20 @@ type ComplexityRoot struct {
 		Type       func(childComplexity int) int
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
+	}
+
+	Resilience struct {
+		Achievable  func(childComplexity int) int
+		Importance  func(childComplexity int) int
+		MinCutOrder func(childComplexity int) int
+		Objective   func(childComplexity int) int
+		Probability func(childComplexity int) int
+	}
+
+	Shared struct {
+		Objective func(childComplexity int) int
+		PriorityA func(childComplexity int) int
+		PriorityB func(childComplexity int) int
 	}
 
 	Threat struct {
@@ -312,6 +438,12 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	WhatIf struct {
+		Capabilities func(childComplexity int) int
+		Down         func(childComplexity int) int
+		Objectives   func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -329,6 +461,10 @@ type AgreementResolver interface {
 	Parties(ctx context.Context, obj *graph.Agreement) ([]graph.Link, error)
 	Governs(ctx context.Context, obj *graph.Agreement) ([]graph.Capability, error)
 }
+type BrokersResolver interface {
+	ArticulationPoints(ctx context.Context, obj *analysis.Brokers) ([]graph.Entity, error)
+	Bridges(ctx context.Context, obj *analysis.Brokers) ([]Bridge, error)
+}
 type CapabilityResolver interface {
 	Providers(ctx context.Context, obj *graph.Capability) ([]graph.Link, error)
 	DependsOn(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error)
@@ -336,8 +472,37 @@ type CapabilityResolver interface {
 	RequiredBy(ctx context.Context, obj *graph.Capability) ([]graph.Objective, error)
 	GovernedBy(ctx context.Context, obj *graph.Capability) ([]graph.Agreement, error)
 }
+type CoalitionsResolver interface {
+	Communities(ctx context.Context, obj *analysis.Coalitions) ([][]graph.Nation, error)
+}
+type ConflictResolver interface {
+	ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
+	ObjectiveB(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
+}
 type CoordinationResolver interface {
 	Agency(ctx context.Context, obj *graph.Link) (*graph.Agency, error)
+}
+type CutSetResolver interface {
+	Events(ctx context.Context, obj *analysis.CutSet) ([]graph.Entity, error)
+}
+type GapResolver interface {
+	Objective(ctx context.Context, obj *analysis.Gap) (*graph.Objective, error)
+	Capability(ctx context.Context, obj *analysis.Gap) (*graph.Capability, error)
+	Stakeholder(ctx context.Context, obj *analysis.Gap) (graph.Stakeholder, error)
+	Threat(ctx context.Context, obj *analysis.Gap) (*graph.Threat, error)
+}
+type ImpactResolver interface {
+	Node(ctx context.Context, obj *analysis.Impact) (graph.Entity, error)
+	Capabilities(ctx context.Context, obj *analysis.Impact) ([]graph.Capability, error)
+	Objectives(ctx context.Context, obj *analysis.Impact) ([]graph.Objective, error)
+	Stakeholders(ctx context.Context, obj *analysis.Impact) ([]graph.Stakeholder, error)
+	SinglePointOf(ctx context.Context, obj *analysis.Impact) ([]graph.Objective, error)
+}
+type ImportanceResolver interface {
+	Event(ctx context.Context, obj *analysis.Importance) (graph.Entity, error)
+}
+type LostResolver interface {
+	Node(ctx context.Context, obj *analysis.Lost) (graph.Entity, error)
 }
 type MembershipResolver interface {
 	Party(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
@@ -367,6 +532,13 @@ type ObjectiveResolver interface {
 	Addresses(ctx context.Context, obj *graph.Objective) ([]graph.Threat, error)
 	ConflictsWith(ctx context.Context, obj *graph.Objective) ([]graph.Objective, error)
 }
+type ObjectiveCutSetsResolver interface {
+	Objective(ctx context.Context, obj *analysis.ObjectiveCutSets) (*graph.Objective, error)
+}
+type OverlapResolver interface {
+	A(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
+	B(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
+}
 type ProvisionResolver interface {
 	Provider(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
 	Capability(ctx context.Context, obj *graph.Link) (*graph.Capability, error)
@@ -392,13 +564,33 @@ type QueryResolver interface {
 	Agreement(ctx context.Context, id string) (*graph.Agreement, error)
 	Threat(ctx context.Context, id string) (*graph.Threat, error)
 	ExportGraph(ctx context.Context) (any, error)
+	Overlap(ctx context.Context, a string, b string, asOf *graph.Date) (*analysis.Overlap, error)
+	Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error)
+	Coalitions(ctx context.Context, threshold *float64, asOf *graph.Date) (*analysis.Coalitions, error)
+	Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]analysis.Gap, error)
+	CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
+	SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
+	HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]HangingOn, error)
+	Resilience(ctx context.Context, objective string, view *analysis.View, asOf *graph.Date) (*analysis.Resilience, error)
+	Brokers(ctx context.Context, asOf *graph.Date) (*analysis.Brokers, error)
+	WhatIf(ctx context.Context, down []string, view *analysis.View, asOf *graph.Date) (*analysis.WhatIf, error)
+	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *graph.Link) (graph.Entity, error)
 	To(ctx context.Context, obj *graph.Link) (graph.Entity, error)
 }
+type ResilienceResolver interface {
+	Objective(ctx context.Context, obj *analysis.Resilience) (*graph.Objective, error)
+}
+type SharedResolver interface {
+	Objective(ctx context.Context, obj *analysis.Shared) (*graph.Objective, error)
+}
 type ThreatResolver interface {
 	AddressedBy(ctx context.Context, obj *graph.Threat) ([]graph.Objective, error)
+}
+type WhatIfResolver interface {
+	Down(ctx context.Context, obj *analysis.WhatIf) ([]graph.Entity, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -659,6 +851,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AgreementEdge.Node(childComplexity), true
 
+	case "Bridge.a":
+		if e.ComplexityRoot.Bridge.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.A(childComplexity), true
+	case "Bridge.b":
+		if e.ComplexityRoot.Bridge.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.B(childComplexity), true
+
+	case "Brokers.articulationPoints":
+		if e.ComplexityRoot.Brokers.ArticulationPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brokers.ArticulationPoints(childComplexity), true
+	case "Brokers.bridges":
+		if e.ComplexityRoot.Brokers.Bridges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brokers.Bridges(childComplexity), true
+	case "Brokers.explanation":
+		if e.ComplexityRoot.Brokers.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brokers.Explanation(childComplexity), true
+
 	case "Capability.category":
 		if e.ComplexityRoot.Capability.Category == nil {
 			break
@@ -776,6 +1000,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CapabilityEdge.Node(childComplexity), true
 
+	case "Coalitions.communities":
+		if e.ComplexityRoot.Coalitions.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coalitions.Communities(childComplexity), true
+	case "Coalitions.explanation":
+		if e.ComplexityRoot.Coalitions.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coalitions.Explanation(childComplexity), true
+	case "Coalitions.modularity":
+		if e.ComplexityRoot.Coalitions.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coalitions.Modularity(childComplexity), true
+	case "Coalitions.threshold":
+		if e.ComplexityRoot.Coalitions.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coalitions.Threshold(childComplexity), true
+
+	case "Conflict.explanation":
+		if e.ComplexityRoot.Conflict.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.Explanation(childComplexity), true
+	case "Conflict.objectiveA":
+		if e.ComplexityRoot.Conflict.ObjectiveA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.ObjectiveA(childComplexity), true
+	case "Conflict.objectiveB":
+		if e.ComplexityRoot.Conflict.ObjectiveB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.ObjectiveB(childComplexity), true
+
 	case "Coordination.agency":
 		if e.ComplexityRoot.Coordination.Agency == nil {
 			break
@@ -807,12 +1075,137 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Coordination.Source(childComplexity), true
 
+	case "CutSet.events":
+		if e.ComplexityRoot.CutSet.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CutSet.Events(childComplexity), true
+	case "CutSet.explanation":
+		if e.ComplexityRoot.CutSet.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CutSet.Explanation(childComplexity), true
+
 	case "DeleteResult.deleted":
 		if e.ComplexityRoot.DeleteResult.Deleted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeleteResult.Deleted(childComplexity), true
+
+	case "Explanation.nodes":
+		if e.ComplexityRoot.Explanation.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.Nodes(childComplexity), true
+	case "Explanation.relationships":
+		if e.ComplexityRoot.Explanation.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.Relationships(childComplexity), true
+
+	case "Gap.capability":
+		if e.ComplexityRoot.Gap.Capability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Capability(childComplexity), true
+	case "Gap.cause":
+		if e.ComplexityRoot.Gap.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Cause(childComplexity), true
+	case "Gap.causedBy":
+		if e.ComplexityRoot.Gap.CausedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.CausedBy(childComplexity), true
+	case "Gap.explanation":
+		if e.ComplexityRoot.Gap.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Explanation(childComplexity), true
+	case "Gap.kind":
+		if e.ComplexityRoot.Gap.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Kind(childComplexity), true
+	case "Gap.objective":
+		if e.ComplexityRoot.Gap.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Objective(childComplexity), true
+	case "Gap.stakeholder":
+		if e.ComplexityRoot.Gap.Stakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Stakeholder(childComplexity), true
+	case "Gap.threat":
+		if e.ComplexityRoot.Gap.Threat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Threat(childComplexity), true
+
+	case "HangingOn.event":
+		if e.ComplexityRoot.HangingOn.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HangingOn.Event(childComplexity), true
+	case "HangingOn.objectives":
+		if e.ComplexityRoot.HangingOn.Objectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HangingOn.Objectives(childComplexity), true
+
+	case "Impact.capabilities":
+		if e.ComplexityRoot.Impact.Capabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Capabilities(childComplexity), true
+	case "Impact.explanation":
+		if e.ComplexityRoot.Impact.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Explanation(childComplexity), true
+	case "Impact.node":
+		if e.ComplexityRoot.Impact.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Node(childComplexity), true
+	case "Impact.objectives":
+		if e.ComplexityRoot.Impact.Objectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Objectives(childComplexity), true
+	case "Impact.singlePointOf":
+		if e.ComplexityRoot.Impact.SinglePointOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.SinglePointOf(childComplexity), true
+	case "Impact.stakeholders":
+		if e.ComplexityRoot.Impact.Stakeholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Stakeholders(childComplexity), true
 
 	case "ImportResult.nodes":
 		if e.ComplexityRoot.ImportResult.Nodes == nil {
@@ -826,6 +1219,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Relationships(childComplexity), true
+
+	case "Importance.birnbaum":
+		if e.ComplexityRoot.Importance.Birnbaum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Importance.Birnbaum(childComplexity), true
+	case "Importance.event":
+		if e.ComplexityRoot.Importance.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Importance.Event(childComplexity), true
+	case "Importance.fussellVesely":
+		if e.ComplexityRoot.Importance.FussellVesely == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Importance.FussellVesely(childComplexity), true
+	case "Importance.raw":
+		if e.ComplexityRoot.Importance.RAW == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Importance.RAW(childComplexity), true
+	case "Importance.rrw":
+		if e.ComplexityRoot.Importance.RRW == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Importance.RRW(childComplexity), true
+
+	case "Lost.explanation":
+		if e.ComplexityRoot.Lost.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lost.Explanation(childComplexity), true
+	case "Lost.node":
+		if e.ComplexityRoot.Lost.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lost.Node(childComplexity), true
 
 	case "Membership.agreement":
 		if e.ComplexityRoot.Membership.Agreement == nil {
@@ -1208,6 +1645,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ObjectiveConnection.TotalCount(childComplexity), true
 
+	case "ObjectiveCutSets.achievable":
+		if e.ComplexityRoot.ObjectiveCutSets.Achievable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveCutSets.Achievable(childComplexity), true
+	case "ObjectiveCutSets.cutSets":
+		if e.ComplexityRoot.ObjectiveCutSets.CutSets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveCutSets.CutSets(childComplexity), true
+	case "ObjectiveCutSets.objective":
+		if e.ComplexityRoot.ObjectiveCutSets.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveCutSets.Objective(childComplexity), true
+
 	case "ObjectiveEdge.cursor":
 		if e.ComplexityRoot.ObjectiveEdge.Cursor == nil {
 			break
@@ -1220,6 +1676,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ObjectiveEdge.Node(childComplexity), true
+
+	case "Overlap.a":
+		if e.ComplexityRoot.Overlap.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overlap.A(childComplexity), true
+	case "Overlap.b":
+		if e.ComplexityRoot.Overlap.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overlap.B(childComplexity), true
+	case "Overlap.conflicts":
+		if e.ComplexityRoot.Overlap.Conflicts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overlap.Conflicts(childComplexity), true
+	case "Overlap.explanation":
+		if e.ComplexityRoot.Overlap.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overlap.Explanation(childComplexity), true
+	case "Overlap.score":
+		if e.ComplexityRoot.Overlap.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overlap.Score(childComplexity), true
+	case "Overlap.shared":
+		if e.ComplexityRoot.Overlap.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overlap.Shared(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1364,6 +1857,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Agreements(childComplexity, args["filter"].(*AgreementFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.brokers":
+		if e.ComplexityRoot.Query.Brokers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Brokers(childComplexity, args["asOf"].(*graph.Date)), true
 	case "Query.capabilities":
 		if e.ComplexityRoot.Query.Capabilities == nil {
 			break
@@ -1386,12 +1890,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Capability(childComplexity, args["id"].(string)), true
+	case "Query.coalitions":
+		if e.ComplexityRoot.Query.Coalitions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coalitions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coalitions(childComplexity, args["threshold"].(*float64), args["asOf"].(*graph.Date)), true
+	case "Query.cutSets":
+		if e.ComplexityRoot.Query.CutSets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cutSets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CutSets(childComplexity, args["objective"].(*string), args["maxOrder"].(*int), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
 	case "Query.exportGraph":
 		if e.ComplexityRoot.Query.ExportGraph == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.ExportGraph(childComplexity), true
+	case "Query.gaps":
+		if e.ComplexityRoot.Query.Gaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Gaps(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date)), true
+	case "Query.hangingOn":
+		if e.ComplexityRoot.Query.HangingOn == nil {
+			break
+		}
+
+		args, err := ec.field_Query_hangingOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HangingOn(childComplexity, args["event"].(*string), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
+	case "Query.impact":
+		if e.ComplexityRoot.Query.Impact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_impact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Impact(childComplexity, args["id"].(string), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
 
 	case "Query.nation":
 		if e.ComplexityRoot.Query.Nation == nil {
@@ -1459,6 +2018,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Objectives(childComplexity, args["filter"].(*ObjectiveFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.overlap":
+		if e.ComplexityRoot.Query.Overlap == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overlap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Overlap(childComplexity, args["a"].(string), args["b"].(string), args["asOf"].(*graph.Date)), true
+	case "Query.partners":
+		if e.ComplexityRoot.Query.Partners == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Partners(childComplexity, args["of"].(string), args["first"].(*int), args["asOf"].(*graph.Date)), true
+	case "Query.resilience":
+		if e.ComplexityRoot.Query.Resilience == nil {
+			break
+		}
+
+		args, err := ec.field_Query_resilience_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Resilience(childComplexity, args["objective"].(string), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1470,6 +2062,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
+	case "Query.singlePointsOfFailure":
+		if e.ComplexityRoot.Query.SinglePointsOfFailure == nil {
+			break
+		}
+
+		args, err := ec.field_Query_singlePointsOfFailure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SinglePointsOfFailure(childComplexity, args["objective"].(*string), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
 	case "Query.threat":
 		if e.ComplexityRoot.Query.Threat == nil {
 			break
@@ -1492,6 +2095,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Threats(childComplexity, args["filter"].(*ThreatFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.whatIf":
+		if e.ComplexityRoot.Query.WhatIf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whatIf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhatIf(childComplexity, args["down"].([]string), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
 
 	case "Relationship.capacity":
 		if e.ComplexityRoot.Relationship.Capacity == nil {
@@ -1565,6 +2179,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.ValidTo(childComplexity), true
+
+	case "Resilience.achievable":
+		if e.ComplexityRoot.Resilience.Achievable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resilience.Achievable(childComplexity), true
+	case "Resilience.importance":
+		if e.ComplexityRoot.Resilience.Importance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resilience.Importance(childComplexity), true
+	case "Resilience.minCutOrder":
+		if e.ComplexityRoot.Resilience.MinCutOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resilience.MinCutOrder(childComplexity), true
+	case "Resilience.objective":
+		if e.ComplexityRoot.Resilience.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resilience.Objective(childComplexity), true
+	case "Resilience.probability":
+		if e.ComplexityRoot.Resilience.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resilience.Probability(childComplexity), true
+
+	case "Shared.objective":
+		if e.ComplexityRoot.Shared.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shared.Objective(childComplexity), true
+	case "Shared.priorityA":
+		if e.ComplexityRoot.Shared.PriorityA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shared.PriorityA(childComplexity), true
+	case "Shared.priorityB":
+		if e.ComplexityRoot.Shared.PriorityB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shared.PriorityB(childComplexity), true
 
 	case "Threat.addressedBy":
 		if e.ComplexityRoot.Threat.AddressedBy == nil {
@@ -1659,6 +2323,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreatEdge.Node(childComplexity), true
 
+	case "WhatIf.capabilities":
+		if e.ComplexityRoot.WhatIf.Capabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Capabilities(childComplexity), true
+	case "WhatIf.down":
+		if e.ComplexityRoot.WhatIf.Down == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Down(childComplexity), true
+	case "WhatIf.objectives":
+		if e.ComplexityRoot.WhatIf.Objectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Objectives(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1682,6 +2365,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RelationshipKey", ec.unmarshalInputRelationshipKey),
 			graphql.NewInputUnmarshaler("ThreatFilter", ec.unmarshalInputThreatFilter),
 			graphql.NewInputUnmarshaler("ThreatInput", ec.unmarshalInputThreatInput),
+			graphql.NewInputUnmarshaler("View", ec.unmarshalInputView),
 		)
 	}
 	first := true
@@ -1758,6 +2442,186 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../schema/analysis.graphqls", Input: `"""
+The ids of the nodes and relationships that make an answer true, so that an analyst can
+check it and the explorer can highlight it. Relationship ids read TYPE:from->to.
+"""
+type Explanation {
+  nodes: [ID!]!
+  relationships: [ID!]!
+}
+
+"""
+Which failure logic an analysis uses (DESIGN §2). Without a stakeholder: the coalition view,
+where any up provider makes a capability available. With one: that stakeholder's access view,
+where only its own family's providers, or providers reached through an agreement governing the
+capability that both are party to (the agreement then being a failure point), count.
+"""
+input View {
+  stakeholder: ID
+}
+
+"Objectives two stakeholders both pursue, with each one's priority."
+type Shared {
+  objective: Objective!
+  priorityA: Int!
+  priorityB: Int!
+}
+
+"A pursues objectiveA, B pursues objectiveB, and the two objectives conflict."
+type Conflict {
+  objectiveA: Objective!
+  objectiveB: Objective!
+  explanation: Explanation!
+}
+
+"""
+Overlapping interests of two stakeholders: score is the weighted Jaccard index
+Σmin(pA,pB)/Σmax(pA,pB) over the union of their objectives (a nation's priority is the
+highest of itself and its agencies).
+"""
+type Overlap {
+  a: Stakeholder!
+  b: Stakeholder!
+  score: Float!
+  shared: [Shared!]!
+  conflicts: [Conflict!]!
+  explanation: Explanation!
+}
+
+"Communities of nations on the alignment graph, with their weighted Newman modularity."
+type Coalitions {
+  threshold: Float!
+  modularity: Float!
+  communities: [[Nation!]!]!
+  explanation: Explanation!
+}
+
+enum GapKind { COVERAGE ACCESS SINGLE_SOURCE EXPIRING UNADDRESSED_THREAT UNSPECIFIED }
+
+"""
+A gap (DESIGN §3). COVERAGE: objective, capability. ACCESS: stakeholder, objective,
+capability. SINGLE_SOURCE: capability (stakeholder = the family's nation or international
+agency). EXPIRING: cause is the gap that appears by the horizon, causedBy what ends.
+UNADDRESSED_THREAT: threat. UNSPECIFIED: objective.
+"""
+type Gap {
+  kind: GapKind!
+  objective: Objective
+  capability: Capability
+  stakeholder: Stakeholder
+  threat: Threat
+  cause: Gap
+  "EXPIRING: ids of the relationships or agreements whose end causes the gap."
+  causedBy: [ID!]!
+  explanation: Explanation!
+}
+
+"A minimal cut set: basic events (stakeholders, agreements) whose joint failure makes the objective not achievable."
+type CutSet {
+  events: [Node!]!
+  explanation: Explanation!
+}
+
+"""
+The minimal cut sets of one objective up to the order asked. An objective that is not
+achievable even with everything up has none; its gaps say why.
+"""
+type ObjectiveCutSets {
+  objective: Objective!
+  achievable: Boolean!
+  cutSets: [CutSet!]!
+}
+
+"Objectives for which one basic event is a single point of failure."
+type HangingOn {
+  event: Node!
+  objectives: [Objective!]!
+}
+
+"Importance of one basic event for an objective's failure (as SCRAM defines them)."
+type Importance {
+  event: Node!
+  birnbaum: Float!
+  fussellVesely: Float!
+  raw: Float!
+  rrw: Float!
+}
+
+"""
+Resilience of an objective: minimum cut order (0 when it has no cut set), the exact
+probability that it is not achievable given each basic event's reliability, and the
+basic events ranked by Birnbaum importance.
+"""
+type Resilience {
+  objective: Objective!
+  achievable: Boolean!
+  minCutOrder: Int!
+  probability: Float!
+  importance: [Importance!]!
+}
+
+"An objective or capability lost in a what-if."
+type Lost {
+  node: Node!
+  explanation: Explanation!
+}
+
+"What stops working when the given basic events are down."
+type WhatIf {
+  down: [Node!]!
+  objectives: [Lost!]!
+  capabilities: [Lost!]!
+}
+
+"Everything downstream of a node, and the objectives for which it is a single point of failure."
+type Impact {
+  node: Node!
+  capabilities: [Capability!]!
+  objectives: [Objective!]!
+  stakeholders: [Stakeholder!]!
+  singlePointOf: [Objective!]!
+  explanation: Explanation!
+}
+
+type Bridge {
+  a: Node!
+  b: Node!
+}
+
+"Articulation points and bridges of the coordination network (PART_OF, COORDINATES_WITH, PARTY_TO)."
+type Brokers {
+  articulationPoints: [Node!]!
+  bridges: [Bridge!]!
+  explanation: Explanation!
+}
+
+# Every analysis sees the model as it counts at asOf (default: today, UTC): relationships
+# outside their validity and agreements outside signed..expires are ignored.
+extend type Query {
+  overlap(a: ID!, b: ID!, asOf: Date): Overlap!
+  "Other stakeholders of the same label ranked by overlap score, ties by id."
+  partners(of: ID!, first: Int = 10, asOf: Date): [Overlap!]!
+  "threshold: alignment edges with a lower score are dropped."
+  coalitions(threshold: Float = 0.2, asOf: Date): Coalitions!
+  """
+  Gaps of the given kinds (all when absent). EXPIRING gaps are those present at horizon
+  (default: asOf + 365 days) and absent at asOf.
+  """
+  gaps(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date): [Gap!]!
+  "Minimal cut sets of order ≤ maxOrder (1..3), of one objective or of all."
+  cutSets(objective: ID, maxOrder: Int = 2, view: View, asOf: Date): [ObjectiveCutSets!]!
+  "The order-1 cut sets: single points of failure of one objective or of all."
+  singlePointsOfFailure(objective: ID, view: View, asOf: Date): [ObjectiveCutSets!]!
+  "Inverted: for each stakeholder or agreement, the objectives that hang on it alone."
+  hangingOn(event: ID, view: View, asOf: Date): [HangingOn!]!
+  resilience(objective: ID!, view: View, asOf: Date): Resilience!
+  brokers(asOf: Date): Brokers!
+  "Set basic events (stakeholders, agreements) down and see what stops working."
+  whatIf(down: [ID!]!, view: View, asOf: Date): WhatIf!
+  impact(id: ID!, view: View, asOf: Date): Impact!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/model.graphqls", Input: `"An ISO 8601 calendar date, e.g. 2027-03-01."
 scalar Date
 "An RFC 3339 timestamp."
@@ -2268,6 +3132,28 @@ func (ec *executionContext) childFields_AgreementEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type AgreementEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Bridge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_Bridge_a(ctx, field)
+	case "b":
+		return ec.fieldContext_Bridge_b(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bridge", field.Name)
+}
+
+func (ec *executionContext) childFields_Brokers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "articulationPoints":
+		return ec.fieldContext_Brokers_articulationPoints(ctx, field)
+	case "bridges":
+		return ec.fieldContext_Brokers_bridges(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Brokers_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Brokers", field.Name)
+}
+
 func (ec *executionContext) childFields_Capability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2324,6 +3210,32 @@ func (ec *executionContext) childFields_CapabilityEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CapabilityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Coalitions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "threshold":
+		return ec.fieldContext_Coalitions_threshold(ctx, field)
+	case "modularity":
+		return ec.fieldContext_Coalitions_modularity(ctx, field)
+	case "communities":
+		return ec.fieldContext_Coalitions_communities(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Coalitions_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coalitions", field.Name)
+}
+
+func (ec *executionContext) childFields_Conflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objectiveA":
+		return ec.fieldContext_Conflict_objectiveA(ctx, field)
+	case "objectiveB":
+		return ec.fieldContext_Conflict_objectiveB(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Conflict_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Conflict", field.Name)
+}
+
 func (ec *executionContext) childFields_Coordination(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2340,12 +3252,82 @@ func (ec *executionContext) childFields_Coordination(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Coordination", field.Name)
 }
 
+func (ec *executionContext) childFields_CutSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "events":
+		return ec.fieldContext_CutSet_events(ctx, field)
+	case "explanation":
+		return ec.fieldContext_CutSet_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CutSet", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deleted":
 		return ec.fieldContext_DeleteResult_deleted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Explanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Explanation_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Explanation_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Explanation", field.Name)
+}
+
+func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Gap_kind(ctx, field)
+	case "objective":
+		return ec.fieldContext_Gap_objective(ctx, field)
+	case "capability":
+		return ec.fieldContext_Gap_capability(ctx, field)
+	case "stakeholder":
+		return ec.fieldContext_Gap_stakeholder(ctx, field)
+	case "threat":
+		return ec.fieldContext_Gap_threat(ctx, field)
+	case "cause":
+		return ec.fieldContext_Gap_cause(ctx, field)
+	case "causedBy":
+		return ec.fieldContext_Gap_causedBy(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Gap_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Gap", field.Name)
+}
+
+func (ec *executionContext) childFields_HangingOn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_HangingOn_event(ctx, field)
+	case "objectives":
+		return ec.fieldContext_HangingOn_objectives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HangingOn", field.Name)
+}
+
+func (ec *executionContext) childFields_Impact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_Impact_node(ctx, field)
+	case "capabilities":
+		return ec.fieldContext_Impact_capabilities(ctx, field)
+	case "objectives":
+		return ec.fieldContext_Impact_objectives(ctx, field)
+	case "stakeholders":
+		return ec.fieldContext_Impact_stakeholders(ctx, field)
+	case "singlePointOf":
+		return ec.fieldContext_Impact_singlePointOf(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Impact_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Impact", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2356,6 +3338,32 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_relationships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Importance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_Importance_event(ctx, field)
+	case "birnbaum":
+		return ec.fieldContext_Importance_birnbaum(ctx, field)
+	case "fussellVesely":
+		return ec.fieldContext_Importance_fussellVesely(ctx, field)
+	case "raw":
+		return ec.fieldContext_Importance_raw(ctx, field)
+	case "rrw":
+		return ec.fieldContext_Importance_rrw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Importance", field.Name)
+}
+
+func (ec *executionContext) childFields_Lost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_Lost_node(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Lost_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lost", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2482,6 +3490,18 @@ func (ec *executionContext) childFields_ObjectiveConnection(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ObjectiveConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_ObjectiveCutSets(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_ObjectiveCutSets_objective(ctx, field)
+	case "achievable":
+		return ec.fieldContext_ObjectiveCutSets_achievable(ctx, field)
+	case "cutSets":
+		return ec.fieldContext_ObjectiveCutSets_cutSets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveCutSets", field.Name)
+}
+
 func (ec *executionContext) childFields_ObjectiveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -2490,6 +3510,24 @@ func (ec *executionContext) childFields_ObjectiveEdge(ctx context.Context, field
 		return ec.fieldContext_ObjectiveEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ObjectiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Overlap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_Overlap_a(ctx, field)
+	case "b":
+		return ec.fieldContext_Overlap_b(ctx, field)
+	case "score":
+		return ec.fieldContext_Overlap_score(ctx, field)
+	case "shared":
+		return ec.fieldContext_Overlap_shared(ctx, field)
+	case "conflicts":
+		return ec.fieldContext_Overlap_conflicts(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Overlap_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Overlap", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2572,6 +3610,34 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
+func (ec *executionContext) childFields_Resilience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_Resilience_objective(ctx, field)
+	case "achievable":
+		return ec.fieldContext_Resilience_achievable(ctx, field)
+	case "minCutOrder":
+		return ec.fieldContext_Resilience_minCutOrder(ctx, field)
+	case "probability":
+		return ec.fieldContext_Resilience_probability(ctx, field)
+	case "importance":
+		return ec.fieldContext_Resilience_importance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Resilience", field.Name)
+}
+
+func (ec *executionContext) childFields_Shared(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_Shared_objective(ctx, field)
+	case "priorityA":
+		return ec.fieldContext_Shared_priorityA(ctx, field)
+	case "priorityB":
+		return ec.fieldContext_Shared_priorityB(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Shared", field.Name)
+}
+
 func (ec *executionContext) childFields_Threat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2618,6 +3684,18 @@ func (ec *executionContext) childFields_ThreatEdge(ctx context.Context, field gr
 		return ec.fieldContext_ThreatEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreatEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WhatIf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "down":
+		return ec.fieldContext_WhatIf_down(ctx, field)
+	case "objectives":
+		return ec.fieldContext_WhatIf_objectives(ctx, field)
+	case "capabilities":
+		return ec.fieldContext_WhatIf_capabilities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhatIf", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2986,6 +4064,20 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_capabilities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3027,6 +4119,172 @@ func (ec *executionContext) field_Query_capability_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coalitions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cutSets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "maxOrder",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxOrder"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOGapKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "stakeholder",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stakeholder"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "horizon",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["horizon"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_hangingOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "event",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["event"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -3154,6 +4412,96 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_overlap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_partners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "of",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["of"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_resilience_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3173,6 +4521,36 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_singlePointsOfFailure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -3217,6 +4595,36 @@ func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_whatIf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "down",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["down"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -4326,6 +5734,166 @@ func (ec *executionContext) fieldContext_AgreementEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Bridge_a(ctx context.Context, field graphql.CollectedField, obj *Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_b(ctx context.Context, field graphql.CollectedField, obj *Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brokers_articulationPoints(ctx context.Context, field graphql.CollectedField, obj *analysis.Brokers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brokers_articulationPoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Brokers().ArticulationPoints(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brokers_articulationPoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brokers",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brokers_bridges(ctx context.Context, field graphql.CollectedField, obj *analysis.Brokers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brokers_bridges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Brokers().Bridges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []Bridge) graphql.Marshaler {
+			return ec.marshalNBridge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐBridgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brokers_bridges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brokers",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bridge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brokers_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Brokers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brokers_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brokers_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brokers",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Capability_id(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4844,6 +6412,212 @@ func (ec *executionContext) fieldContext_CapabilityEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Coalitions_threshold(ctx context.Context, field graphql.CollectedField, obj *analysis.Coalitions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coalitions_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coalitions_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coalitions", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Coalitions_modularity(ctx context.Context, field graphql.CollectedField, obj *analysis.Coalitions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coalitions_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coalitions_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coalitions", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Coalitions_communities(ctx context.Context, field graphql.CollectedField, obj *analysis.Coalitions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coalitions_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Coalitions().Communities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚕᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coalitions_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coalitions",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coalitions_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Coalitions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coalitions_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coalitions_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coalitions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conflict_objectiveA(ctx context.Context, field graphql.CollectedField, obj *analysis.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_objectiveA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conflict().ObjectiveA(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_objectiveA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conflict_objectiveB(ctx context.Context, field graphql.CollectedField, obj *analysis.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_objectiveB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conflict().ObjectiveB(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_objectiveB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conflict_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conflict",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Coordination_id(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4968,6 +6742,70 @@ func (ec *executionContext) fieldContext_Coordination_confidence(_ context.Conte
 	return graphql.NewScalarFieldContext("Coordination", field, false, false, "Float")
 }
 
+func (ec *executionContext) _CutSet_events(ctx context.Context, field graphql.CollectedField, obj *analysis.CutSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CutSet_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CutSet().Events(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CutSet_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CutSet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CutSet_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.CutSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CutSet_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CutSet_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CutSet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteResult_deleted(ctx context.Context, field graphql.CollectedField, obj *DeleteResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4989,6 +6827,546 @@ func (ec *executionContext) _DeleteResult_deleted(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_DeleteResult_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Explanation_nodes(ctx context.Context, field graphql.CollectedField, obj *analysis.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Explanation_relationships(ctx context.Context, field graphql.CollectedField, obj *analysis.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Gap_kind(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNGapKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "GapKind")
+}
+
+func (ec *executionContext) _Gap_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Gap().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalOObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_capability(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_capability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Gap().Capability(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Capability) graphql.Marshaler {
+			return ec.marshalOCapability2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐCapability(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_capability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Capability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_stakeholder(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_stakeholder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Gap().Stakeholder(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
+			return ec.marshalOStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_threat(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_threat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Gap().Threat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Threat) graphql.Marshaler {
+			return ec.marshalOThreat2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐThreat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_threat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_cause(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Gap) graphql.Marshaler {
+			return ec.marshalOGap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_causedBy(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_causedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CausedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_causedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Gap_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HangingOn_event(ctx context.Context, field graphql.CollectedField, obj *HangingOn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HangingOn_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HangingOn_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HangingOn",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HangingOn_objectives(ctx context.Context, field graphql.CollectedField, obj *HangingOn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HangingOn_objectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Objectives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjectiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HangingOn_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HangingOn",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_node(ctx context.Context, field graphql.CollectedField, obj *analysis.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_capabilities(ctx context.Context, field graphql.CollectedField, obj *analysis.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_capabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().Capabilities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Capability) graphql.Marshaler {
+			return ec.marshalNCapability2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐCapabilityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_capabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Capability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_objectives(ctx context.Context, field graphql.CollectedField, obj *analysis.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_objectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().Objectives(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjectiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_stakeholders(ctx context.Context, field graphql.CollectedField, obj *analysis.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_stakeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().Stakeholders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_singlePointOf(ctx context.Context, field graphql.CollectedField, obj *analysis.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_singlePointOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().SinglePointOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjectiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_singlePointOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ImportResult_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.ImportResult) (ret graphql.Marshaler) {
@@ -5035,6 +7413,194 @@ func (ec *executionContext) _ImportResult_relationships(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_ImportResult_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Importance_event(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Importance_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Importance().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Importance_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Importance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Importance_birnbaum(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Importance_birnbaum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Birnbaum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Importance_birnbaum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Importance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Importance_fussellVesely(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Importance_fussellVesely(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FussellVesely, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Importance_fussellVesely(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Importance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Importance_raw(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Importance_raw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RAW, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Importance_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Importance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Importance_rrw(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Importance_rrw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RRW, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Importance_rrw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Importance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Lost_node(ctx context.Context, field graphql.CollectedField, obj *analysis.Lost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lost_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lost().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lost_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lost_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Lost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lost_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lost_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -6648,6 +9214,93 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("ObjectiveConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ObjectiveCutSets_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveCutSets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveCutSets_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ObjectiveCutSets().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveCutSets_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveCutSets",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveCutSets_achievable(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveCutSets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveCutSets_achievable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Achievable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveCutSets_achievable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectiveCutSets", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ObjectiveCutSets_cutSets(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveCutSets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveCutSets_cutSets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CutSets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CutSet) graphql.Marshaler {
+			return ec.marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveCutSets_cutSets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveCutSets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CutSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ObjectiveEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6698,6 +9351,189 @@ func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Overlap_a(ctx context.Context, field graphql.CollectedField, obj *analysis.Overlap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overlap_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Overlap().A(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overlap_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Overlap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Overlap_b(ctx context.Context, field graphql.CollectedField, obj *analysis.Overlap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overlap_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Overlap().B(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overlap_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Overlap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Overlap_score(ctx context.Context, field graphql.CollectedField, obj *analysis.Overlap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overlap_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overlap_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overlap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Overlap_shared(ctx context.Context, field graphql.CollectedField, obj *analysis.Overlap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overlap_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Shared) graphql.Marshaler {
+			return ec.marshalNShared2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSharedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overlap_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Overlap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shared(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Overlap_conflicts(ctx context.Context, field graphql.CollectedField, obj *analysis.Overlap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overlap_conflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conflicts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Conflict) graphql.Marshaler {
+			return ec.marshalNConflict2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐConflictᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overlap_conflicts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Overlap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conflict(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Overlap_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.Overlap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overlap_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overlap_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Overlap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7790,6 +10626,490 @@ func (ec *executionContext) fieldContext_Query_exportGraph(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Query", field, true, true, "JSON")
 }
 
+func (ec *executionContext) _Query_overlap(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overlap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Overlap(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
+			return ec.marshalNOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overlap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Overlap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overlap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Partners(ctx, fc.Args["of"].(string), fc.Args["first"].(*int), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Overlap) graphql.Marshaler {
+			return ec.marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Overlap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coalitions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coalitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coalitions(ctx, fc.Args["threshold"].(*float64), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Coalitions) graphql.Marshaler {
+			return ec.marshalNCoalitions2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitions(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coalitions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coalitions(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coalitions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Gaps(ctx, fc.Args["kinds"].([]string), fc.Args["objective"].(*string), fc.Args["stakeholder"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["horizon"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cutSets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cutSets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CutSets(ctx, fc.Args["objective"].(*string), fc.Args["maxOrder"].(*int), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ObjectiveCutSets) graphql.Marshaler {
+			return ec.marshalNObjectiveCutSets2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveCutSetsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cutSets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveCutSets(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cutSets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_singlePointsOfFailure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_singlePointsOfFailure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SinglePointsOfFailure(ctx, fc.Args["objective"].(*string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ObjectiveCutSets) graphql.Marshaler {
+			return ec.marshalNObjectiveCutSets2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveCutSetsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_singlePointsOfFailure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveCutSets(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_singlePointsOfFailure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_hangingOn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hangingOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HangingOn(ctx, fc.Args["event"].(*string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []HangingOn) graphql.Marshaler {
+			return ec.marshalNHangingOn2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐHangingOnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hangingOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HangingOn(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_hangingOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_resilience(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_resilience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Resilience(ctx, fc.Args["objective"].(string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
+			return ec.marshalNResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_resilience(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Resilience(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_resilience_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_brokers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Brokers(ctx, fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Brokers) graphql.Marshaler {
+			return ec.marshalNBrokers2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐBrokers(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Brokers(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_whatIf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whatIf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhatIf(ctx, fc.Args["down"].([]string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.WhatIf) graphql.Marshaler {
+			return ec.marshalNWhatIf2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐWhatIf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WhatIf(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whatIf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_impact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Impact(ctx, fc.Args["id"].(string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Impact) graphql.Marshaler {
+			return ec.marshalNImpact2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐImpact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_impact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Impact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_impact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8158,6 +11478,217 @@ func (ec *executionContext) _Relationship_confidence(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Relationship_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Resilience_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.Resilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resilience_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resilience().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resilience_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resilience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resilience_achievable(ctx context.Context, field graphql.CollectedField, obj *analysis.Resilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resilience_achievable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Achievable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resilience_achievable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resilience", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Resilience_minCutOrder(ctx context.Context, field graphql.CollectedField, obj *analysis.Resilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resilience_minCutOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinCutOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resilience_minCutOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resilience", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Resilience_probability(ctx context.Context, field graphql.CollectedField, obj *analysis.Resilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resilience_probability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Probability, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resilience_probability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resilience", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Resilience_importance(ctx context.Context, field graphql.CollectedField, obj *analysis.Resilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resilience_importance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Importance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Importance) graphql.Marshaler {
+			return ec.marshalNImportance2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐImportanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resilience_importance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resilience",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Importance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shared_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.Shared) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shared_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shared().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shared_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shared",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shared_priorityA(ctx context.Context, field graphql.CollectedField, obj *analysis.Shared) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shared_priorityA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriorityA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shared_priorityA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shared", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Shared_priorityB(ctx context.Context, field graphql.CollectedField, obj *analysis.Shared) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shared_priorityB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriorityB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shared_priorityB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shared", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Threat_id(ctx context.Context, field graphql.CollectedField, obj *graph.Threat) (ret graphql.Marshaler) {
@@ -8545,6 +12076,102 @@ func (ec *executionContext) fieldContext_ThreatEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhatIf_down(ctx context.Context, field graphql.CollectedField, obj *analysis.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_down(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WhatIf().Down(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_down(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhatIf",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhatIf_objectives(ctx context.Context, field graphql.CollectedField, obj *analysis.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_objectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Objectives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Lost) graphql.Marshaler {
+			return ec.marshalNLost2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐLostᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhatIf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhatIf_capabilities(ctx context.Context, field graphql.CollectedField, obj *analysis.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_capabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capabilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Lost) graphql.Marshaler {
+			return ec.marshalNLost2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐLostᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_capabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhatIf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lost(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10673,6 +14300,48 @@ func UnmarshalThreatInput(ctx context.Context, raw any) (ThreatInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputView(ctx context.Context, obj any) (analysis.View, error) {
+	var it analysis.View
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"stakeholder"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "stakeholder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stakeholder"))
+			data, err := ec.unmarshalOID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stakeholder = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalView unmarshals raw into the View input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalView(ctx context.Context, raw any) (analysis.View, error) {
+	var out analysis.View
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "View", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -11122,6 +14791,89 @@ func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var bridgeImplementors = []string{"Bridge"}
+
+func (ec *executionContext) _Bridge(ctx context.Context, sel ast.SelectionSet, obj *Bridge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bridgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Bridge")
+		case "a":
+			out.Values[i] = ec._Bridge_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._Bridge_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokersImplementors = []string{"Brokers"}
+
+func (ec *executionContext) _Brokers(ctx context.Context, sel ast.SelectionSet, obj *analysis.Brokers) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Brokers")
+		case "articulationPoints":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Brokers_articulationPoints(ctx, field, obj)
+				})
+		case "bridges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Brokers_bridges(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._Brokers_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var capabilityImplementors = []string{"Capability", "Node"}
 
 func (ec *executionContext) _Capability(ctx context.Context, sel ast.SelectionSet, obj *graph.Capability) graphql.Marshaler {
@@ -11306,6 +15058,100 @@ func (ec *executionContext) _CapabilityEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var coalitionsImplementors = []string{"Coalitions"}
+
+func (ec *executionContext) _Coalitions(ctx context.Context, sel ast.SelectionSet, obj *analysis.Coalitions) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coalitionsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coalitions")
+		case "threshold":
+			out.Values[i] = ec._Coalitions_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modularity":
+			out.Values[i] = ec._Coalitions_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "communities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Coalitions_communities(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._Coalitions_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conflictImplementors = []string{"Conflict"}
+
+func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *analysis.Conflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Conflict")
+		case "objectiveA":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conflict_objectiveA(ctx, field, obj)
+				})
+		case "objectiveB":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conflict_objectiveB(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._Conflict_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coordinationImplementors = []string{"Coordination"}
 
 func (ec *executionContext) _Coordination(ctx context.Context, sel ast.SelectionSet, obj *graph.Link) graphql.Marshaler {
@@ -11360,6 +15206,45 @@ func (ec *executionContext) _Coordination(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var cutSetImplementors = []string{"CutSet"}
+
+func (ec *executionContext) _CutSet(ctx context.Context, sel ast.SelectionSet, obj *analysis.CutSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cutSetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CutSet")
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CutSet_events(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._CutSet_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteResultImplementors = []string{"DeleteResult"}
 
 func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.SelectionSet, obj *DeleteResult) graphql.Marshaler {
@@ -11375,6 +15260,217 @@ func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._DeleteResult_deleted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var explanationImplementors = []string{"Explanation"}
+
+func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionSet, obj *analysis.Explanation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, explanationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Explanation")
+		case "nodes":
+			out.Values[i] = ec._Explanation_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._Explanation_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapImplementors = []string{"Gap"}
+
+func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj *analysis.Gap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Gap")
+		case "kind":
+			out.Values[i] = ec._Gap_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Gap_objective(ctx, field, obj)
+				})
+		case "capability":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Gap_capability(ctx, field, obj)
+				})
+		case "stakeholder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Gap_stakeholder(ctx, field, obj)
+				})
+		case "threat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Gap_threat(ctx, field, obj)
+				})
+		case "cause":
+			out.Values[i] = ec._Gap_cause(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "causedBy":
+			out.Values[i] = ec._Gap_causedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "explanation":
+			out.Values[i] = ec._Gap_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var hangingOnImplementors = []string{"HangingOn"}
+
+func (ec *executionContext) _HangingOn(ctx context.Context, sel ast.SelectionSet, obj *HangingOn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hangingOnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HangingOn")
+		case "event":
+			out.Values[i] = ec._HangingOn_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "objectives":
+			out.Values[i] = ec._HangingOn_objectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var impactImplementors = []string{"Impact"}
+
+func (ec *executionContext) _Impact(ctx context.Context, sel ast.SelectionSet, obj *analysis.Impact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, impactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Impact")
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_node(ctx, field, obj)
+				})
+		case "capabilities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_capabilities(ctx, field, obj)
+				})
+		case "objectives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_objectives(ctx, field, obj)
+				})
+		case "stakeholders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_stakeholders(ctx, field, obj)
+				})
+		case "singlePointOf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_singlePointOf(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._Impact_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11413,6 +15509,99 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._ImportResult_relationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importanceImplementors = []string{"Importance"}
+
+func (ec *executionContext) _Importance(ctx context.Context, sel ast.SelectionSet, obj *analysis.Importance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Importance")
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Importance_event(ctx, field, obj)
+				})
+		case "birnbaum":
+			out.Values[i] = ec._Importance_birnbaum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fussellVesely":
+			out.Values[i] = ec._Importance_fussellVesely(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "raw":
+			out.Values[i] = ec._Importance_raw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rrw":
+			out.Values[i] = ec._Importance_rrw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lostImplementors = []string{"Lost"}
+
+func (ec *executionContext) _Lost(ctx context.Context, sel ast.SelectionSet, obj *analysis.Lost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Lost")
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lost_node(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._Lost_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11935,6 +16124,50 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 	return out
 }
 
+var objectiveCutSetsImplementors = []string{"ObjectiveCutSets"}
+
+func (ec *executionContext) _ObjectiveCutSets(ctx context.Context, sel ast.SelectionSet, obj *analysis.ObjectiveCutSets) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveCutSetsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveCutSets")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ObjectiveCutSets_objective(ctx, field, obj)
+				})
+		case "achievable":
+			out.Values[i] = ec._ObjectiveCutSets_achievable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cutSets":
+			out.Values[i] = ec._ObjectiveCutSets_cutSets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
 
 func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *ObjectiveEdge) graphql.Marshaler {
@@ -11955,6 +16188,66 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._ObjectiveEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var overlapImplementors = []string{"Overlap"}
+
+func (ec *executionContext) _Overlap(ctx context.Context, sel ast.SelectionSet, obj *analysis.Overlap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overlapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Overlap")
+		case "a":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Overlap_a(ctx, field, obj)
+				})
+		case "b":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Overlap_b(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._Overlap_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shared":
+			out.Values[i] = ec._Overlap_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "conflicts":
+			out.Values[i] = ec._Overlap_conflicts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "explanation":
+			out.Values[i] = ec._Overlap_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12256,6 +16549,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportGraph(ctx, field)
 				})
+		case "overlap":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overlap(ctx, field)
+				})
+		case "partners":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partners(ctx, field)
+				})
+		case "coalitions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coalitions(ctx, field)
+				})
+		case "gaps":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gaps(ctx, field)
+				})
+		case "cutSets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cutSets(ctx, field)
+				})
+		case "singlePointsOfFailure":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_singlePointsOfFailure(ctx, field)
+				})
+		case "hangingOn":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hangingOn(ctx, field)
+				})
+		case "resilience":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_resilience(ctx, field)
+				})
+		case "brokers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokers(ctx, field)
+				})
+		case "whatIf":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_whatIf(ctx, field)
+				})
+		case "impact":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_impact(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -12358,6 +16717,104 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		case "confidence":
 			out.Values[i] = ec._Relationship_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resilienceImplementors = []string{"Resilience"}
+
+func (ec *executionContext) _Resilience(ctx context.Context, sel ast.SelectionSet, obj *analysis.Resilience) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resilienceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Resilience")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resilience_objective(ctx, field, obj)
+				})
+		case "achievable":
+			out.Values[i] = ec._Resilience_achievable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minCutOrder":
+			out.Values[i] = ec._Resilience_minCutOrder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "probability":
+			out.Values[i] = ec._Resilience_probability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "importance":
+			out.Values[i] = ec._Resilience_importance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedImplementors = []string{"Shared"}
+
+func (ec *executionContext) _Shared(ctx context.Context, sel ast.SelectionSet, obj *analysis.Shared) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Shared")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shared_objective(ctx, field, obj)
+				})
+		case "priorityA":
+			out.Values[i] = ec._Shared_priorityA(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priorityB":
+			out.Values[i] = ec._Shared_priorityB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -12519,6 +16976,50 @@ func (ec *executionContext) _ThreatEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._ThreatEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var whatIfImplementors = []string{"WhatIf"}
+
+func (ec *executionContext) _WhatIf(ctx context.Context, sel ast.SelectionSet, obj *analysis.WhatIf) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, whatIfImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WhatIf")
+		case "down":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WhatIf_down(ctx, field, obj)
+				})
+		case "objectives":
+			out.Values[i] = ec._WhatIf_objectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "capabilities":
+			out.Values[i] = ec._WhatIf_capabilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13063,6 +17564,34 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBridge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐBridge(ctx context.Context, sel ast.SelectionSet, v Bridge) graphql.Marshaler {
+	return ec._Bridge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBridge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐBridgeᚄ(ctx context.Context, sel ast.SelectionSet, v []Bridge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBridge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐBridge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrokers2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐBrokers(ctx context.Context, sel ast.SelectionSet, v *analysis.Brokers) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Brokers!")
+		return graphql.Null
+	}
+	return ec._Brokers(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCapability2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐCapability(ctx context.Context, sel ast.SelectionSet, v graph.Capability) graphql.Marshaler {
 	return ec._Capability(ctx, sel, &v)
 }
@@ -13124,6 +17653,34 @@ func (ec *executionContext) unmarshalNCapabilityInput2githubᚗcomᚋstakegraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCoalitions2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitions(ctx context.Context, sel ast.SelectionSet, v *analysis.Coalitions) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coalitions!")
+		return graphql.Null
+	}
+	return ec._Coalitions(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConflict2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐConflict(ctx context.Context, sel ast.SelectionSet, v analysis.Conflict) graphql.Marshaler {
+	return ec._Conflict(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConflict2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Conflict) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConflict2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐConflict(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCoordination2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v graph.Link) graphql.Marshaler {
 	return ec._Coordination(ctx, sel, &v)
 }
@@ -13144,12 +17701,104 @@ func (ec *executionContext) marshalNCoordination2ᚕgithubᚗcomᚋstakegraphᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNCutSet2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSet(ctx context.Context, sel ast.SelectionSet, v analysis.CutSet) graphql.Marshaler {
+	return ec._CutSet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSetᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CutSet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCutSet2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐDeleteResult(ctx context.Context, sel ast.SelectionSet, v *DeleteResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeleteResult!")
 		return graphql.Null
 	}
 	return ec._DeleteResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx context.Context, sel ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+	return ec._Explanation(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloat(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloat(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNGap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx context.Context, sel ast.SelectionSet, v analysis.Gap) graphql.Marshaler {
+	return ec._Gap(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNGapKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGapKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "GapKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNHangingOn2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐHangingOn(ctx context.Context, sel ast.SelectionSet, v HangingOn) graphql.Marshaler {
+	return ec._HangingOn(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHangingOn2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐHangingOnᚄ(ctx context.Context, sel ast.SelectionSet, v []HangingOn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHangingOn2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐHangingOn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -13195,12 +17844,40 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImpact2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐImpact(ctx context.Context, sel ast.SelectionSet, v *analysis.Impact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Impact!")
+		return graphql.Null
+	}
+	return ec._Impact(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *graph.ImportResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportResult!")
 		return graphql.Null
 	}
 	return ec._ImportResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportance2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐImportance(ctx context.Context, sel ast.SelectionSet, v analysis.Importance) graphql.Marshaler {
+	return ec._Importance(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportance2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐImportanceᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Importance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportance2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐImportance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -13235,6 +17912,26 @@ func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalNLost2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐLost(ctx context.Context, sel ast.SelectionSet, v analysis.Lost) graphql.Marshaler {
+	return ec._Lost(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLost2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐLostᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Lost) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLost2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐLost(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMembership2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v graph.Link) graphql.Marshaler {
 	return ec._Membership(ctx, sel, &v)
 }
@@ -13264,6 +17961,22 @@ func (ec *executionContext) marshalNNation2ᚕgithubᚗcomᚋstakegraphᚋstakeg
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNation2ᚕᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx context.Context, sel ast.SelectionSet, v [][]graph.Nation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNation2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13386,6 +18099,26 @@ func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋstakeg
 	return ec._ObjectiveConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNObjectiveCutSets2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveCutSets(ctx context.Context, sel ast.SelectionSet, v analysis.ObjectiveCutSets) graphql.Marshaler {
+	return ec._ObjectiveCutSets(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjectiveCutSets2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveCutSetsᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.ObjectiveCutSets) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectiveCutSets2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveCutSets(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNObjectiveDomain2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13423,6 +18156,34 @@ func (ec *executionContext) marshalNObjectiveEdge2ᚕgithubᚗcomᚋstakegraph�
 func (ec *executionContext) unmarshalNObjectiveInput2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐObjectiveInput(ctx context.Context, v any) (ObjectiveInput, error) {
 	res, err := ec.unmarshalInputObjectiveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverlap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v analysis.Overlap) graphql.Marshaler {
+	return ec._Overlap(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Overlap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverlap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Overlap!")
+		return graphql.Null
+	}
+	return ec._Overlap(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
@@ -13541,12 +18302,56 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋstakegraph�
 	return v
 }
 
+func (ec *executionContext) marshalNResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx context.Context, sel ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Resilience!")
+		return graphql.Null
+	}
+	return ec._Resilience(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShared2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐShared(ctx context.Context, sel ast.SelectionSet, v analysis.Shared) graphql.Marshaler {
+	return ec._Shared(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNShared2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSharedᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Shared) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShared2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐShared(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx context.Context, sel ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Stakeholder!")
 		return graphql.Null
 	}
 	return ec._Stakeholder(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStakeholder2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholderᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Stakeholder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -13665,6 +18470,14 @@ func (ec *executionContext) marshalNThreatKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNWhatIf2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐWhatIf(ctx context.Context, sel ast.SelectionSet, v *analysis.WhatIf) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WhatIf!")
+		return graphql.Null
+	}
+	return ec._WhatIf(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -13964,6 +18777,61 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOGap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx context.Context, sel ast.SelectionSet, v *analysis.Gap) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Gap(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGapKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGapKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGapKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGapKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -14132,6 +19000,13 @@ func (ec *executionContext) unmarshalOObjectiveFilter2ᚖgithubᚗcomᚋstakegra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx context.Context, sel ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Stakeholder(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14246,6 +19121,14 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx context.Context, v any) (*analysis.View, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputView(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

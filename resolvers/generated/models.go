@@ -66,6 +66,11 @@ type AgreementInput struct {
 	Reliability  *float64    `json:"reliability,omitempty"`
 }
 
+type Bridge struct {
+	A graph.Entity `json:"a"`
+	B graph.Entity `json:"b"`
+}
+
 type CapabilityConnection struct {
 	Edges      []CapabilityEdge   `json:"edges"`
 	Nodes      []graph.Capability `json:"nodes"`
@@ -96,6 +101,12 @@ type CapabilityInput struct {
 
 type DeleteResult struct {
 	Deleted int `json:"deleted"`
+}
+
+// Objectives for which one basic event is a single point of failure.
+type HangingOn struct {
+	Event      graph.Entity      `json:"event"`
+	Objectives []graph.Objective `json:"objectives"`
 }
 
 type Mutation struct {

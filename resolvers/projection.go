@@ -1,0 +1,131 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
+)
+
+// projection is the request's in-memory copy of the graph for analyses: read once per
+// request in two statements, projected once per asOf date.
+type projection struct {
+	once  sync.Once
+	doc   *graph.Document
+	err   error
+	nodes map[string]*graph.Node
+
+	mu     sync.Mutex
+	models map[graph.Date]*analysis.Model
+}
+
+// model returns the projection of the graph at asOf (today when nil).
+func (r *Resolver) model(ctx context.Context, asOf *graph.Date) (*analysis.Model, error) {
+	p := r.loader(ctx).projection()
+	p.once.Do(func() {
+		p.doc, p.err = r.Store.Export(ctx)
+		if p.err != nil {
+			return
+		}
+		p.nodes = make(map[string]*graph.Node, len(p.doc.Nodes))
+		for i := range p.doc.Nodes {
+			p.nodes[p.doc.Nodes[i].ID] = &p.doc.Nodes[i]
+		}
+	})
+	if p.err != nil {
+		return nil, p.err
+	}
+	d := graph.Today()
+	if asOf != nil && *asOf != "" {
+		d = *asOf
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m, ok := p.models[d]
+	if !ok {
+		m = analysis.NewModel(p.doc.Nodes, p.doc.Relationships, d)
+		p.models[d] = m
+	}
+	return m, nil
+}
+
+// entity resolves an id in an analysis result to its node, from the projection the
+// analysis ran on; nil for an empty id.
+func (r *Resolver) entity(ctx context.Context, id string) graph.Entity {
+	if id == "" {
+		return nil
+	}
+	p := r.loader(ctx).projection()
+	if n := p.nodes[id]; n != nil {
+		return graph.AsEntity(n)
+	}
+	return nil
+}
+
+// entities resolves ids, dropping any the projection lacks.
+func (r *Resolver) entities(ctx context.Context, ids []string) []graph.Entity {
+	out := make([]graph.Entity, 0, len(ids))
+	for _, id := range ids {
+		if e := r.entity(ctx, id); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// typedEntities resolves ids to nodes of one label's type.
+func typedEntities[T nodeKind](ctx context.Context, r *Resolver, ids []string) []T {
+	out := make([]T, 0, len(ids))
+	for _, e := range r.entities(ctx, ids) {
+		out = append(out, T(*e.Data()))
+	}
+	return out
+}
+
+// typedEntity resolves one id to a node of one label's type; nil when empty.
+func typedEntity[T nodeKind](ctx context.Context, r *Resolver, id string) *T {
+	e := r.entity(ctx, id)
+	if e == nil {
+		return nil
+	}
+	t := T(*e.Data())
+	return &t
+}
+
+// analysisError reports an unknown id given to an analysis as the client's input error
+// (BAD_USER_INPUT), like every other bad argument.
+func analysisError(err error) error {
+	var e *graph.Error
+	if errors.As(err, &e) && e.Code == graph.ENOTFOUND {
+		return &graph.Error{Code: graph.EINVALID, Field: e.Field, Message: e.Message}
+	}
+	return err
+}
+
+// cutSets runs the cut-set analysis for one objective or all.
+func (r *Resolver) cutSets(ctx context.Context, objective *string, maxOrder int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error) {
+	m, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if objective == nil {
+		all, err := m.AllCutSets(ctx, deref(view), maxOrder)
+		return all, analysisError(err)
+	}
+	one, err := m.CutSets(ctx, *objective, deref(view), maxOrder)
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return []analysis.ObjectiveCutSets{one}, nil
+}
+
+// renameField gives a coded error the field name the API uses for it.
+func renameField(err error, from, to string) error {
+	var e *graph.Error
+	if errors.As(err, &e) && e.Field == from {
+		return &graph.Error{Code: e.Code, Field: to, Message: e.Message}
+	}
+	return err
+}

@@ -1,0 +1,129 @@
+# stakegraph — `make run` to use it, `make test` for every test (what .ci/run runs).
+# `make help` lists the targets. Recipes run in bash with -euo pipefail.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+GO     ?= go
+NEO4J  := ./neo4j/neo4j.sh
+# What `make run` starts once Neo4j answers (the NEO4J_* variables are set by then).
+SERVE  ?= $(GO) run ./cmd/stakegraph serve
+BIN    := bin/stakegraph
+# Debian packages the tests need (`make deps`).
+DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
+# Marks the last web build; web sources newer than it trigger a rebuild.
+WEB_STAMP := web/node_modules/.stakegraph-built
+
+.PHONY: help run test build generate bench clean distclean deps fmt-check vet \
+	go-test test-web web web-deps neo4j-fetch
+
+help: ## list the targets
+	@echo "usage: make TARGET"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# --- the two commands ----------------------------------------------------------------
+
+# Starts the dev Neo4j (unless NEO4J_URI points at a server) and the API on
+# 127.0.0.1:8080. Ctrl-C stops the API, then the Neo4j this recipe started (one that was
+# already running, or the one NEO4J_URI names, is left alone). Neo4j runs in its own
+# session, so the Ctrl-C reaches only the API; the INT trap keeps this shell alive to
+# clean up after it.
+run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
+	@if [[ -n "$${NEO4J_URI:-}" ]]; then \
+		echo "make run: using the Neo4j at $$NEO4J_URI (NEO4J_URI is set; starting none)"; \
+		exec $(SERVE); \
+	fi; \
+	trap 'echo; echo "make run: interrupted"; exit 130' INT TERM; \
+	stops="the API and Neo4j"; \
+	if $(NEO4J) status dev >/dev/null; then stops="the API; the dev Neo4j was running before and stays up"; \
+	else trap '$(NEO4J) stop dev' EXIT; fi; \
+	$(NEO4J) start dev; \
+	eval "$$($(NEO4J) env dev)"; \
+	echo "make run: Neo4j at $$NEO4J_URI; starting the API on http://127.0.0.1:8080 (Ctrl-C stops $$stops)"; \
+	$(SERVE)
+
+# Every test, exactly what CI runs: formatting, vet, then the Go tests against a real
+# Neo4j (the test instance, started and stopped here, unless NEO4J_URI is set), then the
+# web tests. STAKEGRAPH_INTEGRATION=1 makes a test that needs Neo4j fail, not skip,
+# when it has none.
+test: fmt-check vet web ## every test: gofmt, go vet, Go tests against a real Neo4j, web tests
+	@trap 'echo; echo "make test: interrupted"; exit 130' INT TERM; \
+	if [[ -z "$${NEO4J_URI:-}" ]]; then \
+		if ! $(NEO4J) status test >/dev/null; then trap '$(NEO4J) stop test' EXIT; fi; \
+		$(NEO4J) start test; \
+		eval "$$($(NEO4J) env test)"; \
+	else \
+		echo "make test: using the Neo4j at $$NEO4J_URI, database $${NEO4J_DATABASE:-neo4j} (its data will be changed)"; \
+	fi; \
+	export STAKEGRAPH_INTEGRATION=1; \
+	status=0; \
+	$(MAKE) go-test || status=1; \
+	$(MAKE) test-web || status=1; \
+	exit $$status
+
+go-test: ## the Go tests alone, against the Neo4j in NEO4J_URI (make test sets it up)
+	$(GO) test -p 1 -count=1 ./...
+
+# The hook for the web part's tests: a no-op until web/package.json exists.
+test-web: web-deps ## the web tests (npm test in web/); nothing until web/package.json exists
+	@if [[ ! -f web/package.json ]]; then echo "test-web: no web/package.json yet, nothing to test"; exit 0; fi; \
+	cd web && npm test
+
+# --- building --------------------------------------------------------------------------
+
+fmt-check: ## fail, listing them, when Go files are not gofmt-formatted
+	@files="$$(find . \( -path ./.git -o -path ./.data -o -path ./web/node_modules -o -path ./neo4j/lib -o -name testdata \) -prune \
+		-o -name '*.go' -print0 | xargs -0 -r gofmt -l)"; \
+	if [[ -n "$$files" ]]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$files"; exit 1; fi
+
+vet: ## go vet ./...
+	$(GO) vet ./...
+
+build: web ## build bin/stakegraph (with the web assets)
+	$(GO) build -o $(BIN) ./cmd/stakegraph
+
+generate: ## go generate ./... (gqlgen and the like)
+	$(GO) generate ./...
+
+web-deps: ## npm ci in web/ when package-lock.json changed (nothing until web/package.json exists)
+	@if [[ ! -f web/package.json ]]; then exit 0; fi; \
+	if [[ ! -f web/node_modules/.package-lock.json || web/package.json -nt web/node_modules/.package-lock.json \
+		|| ( -f web/package-lock.json && web/package-lock.json -nt web/node_modules/.package-lock.json ) ]]; then \
+		echo "web: npm ci"; (cd web && npm ci --no-audit --no-fund); \
+	fi
+
+web: web-deps ## build the web explorer when its sources changed (nothing until web/package.json exists)
+	@if [[ ! -f web/package.json ]]; then echo "web: no web/package.json yet, skipping the web build"; exit 0; fi; \
+	if [[ -f $(WEB_STAMP) ]] && [[ -z "$$(find web \( -path web/node_modules -o -path web/dist \) -prune -o -type f -newer $(WEB_STAMP) -print -quit)" ]]; then \
+		echo "web: up to date"; exit 0; \
+	fi; \
+	echo "web: npm run build"; (cd web && npm run build --if-present); touch $(WEB_STAMP)
+
+neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo4j/lib (once)
+	@$(NEO4J) fetch
+
+bench: ## run the benchmarks (scripts/bench.sh, when it exists)
+	@if [[ -f scripts/bench.sh ]]; then bash scripts/bench.sh; else echo "bench: no scripts/bench.sh yet"; fi
+
+# --- machine set-up and cleaning ---------------------------------------------------------
+
+deps: ## install the Debian packages the tests need, when missing (scram, networkx, jsonschema, chromium)
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [[ -z "$$missing" ]]; then echo "deps: all present ($(DEB_PACKAGES))"; exit 0; fi; \
+	sudo=""; if [[ "$$(id -u)" != 0 ]]; then sudo="sudo"; fi; \
+	echo "deps: installing$$missing"; \
+	$$sudo apt-get update -q; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+clean: ## remove build output (bin/, web/dist); keeps Neo4j's jars and data
+	rm -rf bin web/dist $(WEB_STAMP)
+
+distclean: clean ## also stop the local Neo4j instances and delete their data and jars
+	$(NEO4J) reset dev
+	$(NEO4J) reset test
+	rm -rf neo4j/lib web/node_modules

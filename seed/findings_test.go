@@ -122,4 +122,3 @@ func TestDemoFindingsBrokersAndConflicts(t *testing.T) {
 		}
 	}
 }
-

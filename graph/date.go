@@ -51,11 +51,11 @@ func (d Date) MarshalGQL(w io.Writer) {
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a date must be a string (YYYY-MM-DD)")
+		return Errorf(EINVALID, "", "a date must be a string (YYYY-MM-DD)")
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return err
+		return Errorf(EINVALID, "", "%v", err)
 	}
 	*d = p
 	return nil
@@ -68,7 +68,7 @@ func (t RelType) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quot
 func (t *RelType) UnmarshalGQL(v any) error {
 	s, _ := v.(string)
 	if !RelType(s).Valid() {
-		return fmt.Errorf("%q is not a relationship type", s)
+		return Errorf(EINVALID, "", "%q is not a relationship type", s)
 	}
 	*t = RelType(s)
 	return nil

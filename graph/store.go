@@ -63,13 +63,13 @@ type Store interface {
 	// UpsertNodes creates or replaces the nodes by id, in one transaction. A node whose id
 	// exists with another label, or a nation code taken by another nation, is ECONFLICT.
 	UpsertNodes(ctx context.Context, nodes []Node) ([]Node, error)
-	// DeleteNodes deletes the nodes with these ids and their relationships; ENOTFOUND names
+	// DeleteNodes deletes the nodes with these ids and their relationships; EINVALID names
 	// the first unknown id and then nothing is deleted.
 	DeleteNodes(ctx context.Context, ids []string) error
 	// UpsertRelationships creates or replaces relationships by (type, from, to), in one
 	// transaction; unknown or wrongly labelled endpoints are EINVALID.
 	UpsertRelationships(ctx context.Context, rels []Relationship) ([]Relationship, error)
-	// DeleteRelationships deletes relationships by key; ENOTFOUND names the first missing one
+	// DeleteRelationships deletes relationships by key; EINVALID names the first missing one
 	// and then nothing is deleted.
 	DeleteRelationships(ctx context.Context, keys []RelKey) error
 

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -89,7 +91,7 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && ge.Err == nil {
 			// gqlgen's own errors (parsing, validation, argument coercion).
-			return gqlgenError(gerr)
+			return gqlgenError(ctx, gerr)
 		}
 		zerolog.Ctx(ctx).Error().Err(err).Str("path", gerr.Path.String()).Msg("internal error")
 		gerr.Message = "internal error"
@@ -101,25 +103,63 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	gerr.Message = e.Error()
 	gerr.Extensions = map[string]any{"code": e.Code}
-	if e.Field != "" {
+	switch {
+	case e.Field != "":
 		gerr.Extensions["field"] = e.Field
+	case e.Code == graph.EINVALID && len(gerr.Path) > 0:
+		// A scalar that refused its input value: gqlgen's path names the argument.
+		gerr.Extensions["field"] = gerr.Path.String()
 	}
 	return gerr
 }
 
-// gqlgenError gives gqlgen's own input errors the code BAD_USER_INPUT: a value that does
-// not fit the schema (an unknown enum value, a wrong type) is the client's input.
-func gqlgenError(gerr *gqlerror.Error) *gqlerror.Error {
+// gqlgenError gives gqlgen's own errors about input values the code BAD_USER_INPUT and
+// the name of the field: a value that does not fit the schema (an unknown enum value, a
+// wrong type, a bad variable) is the client's input, not a broken query.
+func gqlgenError(ctx context.Context, gerr *gqlerror.Error) *gqlerror.Error {
 	if gerr.Extensions == nil {
 		gerr.Extensions = map[string]any{}
 	}
-	if code, _ := gerr.Extensions["code"].(string); code == "" || code == "GRAPHQL_VALIDATION_FAILED" && gerr.Rule == "" {
+	code, _ := gerr.Extensions["code"].(string)
+	valueRule := gerr.Rule == "ValuesOfCorrectType" || gerr.Rule == "VariablesInAllowedPosition"
+	if code == "" || code == errcode.ValidationFailed && (valueRule || gerr.Rule == "") {
 		gerr.Extensions["code"] = graph.EINVALID
-	}
-	if len(gerr.Path) > 0 {
-		gerr.Extensions["field"] = gerr.Path.String()
+		switch {
+		case len(gerr.Path) > 0:
+			gerr.Extensions["field"] = gerr.Path.String()
+		case len(gerr.Locations) > 0 && graphql.HasOperationContext(ctx):
+			if f := fieldAt(graphql.GetOperationContext(ctx).RawQuery, gerr.Locations[0]); f != "" {
+				gerr.Extensions["field"] = f
+			}
+		}
 	}
 	return gerr
+}
+
+// fieldAt names the argument or input field whose value starts at loc in query: the name
+// before the nearest colon to its left. Validation errors carry only a location.
+func fieldAt(query string, loc gqlerror.Location) string {
+	lines := strings.Split(query, "\n")
+	if loc.Line < 1 || loc.Line > len(lines) {
+		return ""
+	}
+	off := loc.Column - 1
+	for _, l := range lines[:loc.Line-1] {
+		off += len(l) + 1
+	}
+	if off > len(query) {
+		return ""
+	}
+	before := query[:off]
+	colon := strings.LastIndexByte(before, ':')
+	if colon < 0 {
+		return ""
+	}
+	name := strings.TrimRight(before[:colon], " \t\r\n")
+	start := strings.LastIndexFunc(name, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	return name[start+1:]
 }
 
 // complexity counts list fields by the page size asked for, so that a wide query is
@@ -127,8 +167,9 @@ func gqlgenError(gerr *gqlerror.Error) *gqlerror.Error {
 func complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 	page := func(child int, first *int) int {
+		// An out-of-range page size is the resolver's to refuse, with its field named.
 		n := defaultPage
-		if first != nil && *first > 0 {
+		if first != nil && *first > 0 && *first <= maxPage {
 			n = *first
 		}
 		return 1 + n*child

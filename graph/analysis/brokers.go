@@ -24,37 +24,48 @@ type brGraph struct {
 	off  []int32
 	to   []int32
 	edge []int32
-	rels []graph.RelKey // edge index → relationship
+	eu   []int32 // edge index → one end
+	ev   []int32 // edge index → the other end
+	rels []int32 // edge index → index in Model.Relationships
 }
 
-// brCoordination builds the undirected coordination network at AsOf: every stakeholder and
-// counting agreement, joined by PART_OF, COORDINATES_WITH and valid PARTY_TO. Node order
-// is map order; it changes neither the articulation points nor the bridges, and skipping
-// a sort of every id keeps Brokers fast.
+// brCoordination builds the undirected coordination network at AsOf from the PART_OF,
+// COORDINATES_WITH and valid PARTY_TO that count (NewModel has already dropped those of
+// agreements that do not count). Only nodes with a link are indexed: an isolated node is
+// never an articulation point nor the end of a bridge, and not walking every node of the
+// model keeps Brokers fast. Node order is first appearance; it changes neither answer.
 func (m *Model) brCoordination() *brGraph {
-	g := &brGraph{}
-	index := make(map[string]int32, len(m.Nodes))
-	for id, n := range m.Nodes {
-		if n.Label.IsStakeholder() || n.Label == graph.LabelAgreement && m.counts(n) {
-			index[id] = int32(len(g.ids))
+	// Edges are counted first so that the slices are allocated once: at 100k nodes,
+	// growing them by doubling costs more than the walk itself.
+	ne := 0
+	for i := range m.Relationships {
+		switch m.Relationships[i].Type {
+		case graph.RelPartOf, graph.RelCoordinatesWith, graph.RelPartyTo:
+			ne++
+		}
+	}
+	g := &brGraph{ids: make([]string, 0, ne), rels: make([]int32, 0, ne)}
+	index := make(map[string]int32, ne)
+	node := func(id string) int32 {
+		i, ok := index[id]
+		if !ok {
+			i = int32(len(g.ids))
+			index[id] = i
 			g.ids = append(g.ids, id)
 		}
+		return i
 	}
-	var from, to []int32
+	from, to := make([]int32, 0, ne), make([]int32, 0, ne)
 	for i := range m.Relationships {
 		r := &m.Relationships[i]
-		if r.Type != graph.RelPartOf && r.Type != graph.RelCoordinatesWith && r.Type != graph.RelPartyTo {
+		if r.Type != graph.RelPartOf && r.Type != graph.RelCoordinatesWith && r.Type != graph.RelPartyTo || r.From == r.To {
 			continue
 		}
-		u, okU := index[r.From]
-		v, okV := index[r.To]
-		if !okU || !okV || u == v {
-			continue
-		}
-		from = append(from, u)
-		to = append(to, v)
-		g.rels = append(g.rels, r.Key())
+		from = append(from, node(r.From))
+		to = append(to, node(r.To))
+		g.rels = append(g.rels, int32(i))
 	}
+	g.eu, g.ev = from, to
 	n := len(g.ids)
 	g.off = make([]int32, n+1)
 	for e := range from {
@@ -83,20 +94,28 @@ func (m *Model) brCoordination() *brGraph {
 func (m *Model) Brokers() Brokers {
 	g := m.brCoordination()
 	cut, bridges := brTarjan(g)
-	b := Brokers{ArticulationPoints: []string{}, Bridges: [][2]string{}}
-	var ex explainer
+	// The explanation is built by hand rather than with explainer: on a network of 100k
+	// nodes there are tens of thousands of bridges, and sorting slices beats filling sets.
+	b := Brokers{ArticulationPoints: []string{}, Bridges: make([][2]string, 0, len(bridges))}
 	for i, isCut := range cut {
 		if isCut {
 			b.ArticulationPoints = append(b.ArticulationPoints, g.ids[i])
 		}
 	}
 	slices.Sort(b.ArticulationPoints)
-	ex.node(b.ArticulationPoints...)
+	named := slices.Clone(cut) // nodes the explanation names, by index, so each once
+	rels := make([]string, 0, len(bridges))
 	for _, e := range bridges {
-		k := g.rels[e]
-		b.Bridges = append(b.Bridges, [2]string{min(k.From, k.To), max(k.From, k.To)})
-		ex.node(k.From, k.To)
-		ex.rel(k)
+		r := &m.Relationships[g.rels[e]]
+		b.Bridges = append(b.Bridges, [2]string{min(r.From, r.To), max(r.From, r.To)})
+		rels = append(rels, r.Key().ID())
+		named[g.eu[e]], named[g.ev[e]] = true, true
+	}
+	nodes := make([]string, 0, len(rels)+len(b.ArticulationPoints))
+	for i, ok := range named {
+		if ok {
+			nodes = append(nodes, g.ids[i])
+		}
 	}
 	slices.SortFunc(b.Bridges, func(x, y [2]string) int {
 		if c := compareStr(x[0], y[0]); c != 0 {
@@ -104,7 +123,11 @@ func (m *Model) Brokers() Brokers {
 		}
 		return compareStr(x[1], y[1])
 	})
-	b.Explanation = ex.build()
+	slices.Sort(nodes)
+	slices.Sort(rels)
+	// Two relationships between the same pair are never both bridges, so rels has no
+	// duplicates.
+	b.Explanation = Explanation{Nodes: nodes, Relationships: rels}
 	return b
 }
 

@@ -272,7 +272,7 @@ func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 		}
 		for i, id := range ids {
 			if !have[id] {
-				return nil, graph.Errorf(graph.ENOTFOUND, fieldOf("ids", i, len(ids)), "no node with id %q", id)
+				return nil, graph.Errorf(graph.EINVALID, fieldOf("ids", i, len(ids)), "no node with id %q", id)
 			}
 		}
 		_, err = run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids DETACH DELETE e`, map[string]any{"ids": ids})

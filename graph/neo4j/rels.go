@@ -105,7 +105,7 @@ DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
 		}
 		for i, k := range keys {
 			if !deleted[int64(i)] {
-				return nil, graph.Errorf(graph.ENOTFOUND, fieldOf("keys", i, len(keys)),
+				return nil, graph.Errorf(graph.EINVALID, fieldOf("keys", i, len(keys)),
 					"no %s relationship from %q to %q", k.Type, k.From, k.To)
 			}
 		}

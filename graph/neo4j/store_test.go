@@ -215,10 +215,10 @@ func TestWritesRejectBadInputAndWriteNothing(t *testing.T) {
 			})
 			return err
 		}, graph.EINVALID, "input[1].validTo"},
-		{"delete unknown node", func() error { return s.DeleteNodes(ctx, []string{"obj:trade", "obj:nope"}) }, graph.ENOTFOUND, "ids[1]"},
+		{"delete unknown node", func() error { return s.DeleteNodes(ctx, []string{"obj:trade", "obj:nope"}) }, graph.EINVALID, "ids[1]"},
 		{"delete missing relationship", func() error {
 			return s.DeleteRelationships(ctx, []graph.RelKey{{Type: graph.RelPartOf, From: "agency:aaa-mod", To: "nation:AAA"}, {Type: graph.RelPursues, From: "nation:BBB", To: "obj:defend"}})
-		}, graph.ENOTFOUND, "keys[1]"},
+		}, graph.EINVALID, "keys[1]"},
 		{"import with bad node", func() error {
 			doc := small()
 			doc.Nodes[0].Name = "changed"

@@ -121,7 +121,9 @@ deps: ## install the Debian packages the tests need, when missing (scram, networ
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 clean: ## remove build output (bin/, web/dist); keeps Neo4j's jars and data
-	rm -rf bin web/dist $(WEB_STAMP)
+	rm -rf bin $(WEB_STAMP)
+	@# web/dist/README.txt is committed: go:embed needs the folder to hold a file.
+	if [[ -d web/dist ]]; then find web/dist -mindepth 1 -maxdepth 1 ! -name README.txt -exec rm -rf {} +; fi
 
 distclean: clean ## also stop the local Neo4j instances and delete their data and jars
 	$(NEO4J) reset dev

@@ -1,0 +1,95 @@
+// Package docs holds the project's documentation; its test keeps the cookbook's outputs
+// true by running every query in cookbook.md against the demo seed in a real Neo4j.
+package docs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
+	"github.com/stakegraph/stakegraph/resolvers"
+	"github.com/stakegraph/stakegraph/seed"
+)
+
+var update = flag.Bool("update", false, "rewrite the outputs in cookbook.md from the running queries")
+
+// recipe is one ```graphql block and the ```json block after it.
+var recipe = regexp.MustCompile("(?s)```graphql\n(.*?)```\n(.*?)```json\n(.*?)```")
+
+func TestCookbookOutputsAreTrue(t *testing.T) {
+	s := neo4jtest.Open(t)
+	demo, err := seed.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(context.Background(), demo, true); err != nil {
+		t.Fatal(err)
+	}
+	h := resolvers.NewHandler(&resolvers.Resolver{Store: s}, resolvers.Options{})
+	src, err := os.ReadFile("cookbook.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	matches := recipe.FindAllSubmatchIndex(src, -1)
+	if len(matches) < 8 {
+		t.Fatalf("the cookbook has %d recipes, want at least 8", len(matches))
+	}
+	var out bytes.Buffer
+	last := 0
+	for i, m := range matches {
+		query := string(src[m[2]:m[3]])
+		if !strings.Contains(query, "asOf") {
+			t.Errorf("recipe %d has no asOf: its output would change with the date", i+1)
+		}
+		got := run(t, h, query)
+		want := strings.TrimSpace(string(src[m[6]:m[7]]))
+		if *update {
+			out.Write(src[last:m[6]])
+			out.WriteString(got + "\n")
+			last = m[7]
+			continue
+		}
+		if got != want {
+			t.Errorf("recipe %d: the cookbook shows\n%s\nbut the query answers\n%s\n(run `go test ./docs -update` after checking the change)", i+1, want, got)
+		}
+	}
+	if *update {
+		out.Write(src[last:])
+		if err := os.WriteFile("cookbook.md", out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// run answers a query and returns its data, indented; errors fail the test.
+func run(t *testing.T, h http.Handler, query string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rec, req)
+	var resp struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []any           `json:"errors"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("not JSON: %s", rec.Body.String())
+	}
+	if len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %v\n%s", resp.Errors, query)
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, resp.Data, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	return pretty.String()
+}

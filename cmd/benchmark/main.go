@@ -1,0 +1,141 @@
+// Command benchmark measures the analyses on the model stored in Neo4j (NEO4J_* env):
+// projection, cut-set scans, brokers, what-if and peak memory. It writes the coordination
+// network as an edge list so scripts/bench.sh can time networkx on the same graph.
+// scripts/bench.sh runs it; docs/benchmarks.md holds the figures.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
+	"github.com/stakegraph/stakegraph/graph/neo4j"
+)
+
+func main() {
+	edges := flag.String("edges", "", "write the coordination network's edges to this file")
+	asOf := flag.String("asof", string(graph.Today()), "analysis date")
+	flag.Parse()
+	if err := run(*edges, graph.Date(*asOf)); err != nil {
+		fmt.Fprintln(os.Stderr, "benchmark:", err)
+		os.Exit(1)
+	}
+}
+
+// figure is one measured line of the report.
+type figure struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+	Note    string  `json:"note,omitempty"`
+}
+
+func run(edgesFile string, asOf graph.Date) error {
+	ctx := context.Background()
+	s, err := neo4j.Open(neo4j.Config{URI: os.Getenv("NEO4J_URI"), User: os.Getenv("NEO4J_USER"),
+		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")})
+	if err != nil {
+		return err
+	}
+	defer s.Close(ctx)
+	var figs []figure
+	timed := func(name string, f func() (string, error)) error {
+		runtime.GC()
+		start := time.Now()
+		note, err := f()
+		figs = append(figs, figure{Name: name, Seconds: time.Since(start).Seconds(), Note: note})
+		return err
+	}
+
+	var doc *graph.Document
+	if err := timed("read the graph from Neo4j", func() (string, error) {
+		var err error
+		doc, err = s.Export(ctx)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d nodes, %d relationships", len(doc.Nodes), len(doc.Relationships)), nil
+	}); err != nil {
+		return err
+	}
+	var m *analysis.Model
+	_ = timed("build the projection", func() (string, error) {
+		m = analysis.NewModel(doc.Nodes, doc.Relationships, asOf)
+		return fmt.Sprintf("asOf %s, %d relationships count", asOf, len(m.Relationships)), nil
+	})
+	for _, order := range []int{1, 2} {
+		if err := timed(fmt.Sprintf("order-%d cut sets of every objective", order), func() (string, error) {
+			all, err := m.AllCutSets(ctx, analysis.View{}, order)
+			sets := 0
+			for _, o := range all {
+				sets += len(o.CutSets)
+			}
+			return fmt.Sprintf("%d objectives, %d minimal cut sets", len(all), sets), err
+		}); err != nil {
+			return err
+		}
+	}
+	var b analysis.Brokers
+	_ = timed("brokers (articulation points and bridges)", func() (string, error) {
+		b = m.Brokers()
+		return fmt.Sprintf("%d articulation points, %d bridges", len(b.ArticulationPoints), len(b.Bridges)), nil
+	})
+	nations := m.IDs(graph.LabelNation)
+	down := nations[:min(3, len(nations))]
+	if err := timed("what-if, three nations down", func() (string, error) {
+		w, err := m.WhatIf(ctx, down, analysis.View{})
+		return fmt.Sprintf("%s down: %d objectives, %d capabilities lost", strings.Join(down, ", "), len(w.Objectives), len(w.Capabilities)), err
+	}); err != nil {
+		return err
+	}
+	if edgesFile != "" {
+		if err := writeEdges(m, edgesFile); err != nil {
+			return err
+		}
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(map[string]any{"figures": figs, "peakRSSMiB": peakRSSMiB(), "cpus": runtime.NumCPU()})
+}
+
+// writeEdges writes the coordination network that Brokers analyses — stakeholders and
+// counting agreements joined by PART_OF, COORDINATES_WITH and PARTY_TO that count — one
+// edge a line. Isolated nodes are left out: they are neither brokers nor on a bridge.
+func writeEdges(m *analysis.Model, name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	for _, r := range m.Relationships {
+		switch r.Type {
+		case graph.RelPartOf, graph.RelCoordinatesWith, graph.RelPartyTo:
+			fmt.Fprintln(w, r.From, r.To)
+		}
+	}
+	return w.Flush()
+}
+
+// peakRSSMiB is the process's peak resident set size (VmHWM), in MiB.
+func peakRSSMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmarks the analyses on a large generated model (issue 3's targets) and, in the same
+# run, networkx on the same coordination network. Starts the `bench` Neo4j instance
+# (more heap: the model is imported in one transaction) unless NEO4J_URI is set, and stops
+# it again if it started it. Usage: scripts/bench.sh [preset] (default: large).
+# Figures go to stdout; docs/benchmarks.md records them with the machine they came from.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-large}"
+work=".data/bench"
+mkdir -p "$work" bin
+
+go build -o bin/stakegraph ./cmd/stakegraph
+go build -o bin/benchmark ./cmd/benchmark
+
+if [[ -z "${NEO4J_URI:-}" ]]; then
+	if ! ./neo4j/neo4j.sh status bench >/dev/null; then trap './neo4j/neo4j.sh stop bench' EXIT; fi
+	./neo4j/neo4j.sh start bench
+	eval "$(./neo4j/neo4j.sh env bench)"
+fi
+
+model="$work/$preset.json"
+if [[ ! -s "$model" ]]; then
+	echo "== generating the $preset model"
+	/usr/bin/time -f "%e s, peak RSS %M KiB" ./bin/stakegraph gen -preset "$preset" -seed 1 "$model"
+fi
+echo "== importing $model (one transaction)"
+/usr/bin/time -f "%e s, peak RSS %M KiB" ./bin/stakegraph import -replace "$model"
+
+echo "== analyses (Go)"
+./bin/benchmark -asof 2026-11-27 -edges "$work/coordination.edges" | tee "$work/go.json"
+
+echo "== networkx on the same coordination network"
+/usr/bin/python3 scripts/networkx_brokers.py "$work/coordination.edges" | tee "$work/networkx.json"
+
+/usr/bin/python3 - "$work/go.json" "$work/networkx.json" <<'PY'
+import json, sys
+go = json.load(open(sys.argv[1])); nx = json.load(open(sys.argv[2]))
+f = {x["name"]: x for x in go["figures"]}
+read = f["read the graph from Neo4j"]["seconds"]; proj = f["build the projection"]["seconds"]
+o1 = f["order-1 cut sets of every objective"]["seconds"]; o2 = f["order-2 cut sets of every objective"]["seconds"]
+br = f["brokers (articulation points and bridges)"]["seconds"]
+wi = f["what-if, three nations down"]["seconds"]
+nxs = nx["articulationPointsSeconds"] + nx["bridgesSeconds"]
+rows = [
+  ("model", f["read the graph from Neo4j"]["note"], ""),
+  ("projection (read from Neo4j + build) + order-1 scan", f"{read + proj + o1:.2f} s (read {read:.2f}, build {proj:.2f}, scan {o1:.2f})", "< 5 s"),
+  ("order-2 scan of every objective", f"{o2:.2f} s ({f['order-2 cut sets of every objective']['note']})", "< 60 s"),
+  ("brokers: articulation points + bridges", f"{br*1000:.1f} ms ({f['brokers (articulation points and bridges)']['note']})", ""),
+  ("networkx articulation_points + bridges", f"{nxs*1000:.1f} ms ({nx['articulationPoints']} APs, {nx['bridges']} bridges, networkx {nx['networkx']})", ""),
+  ("speed-up over networkx", f"{nxs/br:.0f}x", ">= 30x"),
+  ("what-if, three nations down", f"{wi*1000:.1f} ms ({f['what-if, three nations down']['note']})", ""),
+  ("peak RSS of the analysis process", f"{go['peakRSSMiB']:.0f} MiB", "< 2048 MiB"),
+]
+print("\n| measure | result | target |\n|---|---|---|")
+for r in rows: print(f"| {r[0]} | {r[1]} | {r[2]} |")
+PY

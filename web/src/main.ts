@@ -1,0 +1,684 @@
+// The explorer: loads the whole model with exportGraph (one request), draws it with sigma
+// (WebGL), lays it out with ForceAtlas2 in a worker, and keeps the view state in the URL.
+// Analyses come from the API and are drawn as overlays (overlays.ts).
+import Sigma from "sigma";
+import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import * as api from "./api";
+import { renderDetails, renderMessage } from "./details";
+import {
+  applySizes, buildGraph, distinctValues, downstreamObjectives, LABELS, outOfForce,
+  SIZE_MEASURES, visibleNodes, type DisplayGraph, type EdgeAttrs, type Label, type NodeAttrs, type SizeMeasure,
+} from "./model";
+import * as ov from "./overlays";
+import { communityColor, legend, nodeStyle, shapeSVG, type NodeState } from "./palette";
+import { NodeShapeProgram } from "./shapes";
+import { decode, emptyState, encode, GAP_KINDS, idsInState, OVERLAYS, type GapKind, type Overlay, type ViewState } from "./urlstate";
+import type { LayoutUpdate } from "./layout.worker";
+import "./style.css";
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The hook the end-to-end tests and the benchmark read. */
+interface Hook {
+  state: ViewState;
+  loaded: boolean;
+  nodeCount: number;
+  edgeCount: number;
+  t0: number;
+  firstFrameAt?: number;
+  interactiveAt?: number;
+  layoutSettledAt?: number;
+  layoutIterations: number;
+  overlayStatus: "idle" | "loading" | "ready" | "error";
+  highlighted(): string[];
+  failed(): string[];
+  select(id: string): void;
+  exportPNG(): string;
+  sigma?: Sigma<NodeAttrs, EdgeAttrs>;
+  graph?: DisplayGraph;
+  errors: string[];
+}
+
+const hook: Hook = {
+  state: emptyState(),
+  loaded: false,
+  nodeCount: 0,
+  edgeCount: 0,
+  t0: 0, // times are from navigation start (performance.timeOrigin)
+  layoutIterations: 0,
+  overlayStatus: "idle",
+  highlighted: () => ov.highlightedIds(highlight),
+  failed: () => ov.failedIds(highlight),
+  select: (id) => update({ sel: id }),
+  exportPNG: () => exportPNG(false),
+  errors: [],
+};
+(window as unknown as { stakegraph: Hook }).stakegraph = hook;
+
+let state: ViewState = emptyState();
+let graph: DisplayGraph | undefined;
+let renderer: Sigma<NodeAttrs, EdgeAttrs> | undefined;
+let highlight: ov.Highlight | undefined;
+let visible: Set<string> | undefined;
+let inactive = new Set<string>(); // not in force at asOf
+let hovered: string | undefined;
+let overlayKey = "";
+let overlaySeq = 0;
+let detailsKey = "";
+let sizeKey = "";
+
+// --- messages -------------------------------------------------------------------------
+
+/** showMessage puts a readable message at the top of the page; never a blank screen. */
+function showMessage(text: string, kind: "error" | "info" = "error"): void {
+  const box = $("message");
+  const p = document.createElement("p");
+  p.textContent = text;
+  p.className = kind;
+  const close = document.createElement("button");
+  close.type = "button";
+  close.textContent = "×";
+  close.title = "dismiss";
+  close.addEventListener("click", () => {
+    p.remove();
+    if (!box.childElementCount) box.hidden = true;
+  });
+  p.append(close);
+  box.append(p);
+  box.hidden = false;
+  if (kind === "error") hook.errors.push(text);
+}
+
+window.addEventListener("error", (e) => showMessage(`Something went wrong in the page: ${e.message}`));
+window.addEventListener("unhandledrejection", (e) => showMessage(`Something went wrong: ${(e.reason as Error)?.message ?? e.reason}`));
+
+// --- state and URL --------------------------------------------------------------------
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** asOf is the date the analyses use: the URL's, or today. */
+const asOf = () => state.asOf ?? today();
+
+/** update merges a change into the view state, writes the URL and redraws. */
+function update(patch: Partial<ViewState>, push = true): void {
+  state = { ...state, ...patch };
+  hook.state = state;
+  const qs = encode(state);
+  const url = location.pathname + (qs ? "?" + qs : "");
+  if (url !== location.pathname + location.search) {
+    if (push) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+  void apply();
+}
+
+window.addEventListener("popstate", () => {
+  state = decode(location.search).state;
+  hook.state = state;
+  void apply();
+});
+
+// --- rendering ------------------------------------------------------------------------
+
+function nodeReducer(node: string, data: NodeAttrs): Partial<NodeDisplayData> & { ring?: string | null } {
+  const a = data;
+  if (visible && !visible.has(node)) return { ...data, hidden: true };
+  const st: NodeState | undefined = highlight?.nodes.get(node);
+  const active = !!highlight;
+  let { fill, ring } = nodeStyle(a.kind, st, active);
+  const com = highlight?.community?.get(node);
+  if (com !== undefined) fill = communityColor(com);
+  const out: Partial<NodeDisplayData> & { ring?: string | null } = { ...data, color: fill, ring };
+  if (active && !st) {
+    out.label = "";
+    out.zIndex = 0;
+  } else {
+    out.zIndex = st === "primary" || st === "failed" || st === "down" || st === "focus" ? 2 : 1;
+    if (st && st !== "highlight") out.forceLabel = true;
+  }
+  if (inactive.has(node) && !st) out.color = "#f3f3f3";
+  if (node === state.sel || node === hovered) {
+    out.ring = "#000000";
+    out.forceLabel = true;
+    out.highlighted = node === state.sel;
+    out.zIndex = 3;
+  }
+  return out;
+}
+
+function edgeReducer(edge: string, data: EdgeAttrs): Partial<EdgeDisplayData> {
+  const g = graph!;
+  const [s, t] = g.extremities(edge);
+  if (visible && (!visible.has(s) || !visible.has(t))) return { ...data, hidden: true };
+  if (highlight) {
+    if (highlight.edges.has(edge)) return { ...data, color: "#333333", size: 2, zIndex: 1 };
+    if (highlight.nodes.has(s) && highlight.nodes.has(t) && highlight.nodes.get(s) !== "highlight") return { ...data, color: "#999999", zIndex: 0 };
+    return { ...data, color: "#eeeeee", zIndex: 0 };
+  }
+  if (state.sel && (s === state.sel || t === state.sel)) return { ...data, color: "#555555", size: 1.5, zIndex: 1 };
+  if (inactive.has(edge)) return { ...data, color: "#f0f0f0" };
+  return data;
+}
+
+function renderLegend(): void {
+  const states = highlight ? ([...new Set(highlight.nodes.values())] as NodeState[]) : [];
+  const order: NodeState[] = ["focus", "primary", "highlight", "down", "failed", "shared", "conflict"];
+  const rows = legend(order.filter((s) => states.includes(s)), highlight?.community ? new Set(highlight.community.values()).size : 0);
+  const ul = $("legend-list");
+  ul.replaceChildren();
+  for (const r of rows.slice(0, 24)) {
+    const li = document.createElement("li");
+    li.innerHTML = shapeSVG(r.shape, r.fill, r.ring); // trusted: built from constants
+    const span = document.createElement("span");
+    span.textContent = r.text;
+    li.append(span);
+    ul.append(li);
+  }
+  $("legend-size").textContent = `Size: ${SIZE_MEASURES[state.size]}.`;
+}
+
+function renderOverlayPanel(): void {
+  const box = $("overlay-result");
+  box.replaceChildren();
+  if (!highlight) return;
+  for (const s of highlight.summary) {
+    const p = document.createElement("p");
+    p.textContent = s;
+    box.append(p);
+  }
+  if (highlight.items.length) {
+    const ul = document.createElement("ul");
+    for (const it of highlight.items.slice(0, 300)) {
+      const li = document.createElement("li");
+      if (it.id && graph?.hasNode(it.id)) {
+        const a = document.createElement("a");
+        a.href = "?sel=" + encodeURIComponent(it.id);
+        a.textContent = it.text;
+        a.addEventListener("click", (e) => {
+          e.preventDefault();
+          update({ sel: it.id });
+        });
+        li.append(a);
+      } else li.textContent = it.text;
+      ul.append(li);
+    }
+    if (highlight.items.length > 300) {
+      const li = document.createElement("li");
+      li.textContent = `… and ${highlight.items.length - 300} more`;
+      ul.append(li);
+    }
+    box.append(ul);
+  }
+}
+
+function publish(): void {
+  const g = $("graph");
+  g.dataset.highlighted = JSON.stringify(ov.highlightedIds(highlight));
+  g.dataset.failed = JSON.stringify(ov.failedIds(highlight));
+  g.dataset.overlay = state.overlay ?? "";
+  g.dataset.overlayStatus = hook.overlayStatus;
+  g.dataset.selected = state.sel ?? "";
+}
+
+// --- overlays -------------------------------------------------------------------------
+
+function nodeName(id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  return graph?.hasNode(id) ? graph.getNodeAttribute(id, "label") : id;
+}
+
+/** fetchOverlay asks the API for the active overlay and turns the answer into a Highlight. */
+async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
+  const d = s.asOf;
+  switch (s.overlay) {
+    case "spof":
+      if (!s.objective) return { nodes: new Map(), edges: new Set(), summary: ["Choose an objective to see its single points of failure."], items: [] };
+      return ov.spofHighlight(await api.singlePointsOfFailure(s.objective, s.view, d), nodeName(s.view));
+    case "gaps":
+      return ov.gapsHighlight(await api.gaps(s.gap, d, s.horizon), s.gap);
+    case "brokers":
+      return ov.brokersHighlight(await api.brokers(d));
+    case "overlap":
+      if (!s.a || !s.b) return { nodes: new Map(), edges: new Set(), summary: ["Choose two nations to compare (or use the buttons in a nation's details)."], items: [] };
+      return ov.overlapHighlight(await api.overlap(s.a, s.b, d));
+    case "coalitions":
+      return ov.coalitionsHighlight(await api.coalitions(s.threshold, d));
+    case "whatif":
+      return ov.whatIfHighlight(await api.whatIf(s.down, s.view, d), nodeName(s.view));
+  }
+  return undefined;
+}
+
+async function applyOverlay(): Promise<void> {
+  const key = JSON.stringify([state.overlay, state.objective, state.view, state.gap, state.a, state.b, state.threshold, state.down, state.asOf, state.horizon]);
+  if (key === overlayKey) return;
+  overlayKey = key;
+  const seq = ++overlaySeq;
+  if (!state.overlay) {
+    highlight = undefined;
+    hook.overlayStatus = "idle";
+    return;
+  }
+  hook.overlayStatus = "loading";
+  publish();
+  $("overlay-result").textContent = "Asking the API…";
+  try {
+    const h = await fetchOverlay(state);
+    if (seq !== overlaySeq) return;
+    highlight = h;
+    hook.overlayStatus = "ready";
+  } catch (e) {
+    if (seq !== overlaySeq) return;
+    highlight = undefined;
+    hook.overlayStatus = "error";
+    showMessage((e as Error).message);
+  }
+}
+
+// --- details and size -----------------------------------------------------------------
+
+async function applyDetails(): Promise<void> {
+  const key = JSON.stringify([state.sel, asOf(), state.down]);
+  if (key === detailsKey) return;
+  detailsKey = key;
+  const panel = $("details");
+  if (!state.sel) {
+    renderMessage(panel, "Details", "Click a node, or search for one, to see its properties, provenance and relationships.");
+    return;
+  }
+  const id = state.sel;
+  panel.textContent = "Loading…";
+  try {
+    const d = await api.nodeDetails(id);
+    if (state.sel !== id) return;
+    if (!d) {
+      renderMessage(panel, "Unknown id", `There is no node with id "${id}" in the model (it may have been deleted, or the link is wrong).`);
+      showMessage(`The URL selects "${id}", but there is no node with that id.`);
+      return;
+    }
+    renderDetails(panel, d, asOf(), {
+      select: (nid) => update({ sel: nid }),
+      isDown: (nid) => state.down.includes(nid),
+      toggleDown: (nid) => {
+        const down = state.down.includes(nid) ? state.down.filter((x) => x !== nid) : [...state.down, nid];
+        detailsKey = "";
+        update({ down, overlay: "whatif" });
+      },
+      spof: (o) => update({ overlay: "spof", objective: o }),
+      accessView: (s) => update({ view: s, overlay: state.overlay === "whatif" ? "whatif" : "spof" }),
+      overlapWith: (which, n) => update({ overlay: "overlap", [which]: n }),
+    });
+  } catch (e) {
+    renderMessage(panel, "Details unavailable", (e as Error).message);
+  }
+}
+
+async function applySize(): Promise<void> {
+  const key = JSON.stringify([state.size, state.size === "hanging" ? asOf() : ""]);
+  if (!graph || key === sizeKey) return;
+  sizeKey = key;
+  const g = graph;
+  try {
+    if (state.size === "degree") applySizes(g, (id) => g.getNodeAttribute(id, "degree"));
+    else if (state.size === "downstream") {
+      const m = downstreamObjectives(g);
+      applySizes(g, (id) => m.get(id) ?? 0);
+    } else {
+      const m = await api.hangingOn(state.asOf);
+      applySizes(g, (id) => m.get(id) ?? 0);
+    }
+  } catch (e) {
+    showMessage((e as Error).message);
+  }
+}
+
+// --- controls -------------------------------------------------------------------------
+
+function fillSelect(sel: HTMLSelectElement, options: [string, string][], value: string | undefined, blank?: string): void {
+  const want = JSON.stringify(options) + (blank ?? "");
+  if (sel.dataset.options !== want) {
+    sel.replaceChildren();
+    if (blank !== undefined) sel.append(new Option(blank, ""));
+    for (const [v, t] of options) sel.append(new Option(t, v));
+    sel.dataset.options = want;
+  }
+  sel.value = value ?? "";
+}
+
+function nodesOf(...kinds: Label[]): [string, string][] {
+  const out: [string, string][] = [];
+  graph?.forEachNode((id, a) => {
+    if (kinds.includes(a.kind)) out.push([id, a.label]);
+  });
+  return out.sort((x, y) => x[1].localeCompare(y[1]));
+}
+
+function syncControls(): void {
+  const s = state;
+  $<HTMLInputElement>("asof").value = asOf();
+  fillSelect($("size"), Object.entries(SIZE_MEASURES), s.size);
+  for (const box of document.querySelectorAll<HTMLInputElement>("#kinds input")) {
+    box.checked = !s.kinds.length || s.kinds.includes(box.value as Label);
+  }
+  if (graph) {
+    fillSelect($("region"), distinctValues(graph, "Nation", "region").map((r) => [r, r]), s.region, "any region");
+    fillSelect($("domain"), distinctValues(graph, "Objective", "domain").map((r) => [r, r]), s.domain, "any domain");
+    fillSelect($("agreement"), nodesOf("Agreement"), s.agreement, "any agreement");
+  }
+  fillSelect($("overlay"), Object.entries(OVERLAYS), s.overlay, "none");
+  for (const el of document.querySelectorAll<HTMLElement>("[data-for-overlay]")) {
+    el.hidden = !(el.dataset.forOverlay ?? "").split(" ").includes(s.overlay ?? "-");
+  }
+  if (!graph) return;
+  if (s.overlay === "spof") fillSelect($("objective"), nodesOf("Objective"), s.objective, "choose an objective");
+  if (s.overlay === "spof" || s.overlay === "whatif") fillSelect($("view"), nodesOf("Nation", "Agency"), s.view, "the coalition as a whole");
+  if (s.overlay === "gaps") {
+    fillSelect($("gap"), GAP_KINDS.map((k) => [k, k.replace(/_/g, " ").toLowerCase()]), s.gap, "all kinds");
+    $<HTMLInputElement>("horizon").value = s.horizon ?? "";
+  }
+  if (s.overlay === "overlap") {
+    const nations = nodesOf("Nation");
+    fillSelect($("nation-a"), nations, s.a, "choose a nation");
+    fillSelect($("nation-b"), nations, s.b, "choose a nation");
+  }
+  if (s.overlay === "coalitions") $<HTMLInputElement>("threshold").value = String(s.threshold ?? 0.2);
+  if (s.overlay === "whatif") {
+    fillSelect($("down-add"), nodesOf("Nation", "Agency", "Agreement"), undefined, "add a nation, agency or agreement…");
+    const ul = $("down-list");
+    ul.replaceChildren();
+    for (const id of s.down) {
+      const li = document.createElement("li");
+      li.textContent = nodeName(id) ?? id;
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "up again";
+      b.addEventListener("click", () => update({ down: state.down.filter((x) => x !== id) }));
+      li.append(" ", b);
+      ul.append(li);
+    }
+  }
+}
+
+function wireControls(): void {
+  const on = (id: string, ev: string, fn: (el: HTMLInputElement) => void) =>
+    $(id).addEventListener(ev, (e) => fn(e.currentTarget as HTMLInputElement));
+  on("asof", "change", (el) => update({ asOf: el.value && el.value !== today() ? el.value : undefined }));
+  on("size", "change", (el) => update({ size: el.value as SizeMeasure }));
+  on("region", "change", (el) => update({ region: el.value || undefined }));
+  on("domain", "change", (el) => update({ domain: el.value || undefined }));
+  on("agreement", "change", (el) => update({ agreement: el.value || undefined }));
+  on("overlay", "change", (el) => update({ overlay: (el.value || undefined) as Overlay | undefined }));
+  on("objective", "change", (el) => update({ objective: el.value || undefined }));
+  on("view", "change", (el) => update({ view: el.value || undefined }));
+  on("gap", "change", (el) => update({ gap: (el.value || undefined) as GapKind | undefined }));
+  on("horizon", "change", (el) => update({ horizon: el.value || undefined }));
+  on("nation-a", "change", (el) => update({ a: el.value || undefined }));
+  on("nation-b", "change", (el) => update({ b: el.value || undefined }));
+  on("threshold", "change", (el) => {
+    const n = Number(el.value);
+    update({ threshold: Number.isFinite(n) && n >= 0 && n <= 1 ? n : undefined });
+  });
+  on("down-add", "change", (el) => {
+    if (el.value && !state.down.includes(el.value)) update({ down: [...state.down, el.value] });
+  });
+  const kinds = $("kinds");
+  for (const k of LABELS) {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = k;
+    box.checked = true;
+    label.append(box, " " + k);
+    kinds.append(label);
+  }
+  kinds.addEventListener("change", () => {
+    const on = [...kinds.querySelectorAll<HTMLInputElement>("input")].filter((b) => b.checked).map((b) => b.value as Label);
+    update({ kinds: on.length === LABELS.length ? [] : on });
+  });
+  $("export").addEventListener("click", () => exportPNG(true));
+  $("fit").addEventListener("click", () => renderer?.getCamera().animatedReset({ duration: 300 }));
+  wireSearch();
+}
+
+function wireSearch(): void {
+  const input = $<HTMLInputElement>("search");
+  const list = $("search-results");
+  let timer: number | undefined;
+  let seq = 0;
+  const run = async () => {
+    const text = input.value.trim();
+    const my = ++seq;
+    if (!text) {
+      list.replaceChildren();
+      list.hidden = true;
+      return;
+    }
+    try {
+      const res = await api.search(text, 20);
+      if (my !== seq) return;
+      list.replaceChildren();
+      if (!res.length) {
+        const li = document.createElement("li");
+        li.textContent = `nothing named like "${text}"`;
+        li.className = "muted";
+        list.append(li);
+      }
+      for (const r of res) {
+        const li = document.createElement("li");
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = r.name || r.id;
+        b.dataset.id = r.id;
+        const kind = document.createElement("span");
+        kind.className = "muted";
+        kind.textContent = " " + (r.__typename ?? "");
+        b.append(kind);
+        b.addEventListener("click", () => {
+          list.hidden = true;
+          update({ sel: r.id });
+          focusNode(r.id);
+        });
+        li.append(b);
+        list.append(li);
+      }
+      list.hidden = false;
+    } catch (e) {
+      showMessage((e as Error).message);
+    }
+  };
+  input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(run, 200);
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      window.clearTimeout(timer);
+      void run().then(() => list.querySelector<HTMLButtonElement>("button")?.click());
+    } else if (e.key === "Escape") list.hidden = true;
+  });
+}
+
+function focusNode(id: string): void {
+  if (!renderer || !graph?.hasNode(id)) return;
+  const d = renderer.getNodeDisplayData(id);
+  if (d) renderer.getCamera().animate({ x: d.x, y: d.y, ratio: Math.min(renderer.getCamera().ratio, 0.5) }, { duration: 400 });
+}
+
+// --- PNG export -----------------------------------------------------------------------
+
+/** exportPNG composes sigma's layers on white with a caption; download saves it as a file. */
+function exportPNG(download: boolean): string {
+  if (!renderer) return "";
+  renderer.refresh(); // draw now, so the WebGL buffers are readable in this task
+  const canvases = renderer.getCanvases();
+  const first = Object.values(canvases)[0];
+  const out = document.createElement("canvas");
+  out.width = first.width;
+  out.height = first.height + 40;
+  const ctx = out.getContext("2d")!;
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, out.width, out.height);
+  for (const name of ["edges", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"]) {
+    const c = canvases[name];
+    if (c) ctx.drawImage(c, 0, 0);
+  }
+  ctx.fillStyle = "#000000";
+  ctx.font = "14px sans-serif";
+  const caption = `stakegraph · ${asOf()}${state.overlay ? " · " + OVERLAYS[state.overlay] : ""}${highlight?.summary[0] ? " — " + highlight.summary[0] : ""}`;
+  ctx.fillText(caption.slice(0, 180), 10, first.height + 25);
+  const url = out.toDataURL("image/png");
+  if (download) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `stakegraph-${asOf()}${state.overlay ? "-" + state.overlay : ""}.png`;
+    a.click();
+  }
+  return url;
+}
+
+// --- layout ---------------------------------------------------------------------------
+
+function startLayout(g: DisplayGraph): void {
+  const ids = g.nodes();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const positions = new Float32Array(ids.length * 2);
+  ids.forEach((id, i) => {
+    positions[2 * i] = g.getNodeAttribute(id, "x");
+    positions[2 * i + 1] = g.getNodeAttribute(id, "y");
+  });
+  const edges = new Uint32Array(g.size * 2);
+  let k = 0;
+  g.forEachEdge((_e, _a, s, t) => {
+    edges[k++] = index.get(s)!;
+    edges[k++] = index.get(t)!;
+  });
+  const worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+  worker.onmessage = (ev: MessageEvent<LayoutUpdate>) => {
+    const p = ev.data.positions;
+    let i = 0;
+    g.updateEachNodeAttributes((_id, a) => {
+      a.x = p[i++];
+      a.y = p[i++];
+      return a;
+    }, { attributes: ["x", "y"] });
+    hook.layoutIterations = ev.data.iterations;
+    $("layout-status").textContent = ev.data.settled ? `layout settled (${ev.data.iterations} iterations)` : `laying out… (${ev.data.iterations} iterations)`;
+    if (ev.data.settled) {
+      worker.terminate();
+      requestAnimationFrame(() => {
+        hook.layoutSettledAt = performance.now() - hook.t0;
+        $("graph").dataset.layout = "settled";
+      });
+    }
+  };
+  worker.onerror = (e) => {
+    showMessage(`The layout could not run (${e.message}); the graph stays in its initial arrangement.`);
+    $("graph").dataset.layout = "settled";
+  };
+  worker.postMessage({ positions, edges }, [positions.buffer, edges.buffer]);
+}
+
+// --- apply ----------------------------------------------------------------------------
+
+let applying: Promise<void> = Promise.resolve();
+
+/** apply brings the page in line with state; calls are serialised. */
+function apply(): Promise<void> {
+  applying = applying.then(applyNow, applyNow);
+  return applying;
+}
+
+async function applyNow(): Promise<void> {
+  syncControls();
+  if (!graph || !renderer) return;
+  visible = state.kinds.length || state.region || state.domain || state.agreement ? visibleNodes(graph, state) : undefined;
+  inactive = outOfForce(graph, asOf());
+  const details = applyDetails();
+  await Promise.all([applyOverlay(), applySize()]);
+  renderLegend();
+  renderOverlayPanel();
+  publish();
+  renderer.refresh();
+  await details;
+}
+
+async function checkIds(g: DisplayGraph): Promise<void> {
+  for (const { id, where } of idsInState(state)) {
+    if (!g.hasNode(id)) showMessage(`The URL names "${id}" as ${where}, but there is no node with that id in the model.`);
+  }
+}
+
+async function main(): Promise<void> {
+  const decoded = decode(location.search);
+  state = decoded.state;
+  hook.state = state;
+  for (const p of decoded.problems) showMessage(`Ignored: ${p}.`);
+  wireControls();
+  syncControls();
+  const status = $("graph-status");
+  status.textContent = "Loading the model from the API…";
+  let doc;
+  try {
+    doc = await api.loadGraph();
+  } catch (e) {
+    status.textContent = "The model could not be loaded.";
+    showMessage((e as Error).message);
+    $("graph").dataset.loaded = "error";
+    renderMessage($("details"), "No model", (e as Error).message);
+    return;
+  }
+  const built = buildGraph(doc);
+  for (const w of built.warnings) showMessage(w, "info");
+  graph = built.graph;
+  hook.graph = graph;
+  hook.nodeCount = graph.order;
+  hook.edgeCount = graph.size;
+  status.textContent = graph.order ? "" : "The model is empty: import a document (stakegraph import FILE) or load the demo seed.";
+  const container = $("sigma");
+  const r = new Sigma<NodeAttrs, EdgeAttrs>(graph, container, {
+    nodeProgramClasses: { circle: NodeShapeProgram },
+    defaultNodeType: "circle",
+    nodeReducer,
+    edgeReducer,
+    zIndex: true,
+    renderEdgeLabels: false,
+    labelRenderedSizeThreshold: graph.order > 2000 ? 14 : 8,
+    hideEdgesOnMove: graph.size > 20000,
+    labelFont: "system-ui, sans-serif",
+    minCameraRatio: 0.02,
+    maxCameraRatio: 10,
+  });
+  renderer = r;
+  hook.sigma = r;
+  // The constructor rendered synchronously; the second animation frame after it is the
+  // first one the user sees, with the handlers below already attached.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    hook.firstFrameAt = hook.interactiveAt = performance.now() - hook.t0;
+    $("graph").dataset.firstFrame = "yes";
+  }));
+  r.on("clickNode", ({ node }) => update({ sel: node }));
+  r.on("clickStage", () => {
+    $("search-results").hidden = true;
+  });
+  r.on("enterNode", ({ node }) => {
+    hovered = node;
+    container.style.cursor = "pointer";
+    r.refresh({ partialGraph: { nodes: [node] }, skipIndexation: true, schedule: true });
+  });
+  r.on("leaveNode", ({ node }) => {
+    hovered = undefined;
+    container.style.cursor = "";
+    r.refresh({ partialGraph: { nodes: [node] }, skipIndexation: true, schedule: true });
+  });
+  hook.loaded = true;
+  $("graph").dataset.loaded = "yes";
+  $("counts").textContent = `${graph.order} nodes · ${graph.size} relationships`;
+  await checkIds(graph);
+  startLayout(graph);
+  await apply();
+  if (state.sel) focusNode(state.sel);
+}
+
+void main();

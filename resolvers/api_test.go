@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
@@ -447,5 +448,17 @@ func TestSearchAcrossKinds(t *testing.T) {
 	a.ok(`{ search(text: "ALAND") { __typename ... on Node { id } } }`, nil, &out)
 	if len(out.Search) != 2 || out.Search[0].Typename != "Agency" || out.Search[1].Typename != "Nation" {
 		t.Fatalf("search returned %+v", out.Search)
+	}
+}
+
+func TestDeadlineCancelsWithAClearError(t *testing.T) {
+	a := newAPI(t)
+	seedSmall(a)
+	a.h = resolvers.NewHandler(&resolvers.Resolver{Store: a.store}, resolvers.Options{Timeout: time.Nanosecond})
+	for _, q := range []string{`{ hangingOn { event { id } } }`, `{ nations { totalCount } }`} {
+		r := a.do(q, nil)
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != graph.ETIMEOUT {
+			t.Fatalf("%s past its deadline answered %+v %s, want TIMEOUT", q, r.Errors, r.Data)
+		}
 	}
 }

@@ -62,6 +62,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		h := next(ctx)
 		return func(ctx2 context.Context) *graphql.Response {
 			resp := h(ctx)
+			if resp == nil && ctx.Err() != nil {
+				// gqlgen gives up silently on an expired context; say why.
+				resp = &graphql.Response{Errors: gqlerror.List{presentError(ctx,
+					graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline (%s) and was cancelled", opts.Timeout))}}
+			}
 			if resp == nil {
 				cancel()
 				return nil

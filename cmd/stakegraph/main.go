@@ -25,6 +25,8 @@ Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s]
   stakegraph import [-replace] FILE      load an interchange document (all or nothing)
   stakegraph export [FILE]               write the model as an interchange document
+  stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
+                                         write a synthetic model
 
 Neo4j: NEO4J_URI (default bolt://127.0.0.1:7687), NEO4J_USER, NEO4J_PASSWORD,
 NEO4J_DATABASE (default neo4j).
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runImport(ctx, args, stdout)
 	case "export":
 		return runExport(ctx, args, stdout)
+	case "gen":
+		return runGen(args, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -21,6 +21,16 @@ const (
 // GapKinds lists the gap kinds in the order Gaps reports them.
 var GapKinds = []string{GapCoverage, GapAccess, GapSingleSource, GapExpiring, GapUnaddressedThreat, GapUnspecified}
 
+// Indexes of the kinds in GapKinds, for gapRaw.
+const (
+	gkCoverage int8 = iota
+	gkAccess
+	gkSingleSource
+	gkExpiring
+	gkUnaddressedThreat
+	gkUnspecified
+)
+
 // Gap is one thing missing from the model. Fields that do not apply to its kind stay empty.
 type Gap struct {
 	Kind       string
@@ -114,14 +124,15 @@ func Gaps(ctx context.Context, at *Model, horizon *Model, f GapFilter) ([]Gap, e
 		return nil, err
 	}
 	keep := ixAt.filter(f)
-	var out []Gap
+	kept := make([]gapRaw, 0, len(rawAt))
 	for _, r := range rawAt {
-		if want[r.Kind] && keep(r) {
-			out = append(out, r)
+		if want[GapKinds[r.kind]] && keep(r) {
+			kept = append(kept, r)
 		}
 	}
-	ixAt.explainAll(out)
+	slices.SortFunc(kept, gapRawCompare)
 
+	var expiring []Gap
 	if want[GapExpiring] {
 		ixH := newGapIndex(horizon)
 		rawH, err := ixH.find(ctx, map[string]bool{GapCoverage: true, GapAccess: true, GapSingleSource: true})
@@ -130,32 +141,78 @@ func Gaps(ctx context.Context, at *Model, horizon *Model, f GapFilter) ([]Gap, e
 		}
 		present := make(map[gapKey]bool, len(rawAt))
 		for _, r := range rawAt {
-			present[keyOf(r)] = true
+			present[ixAt.key(r)] = true
 		}
 		var appeared []Gap
 		for _, r := range rawH {
-			if !present[keyOf(r)] && keep(r) {
-				appeared = append(appeared, r)
+			if !present[ixH.key(r)] && keep(r) {
+				appeared = append(appeared, ixH.gap(r))
 			}
 		}
 		ixH.explainAll(appeared)
 		validTo := gapValidTos(at)
 		for _, c := range appeared {
-			out = append(out, gapExpiring(at, horizon, validTo, c))
+			expiring = append(expiring, gapExpiring(ixAt, horizon, validTo, c))
 		}
+		slices.SortFunc(expiring, gapCompare)
 	}
-	slices.SortFunc(out, gapCompare)
-	if out == nil {
-		out = []Gap{}
+
+	// kept is in order; EXPIRING slots in at its rank.
+	out := make([]Gap, 0, len(kept)+len(expiring))
+	split, _ := slices.BinarySearchFunc(kept, gkExpiring, func(r gapRaw, k int8) int { return cmp.Compare(r.kind, k) })
+	for _, r := range kept[:split] {
+		out = append(out, ixAt.gap(r))
 	}
+	out = append(out, expiring...)
+	for _, r := range kept[split:] {
+		out = append(out, ixAt.gap(r))
+	}
+	ixAt.explainAll(out[:split])
+	ixAt.explainAll(out[split+len(expiring):])
 	return out, nil
 }
 
-// gapKey identifies a gap across two dates.
-type gapKey struct{ kind, objective, capability, stakeholder, threat string }
+// gapRaw is a gap before it is explained, kept small: a large model has hundreds of
+// thousands of gaps to find, filter and sort, and a full Gap is four times the size.
+type gapRaw struct {
+	kind int8   // index in GapKinds
+	x    int32  // capability index, -1 for none
+	o    string // objective, or the threat of UNADDRESSED_THREAT
+	s    string // stakeholder
+}
 
-func keyOf(g Gap) gapKey {
-	return gapKey{g.Kind, g.Objective, g.Capability, g.Stakeholder, g.Threat}
+// gap expands r into a Gap without explanation.
+func (ix *gapIndex) gap(r gapRaw) Gap {
+	g := Gap{Kind: GapKinds[r.kind], Stakeholder: r.s}
+	if r.x >= 0 {
+		g.Capability = ix.caps[r.x]
+	}
+	if g.Kind == GapUnaddressedThreat {
+		g.Threat = r.o
+	} else {
+		g.Objective = r.o
+	}
+	return g
+}
+
+// key identifies r across two dates, by ids rather than by index.
+func (ix *gapIndex) key(r gapRaw) gapKey {
+	k := gapKey{kind: r.kind, o: r.o, s: r.s}
+	if r.x >= 0 {
+		k.c = ix.caps[r.x]
+	}
+	return k
+}
+
+// gapRawCompare orders raw gaps as gapCompare orders gaps: capability indexes follow ids.
+func gapRawCompare(a, b gapRaw) int {
+	return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.o, b.o), cmp.Compare(a.x, b.x), cmp.Compare(a.s, b.s))
+}
+
+// gapKey identifies a gap across two dates.
+type gapKey struct {
+	kind    int8
+	o, c, s string
 }
 
 func gapCompare(a, b Gap) int {
@@ -186,19 +243,20 @@ type gapIndex struct {
 	families   [][]string                 // capability → family keys of its valid providers
 	viaAgreeds [][]string                 // capability → agreements governing it with a provider as party
 	direct     map[string]map[string]bool // agreement → its direct parties
-	partyOf    map[string]map[string]bool // stakeholder → agreements it is party to (memo)
-	usable     map[gapUse]bool            // memo of usability
+	users      map[string]*gapUser        // memo of user
 	needed     []string                   // capability → first objective (by id) whose closure holds it
 }
 
-type gapUse struct {
-	s string
-	x int32
+// gapUser is what decides a stakeholder's access: its family and its agreements (its own
+// and its nation's memberships).
+type gapUser struct {
+	family     string
+	agreements map[string]bool
 }
 
 func newGapIndex(m *Model) *gapIndex {
 	ix := &gapIndex{m: m, caps: m.IDs(graph.LabelCapability), direct: map[string]map[string]bool{},
-		partyOf: map[string]map[string]bool{}, usable: map[gapUse]bool{}}
+		users: map[string]*gapUser{}}
 	n := len(ix.caps)
 	ix.capIdx = make(map[string]int32, n)
 	for i, c := range ix.caps {
@@ -248,37 +306,36 @@ func (ix *gapIndex) isParty(s, a string) bool {
 	return ok && set[n]
 }
 
-// canUse reports whether s has a usable provider of capability x (DESIGN §2, ignoring
-// up/down): one in s's family, or one sharing with s an agreement that governs x.
-func (ix *gapIndex) canUse(s string, x int32) bool {
-	k := gapUse{s, x}
-	if v, ok := ix.usable[k]; ok {
-		return v
+// user returns s's family and agreements, computed once per stakeholder.
+func (ix *gapIndex) user(s string) *gapUser {
+	if u := ix.users[s]; u != nil {
+		return u
 	}
-	v := slices.Contains(ix.families[x], ix.m.FamilyKey(s))
-	if !v {
-		mine := ix.partyOf[s]
-		if mine == nil {
-			mine = map[string]bool{}
-			for _, ms := range ix.m.PartyOf[s] {
-				mine[ms.Agreement] = true
-			}
-			if n, ok := ix.m.NationOf[s]; ok {
-				for _, ms := range ix.m.PartyOf[n] {
-					mine[ms.Agreement] = true
-				}
-			}
-			ix.partyOf[s] = mine
-		}
-		for _, a := range ix.viaAgreeds[x] {
-			if mine[a] {
-				v = true
-				break
-			}
+	u := &gapUser{family: ix.m.FamilyKey(s), agreements: map[string]bool{}}
+	for _, ms := range ix.m.PartyOf[s] {
+		u.agreements[ms.Agreement] = true
+	}
+	if n, ok := ix.m.NationOf[s]; ok {
+		for _, ms := range ix.m.PartyOf[n] {
+			u.agreements[ms.Agreement] = true
 		}
 	}
-	ix.usable[k] = v
-	return v
+	ix.users[s] = u
+	return u
+}
+
+// canUse reports whether u has a usable provider of capability x (DESIGN §2, ignoring
+// up/down): one in u's family, or one sharing with u an agreement that governs x.
+func (ix *gapIndex) canUse(u *gapUser, x int32) bool {
+	if slices.Contains(ix.families[x], u.family) {
+		return true
+	}
+	for _, a := range ix.viaAgreeds[x] {
+		if u.agreements[a] {
+			return true
+		}
+	}
+	return false
 }
 
 // closure visits objective o's closure breadth-first from its required capabilities in id
@@ -322,9 +379,9 @@ func (ix *gapIndex) chain(ex *explainer, o string, x int32) {
 }
 
 // find lists the gaps of the kinds in want, without explanations.
-func (ix *gapIndex) find(ctx context.Context, want map[string]bool) ([]Gap, error) {
+func (ix *gapIndex) find(ctx context.Context, want map[string]bool) ([]gapRaw, error) {
 	m := ix.m
-	var out []Gap
+	var out []gapRaw
 	for i, o := range m.IDs(graph.LabelObjective) {
 		if i%256 == 0 {
 			if err := coCtxErr(ctx); err != nil {
@@ -333,42 +390,42 @@ func (ix *gapIndex) find(ctx context.Context, want map[string]bool) ([]Gap, erro
 		}
 		if len(m.Requires[o]) == 0 {
 			if want[GapUnspecified] {
-				out = append(out, Gap{Kind: GapUnspecified, Objective: o})
+				out = append(out, gapRaw{kind: gkUnspecified, x: -1, o: o})
 			}
 			continue
 		}
-		for _, x := range ix.closure(o) {
+		closure := ix.closure(o)
+		for _, x := range closure {
 			if ix.needed[x] == "" {
 				ix.needed[x] = o
 			}
-			c := ix.caps[x]
-			if len(ix.families[x]) == 0 {
-				if want[GapCoverage] {
-					out = append(out, Gap{Kind: GapCoverage, Objective: o, Capability: c})
-				}
-				continue
+			if len(ix.families[x]) == 0 && want[GapCoverage] {
+				out = append(out, gapRaw{kind: gkCoverage, x: x, o: o})
 			}
-			if !want[GapAccess] {
-				continue
-			}
-			for _, p := range m.Pursuers[o] {
-				if !ix.canUse(p.Objective, x) {
-					out = append(out, Gap{Kind: GapAccess, Objective: o, Capability: c, Stakeholder: p.Objective})
+		}
+		if !want[GapAccess] {
+			continue
+		}
+		for _, p := range m.Pursuers[o] {
+			u := ix.user(p.Objective)
+			for _, x := range closure {
+				if len(ix.families[x]) > 0 && !ix.canUse(u, x) {
+					out = append(out, gapRaw{kind: gkAccess, x: x, o: o, s: p.Objective})
 				}
 			}
 		}
 	}
 	if want[GapSingleSource] {
-		for x, c := range ix.caps {
+		for x := range ix.caps {
 			if ix.needed[x] != "" && len(ix.families[x]) == 1 {
-				out = append(out, Gap{Kind: GapSingleSource, Capability: c, Stakeholder: ix.families[x][0]})
+				out = append(out, gapRaw{kind: gkSingleSource, x: int32(x), s: ix.families[x][0]})
 			}
 		}
 	}
 	if want[GapUnaddressedThreat] {
 		for _, t := range m.IDs(graph.LabelThreat) {
 			if len(m.AddressedBy[t]) == 0 {
-				out = append(out, Gap{Kind: GapUnaddressedThreat, Threat: t})
+				out = append(out, gapRaw{kind: gkUnaddressedThreat, x: -1, o: t})
 			}
 		}
 	}
@@ -376,7 +433,7 @@ func (ix *gapIndex) find(ctx context.Context, want map[string]bool) ([]Gap, erro
 }
 
 // filter returns the predicate of f's Objective and Stakeholder (see GapFilter).
-func (ix *gapIndex) filter(f GapFilter) func(Gap) bool {
+func (ix *gapIndex) filter(f GapFilter) func(gapRaw) bool {
 	m := ix.m
 	inClosure := func(objectives ...string) map[string]bool {
 		set := map[string]bool{}
@@ -401,29 +458,29 @@ func (ix *gapIndex) filter(f GapFilter) func(Gap) bool {
 		stakeCaps = inClosure(os...)
 	}
 	family := m.FamilyKey(f.Stakeholder)
-	return func(g Gap) bool {
+	return func(g gapRaw) bool {
 		if f.Objective != "" {
-			switch g.Kind {
-			case GapSingleSource:
-				if !objCaps[g.Capability] {
+			switch g.kind {
+			case gkSingleSource:
+				if !objCaps[ix.caps[g.x]] {
 					return false
 				}
 			default:
-				if g.Objective != f.Objective {
+				if g.kind == gkUnaddressedThreat || g.o != f.Objective {
 					return false
 				}
 			}
 		}
 		if f.Stakeholder != "" {
-			switch g.Kind {
-			case GapAccess:
-				return g.Stakeholder == f.Stakeholder
-			case GapSingleSource:
-				return g.Stakeholder == family || stakeCaps[g.Capability]
-			case GapUnaddressedThreat:
+			switch g.kind {
+			case gkAccess:
+				return g.s == f.Stakeholder
+			case gkSingleSource:
+				return g.s == family || stakeCaps[ix.caps[g.x]]
+			case gkUnaddressedThreat:
 				return false
 			default:
-				return pursued[g.Objective]
+				return pursued[g.o]
 			}
 		}
 		return true
@@ -431,18 +488,21 @@ func (ix *gapIndex) filter(f GapFilter) func(Gap) bool {
 }
 
 // explainAll fills in the explanation of each gap, rerunning one closure per objective.
+// Gaps about the same (objective, capability) share one base explanation; an ACCESS gap
+// adds its stakeholder and pursuit by sorted insertion. Large models have hundreds of
+// thousands of ACCESS gaps, and a set per gap would dominate the run.
 func (ix *gapIndex) explainAll(gaps []Gap) {
 	m := ix.m
 	byObjective := map[string][]int{}
+	var objectives []string
 	for i, g := range gaps {
+		o := g.Objective
 		switch g.Kind {
-		case GapCoverage, GapAccess:
-			byObjective[g.Objective] = append(byObjective[g.Objective], i)
 		case GapSingleSource:
-			o := ix.needed[ix.capIdx[g.Capability]]
-			byObjective[o] = append(byObjective[o], i)
+			o = ix.needed[ix.capIdx[g.Capability]]
 		case GapUnaddressedThreat:
 			gaps[i].Explanation = Explanation{Nodes: []string{g.Threat}, Relationships: []string{}}
+			continue
 		case GapUnspecified:
 			var ex explainer
 			ex.node(g.Objective)
@@ -451,37 +511,79 @@ func (ix *gapIndex) explainAll(gaps []Gap) {
 				ex.rel(p.Rel)
 			}
 			gaps[i].Explanation = ex.build()
+			continue
 		}
+		if _, ok := byObjective[o]; !ok {
+			objectives = append(objectives, o)
+		}
+		byObjective[o] = append(byObjective[o], i)
 	}
-	for o, idx := range byObjective {
+	for _, o := range objectives {
 		ix.closure(o)
-		for _, i := range idx {
+		pursuit := map[string]graph.RelKey{}
+		for _, p := range m.Pursuers[o] {
+			pursuit[p.Objective] = p.Rel
+		}
+		bases := map[gapBaseKey]Explanation{}
+		for _, i := range byObjective[o] {
 			g := &gaps[i]
-			x := ix.capIdx[g.Capability]
-			var ex explainer
-			ix.chain(&ex, o, x)
-			switch g.Kind {
-			case GapAccess:
-				for _, p := range m.Pursuers[o] {
-					if p.Objective == g.Stakeholder {
-						ex.node(p.Objective)
-						ex.rel(p.Rel)
-					}
-				}
-				ix.explainProviders(&ex, g.Capability)
-				for _, a := range m.GovernedBy[g.Capability] {
-					ex.node(a)
-					ex.rel(graph.RelKey{Type: graph.RelGoverns, From: a, To: g.Capability})
-				}
-			case GapSingleSource:
-				ix.explainProviders(&ex, g.Capability)
-				if m.Nodes[g.Stakeholder] != nil {
-					ex.node(g.Stakeholder)
-				}
+			k := gapBaseKey{g.Kind == GapAccess, g.Kind == GapSingleSource, g.Capability}
+			base, ok := bases[k]
+			if !ok {
+				base = ix.explainBase(o, g)
+				bases[k] = base
 			}
-			g.Explanation = ex.build()
+			if g.Kind != GapAccess {
+				g.Explanation = base
+				continue
+			}
+			g.Explanation = Explanation{
+				Nodes:         gapInsert(base.Nodes, g.Stakeholder),
+				Relationships: gapInsert(base.Relationships, pursuit[g.Stakeholder].ID()),
+			}
 		}
 	}
+}
+
+type gapBaseKey struct {
+	access, single bool
+	capability     string
+}
+
+// explainBase is what every gap of g's kind about (o, g.Capability) names: the chain from
+// o, and for ACCESS the providers and governing agreements considered, for SINGLE_SOURCE
+// the providers and their family.
+func (ix *gapIndex) explainBase(o string, g *Gap) Explanation {
+	m := ix.m
+	var ex explainer
+	ix.chain(&ex, o, ix.capIdx[g.Capability])
+	switch g.Kind {
+	case GapAccess:
+		ix.explainProviders(&ex, g.Capability)
+		for _, a := range m.GovernedBy[g.Capability] {
+			ex.node(a)
+			ex.rel(graph.RelKey{Type: graph.RelGoverns, From: a, To: g.Capability})
+		}
+	case GapSingleSource:
+		ix.explainProviders(&ex, g.Capability)
+		if m.Nodes[g.Stakeholder] != nil {
+			ex.node(g.Stakeholder)
+		}
+	}
+	return ex.build()
+}
+
+// gapInsert returns a copy of the sorted ids with id added in order, once.
+func gapInsert(ids []string, id string) []string {
+	i, found := slices.BinarySearch(ids, id)
+	if found {
+		return ids
+	}
+	out := make([]string, len(ids)+1)
+	copy(out, ids[:i])
+	out[i] = id
+	copy(out[i+1:], ids[i:])
+	return out
 }
 
 // explainProviders adds the valid providers of capability c, their PROVIDES and, for an
@@ -511,7 +613,8 @@ func (ix *gapIndex) explainProviders(ex *explainer, c string) {
 //
 // Every way lost has at least one ending item, since stakeholders, PART_OF and GOVERNS
 // have no validity; CausedBy is empty only when nothing was there to lose.
-func gapExpiring(at, horizon *Model, validTo map[graph.RelKey]graph.Date, cause Gap) Gap {
+func gapExpiring(ix *gapIndex, horizon *Model, validTo map[graph.RelKey]graph.Date, cause Gap) Gap {
+	at := ix.m
 	hDate := horizon.AsOf
 	ends := func(to graph.Date) bool { return to != "" && to <= hDate }
 	var caused []graph.RelKey
@@ -532,7 +635,7 @@ func gapExpiring(at, horizon *Model, validTo map[graph.RelKey]graph.Date, cause 
 		}
 	case GapAccess:
 		s := cause.Stakeholder
-		for _, u := range at.UsableProviders(s, x) {
+		for _, u := range ix.ways(s, x) {
 			if ends(validTo[u.Rel]) {
 				caused = append(caused, u.Rel)
 			}
@@ -559,21 +662,41 @@ func gapExpiring(at, horizon *Model, validTo map[graph.RelKey]graph.Date, cause 
 	}
 	g := Gap{Kind: GapExpiring, Objective: cause.Objective, Capability: cause.Capability,
 		Stakeholder: cause.Stakeholder, Threat: cause.Threat, Cause: &cause, CausedBy: []string{}}
-	var ex explainer
-	ex.merge(cause.Explanation)
+	nodes, rels := cause.Explanation.Nodes, cause.Explanation.Relationships
 	for _, k := range caused {
 		g.CausedBy = append(g.CausedBy, k.ID())
-		ex.node(k.From, k.To)
-		ex.rel(k)
+		nodes = gapInsert(gapInsert(nodes, k.From), k.To)
+		rels = gapInsert(rels, k.ID())
 	}
 	for _, a := range expired {
 		g.CausedBy = append(g.CausedBy, a)
-		ex.node(a)
+		nodes = gapInsert(nodes, a)
 	}
 	slices.Sort(g.CausedBy)
 	g.CausedBy = slices.Compact(g.CausedBy)
-	g.Explanation = ex.build()
+	g.Explanation = Explanation{Nodes: nodes, Relationships: rels}
 	return g
+}
+
+// ways lists the ways s may use providers of capability x, as Model.UsableProviders does,
+// but on the index's family keys and party sets: UsableProviders builds s's family anew on
+// every call, which EXPIRING over 100k ACCESS gaps cannot afford.
+func (ix *gapIndex) ways(s string, x string) []Usable {
+	m := ix.m
+	fk := m.FamilyKey(s)
+	var out []Usable
+	for _, p := range m.Providers[x] {
+		if m.FamilyKey(p.Stakeholder) == fk {
+			out = append(out, Usable{Provision: p})
+			continue
+		}
+		for _, a := range m.GovernedBy[x] {
+			if ix.isParty(s, a) && ix.isParty(p.Stakeholder, a) {
+				out = append(out, Usable{Provision: p, Agreement: a})
+			}
+		}
+	}
+	return out
 }
 
 // gapValidTos maps the PROVIDES and PARTY_TO of m with an end date to that date.

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -283,4 +284,54 @@ func TestGapsExpiring(t *testing.T) {
 	t.Run("horizon equal to asOf finds nothing", func(t *testing.T) {
 		tbSameRows(t, tbGaps(t, at, g.model(tbDay), GapFilter{Kinds: []string{GapExpiring}}), nil)
 	})
+}
+
+// TestGapWaysAgreeWithUsableProviders checks the index's fast access rule against the
+// model's reference one on random models, for every stakeholder and capability.
+func TestGapWaysAgreeWithUsableProviders(t *testing.T) {
+	checked := 0
+	for seed := range 20 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 11))
+		g := tbRandomGraph(rng, 3+rng.IntN(10))
+		// Give the random model capabilities with providers and governing agreements.
+		var stakeholders, agreements []string
+		for _, n := range g.nodes {
+			switch {
+			case n.Label.IsStakeholder():
+				stakeholders = append(stakeholders, n.ID)
+			case n.Label == graph.LabelAgreement:
+				agreements = append(agreements, n.ID)
+			}
+		}
+		for c := range 8 {
+			id := fmt.Sprintf("C%d", c)
+			g.capabilities(id)
+			for range rng.IntN(4) {
+				g.rel(graph.RelProvides, stakeholders[rng.IntN(len(stakeholders))], id)
+			}
+			for _, a := range agreements {
+				if rng.IntN(2) == 0 {
+					g.rel(graph.RelGoverns, a, id)
+				}
+			}
+		}
+		for _, asOf := range []graph.Date{"2019-06-01", "2023-01-01"} {
+			m := g.model(asOf)
+			ix := newGapIndex(m)
+			for _, s := range m.Stakeholders() {
+				for c := range 8 {
+					x := fmt.Sprintf("C%d", c)
+					got, want := ix.ways(s, x), m.UsableProviders(s, x)
+					if !slices.Equal(got, want) {
+						t.Fatalf("seed %d at %s: ways(%s, %s) = %v, UsableProviders = %v", seed, asOf, s, x, got, want)
+					}
+					if i := ix.capIdx[x]; ix.canUse(ix.user(s), i) != (len(want) > 0) {
+						t.Fatalf("seed %d at %s: canUse(%s, %s) = %v, want %v", seed, asOf, s, x, !(len(want) > 0), len(want) > 0)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	t.Logf("%d (stakeholder, capability) pairs agree", checked)
 }

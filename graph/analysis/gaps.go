@@ -11,7 +11,7 @@ import (
 // Gap kinds (DESIGN §3).
 const (
 	GapCoverage          = "COVERAGE"           // (O, X): X in O's closure has no valid provider
-	GapAccess            = "ACCESS"             // (S, O, X): X is provided, but by no one S may use
+	GapAccess            = "ACCESS"             // (S, O, X): S pursues O itself; X is provided, but by no one S may use
 	GapSingleSource      = "SINGLE_SOURCE"      // X, needed by some objective, hangs on one family
 	GapExpiring          = "EXPIRING"           // a gap that appears between asOf and the horizon
 	GapUnaddressedThreat = "UNADDRESSED_THREAT" // a threat no objective addresses
@@ -73,7 +73,8 @@ type GapFilter struct {
 // GapKinds), objective, capability, stakeholder and threat. horizon is the same graph
 // projected at f.Horizon; it is needed only for EXPIRING gaps and may be nil otherwise.
 // Errors: EINVALID naming "kinds", "objective", "stakeholder" or "horizon"; ETIMEOUT when
-// ctx ends first.
+// ctx ends first. Gaps about the same objective and capability share their explanation's
+// slices: treat them as read-only.
 func Gaps(ctx context.Context, at *Model, horizon *Model, f GapFilter) ([]Gap, error) {
 	want := map[string]bool{}
 	for _, k := range f.Kinds {
@@ -126,7 +127,7 @@ func Gaps(ctx context.Context, at *Model, horizon *Model, f GapFilter) ([]Gap, e
 	keep := ixAt.filter(f)
 	kept := make([]gapRaw, 0, len(rawAt))
 	for _, r := range rawAt {
-		if want[GapKinds[r.kind]] && keep(r) {
+		if want[GapKinds[r.kind]] && keep(ixAt, r) {
 			kept = append(kept, r)
 		}
 	}
@@ -145,7 +146,7 @@ func Gaps(ctx context.Context, at *Model, horizon *Model, f GapFilter) ([]Gap, e
 		}
 		var appeared []Gap
 		for _, r := range rawH {
-			if !present[ixH.key(r)] && keep(r) {
+			if !present[ixH.key(r)] && keep(ixH, r) {
 				appeared = append(appeared, ixH.gap(r))
 			}
 		}
@@ -433,7 +434,7 @@ func (ix *gapIndex) find(ctx context.Context, want map[string]bool) ([]gapRaw, e
 }
 
 // filter returns the predicate of f's Objective and Stakeholder (see GapFilter).
-func (ix *gapIndex) filter(f GapFilter) func(gapRaw) bool {
+func (ix *gapIndex) filter(f GapFilter) func(*gapIndex, gapRaw) bool {
 	m := ix.m
 	inClosure := func(objectives ...string) map[string]bool {
 		set := map[string]bool{}
@@ -458,11 +459,12 @@ func (ix *gapIndex) filter(f GapFilter) func(gapRaw) bool {
 		stakeCaps = inClosure(os...)
 	}
 	family := m.FamilyKey(f.Stakeholder)
-	return func(g gapRaw) bool {
+	// The predicate takes the index g was found with: its capability indexes are its own.
+	return func(gx *gapIndex, g gapRaw) bool {
 		if f.Objective != "" {
 			switch g.kind {
 			case gkSingleSource:
-				if !objCaps[ix.caps[g.x]] {
+				if !objCaps[gx.caps[g.x]] {
 					return false
 				}
 			default:
@@ -476,7 +478,7 @@ func (ix *gapIndex) filter(f GapFilter) func(gapRaw) bool {
 			case gkAccess:
 				return g.s == f.Stakeholder
 			case gkSingleSource:
-				return g.s == family || stakeCaps[ix.caps[g.x]]
+				return g.s == family || stakeCaps[gx.caps[g.x]]
 			case gkUnaddressedThreat:
 				return false
 			default:

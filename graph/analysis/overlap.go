@@ -20,7 +20,9 @@ type Conflict struct {
 	Explanation            Explanation
 }
 
-// Overlap is how far the interests of stakeholders A and B coincide (DESIGN §3).
+// Overlap is how far the interests of stakeholders A and B coincide (DESIGN §3). A nation
+// speaks for its agencies throughout: its objectives, priorities and conflicts include
+// theirs.
 type Overlap struct {
 	A, B string
 	// Score is the weighted Jaccard index Σmin(pA,pB)/Σmax(pA,pB) over the union of both

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/gen"
 )
 
 const schemaPath = "../docs/interchange.schema.json"
@@ -128,16 +129,29 @@ json.dump(out, sys.stdout)
 	return out
 }
 
-func TestDemoMatchesTheSchema(t *testing.T) {
-	got := schemaErrors(t, []json.RawMessage{demoJSON})
+// TestDocumentsMatchTheSchema checks the demo and a generated model, which between them
+// use every label, relationship type and property.
+func TestDocumentsMatchTheSchema(t *testing.T) {
+	t.Parallel() // each runs python3
+	cfg := gen.Small()
+	cfg.Seed = 1
+	generated, err := json.Marshal(gen.Generate(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := schemaErrors(t, []json.RawMessage{demoJSON, generated})
 	if got[0] != "" {
-		t.Fatalf("demo.json does not match %s: %s", schemaPath, got[0])
+		t.Errorf("demo.json does not match %s: %s", schemaPath, got[0])
+	}
+	if got[1] != "" {
+		t.Errorf("a generated small model does not match %s: %s", schemaPath, got[1])
 	}
 }
 
 // TestSchemaRejectsWhatValidationRejects feeds broken documents to both the schema and
 // graph.ValidateDocument: each rule the schema can express must reject in both.
 func TestSchemaRejectsWhatValidationRejects(t *testing.T) {
+	t.Parallel() // each runs python3
 	const valid = `{"version":1,"nodes":[
  {"label":"Nation","id":"nation:USA","name":"United States","code":"USA","region":"North America"},
  {"label":"Agency","id":"agency:usa-dod","name":"DoD","kind":"MILITARY","reliability":0.99},
@@ -220,6 +234,7 @@ func TestSchemaRejectsWhatValidationRejects(t *testing.T) {
 
 // TestInterchangeExampleIsValid keeps the example in docs/interchange.md importable.
 func TestInterchangeExampleIsValid(t *testing.T) {
+	t.Parallel() // each runs python3
 	md, err := os.ReadFile("../docs/interchange.md")
 	if err != nil {
 		t.Fatal(err)

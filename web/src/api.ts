@@ -79,18 +79,21 @@ const EXPL = "explanation { nodes relationships }";
 
 /** loadGraph fetches the whole model in the interchange format (one request). */
 export async function loadGraph(): Promise<Doc> {
-  const data = await gql<{ exportGraph: Doc | string }>("exportGraph", "query Export { exportGraph }");
+  const data = await gql<{ exportGraph: Doc | string }>("exportGraph", Q.exportGraph);
   const doc = typeof data.exportGraph === "string" ? (JSON.parse(data.exportGraph) as Doc) : data.exportGraph;
   return doc;
 }
 
 export async function search(text: string, first = 20): Promise<Ref[]> {
-  const d = await gql<{ search: Ref[] }>("search", `query Search($text: String!, $first: Int) { search(text: $text, first: $first) { ${REF} } }`, { text, first });
+  const d = await gql<{ search: Ref[] }>("search", Q.search, { text, first });
   return d.search;
 }
 
 const REL_PROPS = "id source confidence";
-/** NODE_DETAILS asks for a node's properties and every relationship with its properties. */
+/**
+ * NODE_DETAILS asks for a node's properties and every relationship with its properties.
+ * The kind enums differ per type, so each gets an alias (GraphQL would refuse to merge them).
+ */
 export const NODE_DETAILS = `query Node($id: ID!) {
   node(id: $id) {
     __typename id name description source confidence releasableTo updatedAt
@@ -101,7 +104,7 @@ export const NODE_DETAILS = `query Node($id: ID!) {
       partyTo { ${REL_PROPS} validFrom validTo role agreement { ${REF} } }
     }
     ... on Nation { code region agencies { ${REF} } }
-    ... on Agency { kind nation { ${REF} } coordinatesWith { ${REL_PROPS} mechanism agency { ${REF} } } }
+    ... on Agency { agencyKind: kind nation { ${REF} } coordinatesWith { ${REL_PROPS} mechanism agency { ${REF} } } }
     ... on Objective {
       domain
       pursuedBy { ${REL_PROPS} priority stakeholder { ${REF} } }
@@ -113,18 +116,56 @@ export const NODE_DETAILS = `query Node($id: ID!) {
       dependsOn { ${REF} } dependents { ${REF} } requiredBy { ${REF} } governedBy { ${REF} }
     }
     ... on Agreement {
-      agreementReliability: reliability kind signed expires
+      agreementReliability: reliability agreementKind: kind signed expires
       parties { ${REL_PROPS} validFrom validTo role party { ${REF} } }
       governs { ${REF} }
     }
-    ... on Threat { kind addressedBy { ${REF} } }
+    ... on Threat { threatKind: kind addressedBy { ${REF} } }
   }
 }`;
+
+/** Q holds every operation the explorer sends (test/queries.test.ts validates them against schema/). */
+export const Q = {
+  exportGraph: "query Export { exportGraph }",
+  search: `query Search($text: String!, $first: Int) { search(text: $text, first: $first) { ${REF} } }`,
+  spof: `query SPOF($objective: ID, $view: View, $asOf: Date) {
+      singlePointsOfFailure(objective: $objective, view: $view, asOf: $asOf) {
+        objective { ${REF} } achievable cutSets { events { ${REF} } ${EXPL} }
+      }
+    }`,
+  gaps: `query Gaps($kinds: [GapKind!], $asOf: Date, $horizon: Date) {
+      gaps(kinds: $kinds, asOf: $asOf, horizon: $horizon) {
+        kind objective { ${REF} } capability { ${REF} } stakeholder { ${REF} } threat { ${REF} }
+        causedBy cause { kind } ${EXPL}
+      }
+    }`,
+  brokers: `query Brokers($asOf: Date) { brokers(asOf: $asOf) { articulationPoints { ${REF} } bridges { a { ${REF} } b { ${REF} } } ${EXPL} } }`,
+  overlap: `query Overlap($a: ID!, $b: ID!, $asOf: Date) {
+      overlap(a: $a, b: $b, asOf: $asOf) {
+        a { ${REF} } b { ${REF} } score
+        shared { objective { ${REF} } priorityA priorityB }
+        conflicts { objectiveA { ${REF} } objectiveB { ${REF} } ${EXPL} }
+        ${EXPL}
+      }
+    }`,
+  coalitions: `query Coalitions($threshold: Float, $asOf: Date) {
+      coalitions(threshold: $threshold, asOf: $asOf) { threshold modularity communities { ${REF} } ${EXPL} }
+    }`,
+  whatIf: `query WhatIf($down: [ID!]!, $view: View, $asOf: Date) {
+      whatIf(down: $down, view: $view, asOf: $asOf) {
+        down { ${REF} }
+        objectives { node { ${REF} } ${EXPL} }
+        capabilities { node { ${REF} } ${EXPL} }
+      }
+    }`,
+  hangingOn: `query Hanging($asOf: Date) { hangingOn(asOf: $asOf) { event { id } objectives { id } } }`,
+  nodeDetails: NODE_DETAILS,
+};
 
 export type NodeDetails = Record<string, unknown> & { __typename: string; id: string; name: string };
 
 export async function nodeDetails(id: string): Promise<NodeDetails | null> {
-  const d = await gql<{ node: NodeDetails | null }>(`the details of ${id}`, NODE_DETAILS, { id });
+  const d = await gql<{ node: NodeDetails | null }>(`the details of ${id}`, Q.nodeDetails, { id });
   return d.node;
 }
 
@@ -136,12 +177,7 @@ export interface ObjectiveCutSets {
 
 export async function singlePointsOfFailure(objective: string, view: string | undefined, asOf: string | undefined): Promise<ObjectiveCutSets[]> {
   const d = await gql<{ singlePointsOfFailure: ObjectiveCutSets[] }>(
-    "single points of failure",
-    `query SPOF($objective: ID, $view: View, $asOf: Date) {
-      singlePointsOfFailure(objective: $objective, view: $view, asOf: $asOf) {
-        objective { ${REF} } achievable cutSets { events { ${REF} } ${EXPL} }
-      }
-    }`,
+    "single points of failure", Q.spof,
     { objective, view: view ? { stakeholder: view } : null, asOf: asOf ?? null },
   );
   return d.singlePointsOfFailure;
@@ -160,13 +196,7 @@ export interface Gap {
 
 export async function gaps(kind: GapKind | undefined, asOf: string | undefined, horizon: string | undefined): Promise<Gap[]> {
   const d = await gql<{ gaps: Gap[] }>(
-    "gaps",
-    `query Gaps($kinds: [GapKind!], $asOf: Date, $horizon: Date) {
-      gaps(kinds: $kinds, asOf: $asOf, horizon: $horizon) {
-        kind objective { ${REF} } capability { ${REF} } stakeholder { ${REF} } threat { ${REF} }
-        causedBy cause { kind } ${EXPL}
-      }
-    }`,
+    "gaps", Q.gaps,
     { kinds: kind ? [kind] : null, asOf: asOf ?? null, horizon: horizon ?? null },
   );
   return d.gaps;
@@ -180,8 +210,7 @@ export interface Brokers {
 
 export async function brokers(asOf: string | undefined): Promise<Brokers> {
   const d = await gql<{ brokers: Brokers }>(
-    "brokers",
-    `query Brokers($asOf: Date) { brokers(asOf: $asOf) { articulationPoints { ${REF} } bridges { a { ${REF} } b { ${REF} } } ${EXPL} } }`,
+    "brokers", Q.brokers,
     { asOf: asOf ?? null },
   );
   return d.brokers;
@@ -198,15 +227,7 @@ export interface Overlap {
 
 export async function overlap(a: string, b: string, asOf: string | undefined): Promise<Overlap> {
   const d = await gql<{ overlap: Overlap }>(
-    "the overlap",
-    `query Overlap($a: ID!, $b: ID!, $asOf: Date) {
-      overlap(a: $a, b: $b, asOf: $asOf) {
-        a { ${REF} } b { ${REF} } score
-        shared { objective { ${REF} } priorityA priorityB }
-        conflicts { objectiveA { ${REF} } objectiveB { ${REF} } ${EXPL} }
-        ${EXPL}
-      }
-    }`,
+    "the overlap", Q.overlap,
     { a, b, asOf: asOf ?? null },
   );
   return d.overlap;
@@ -221,10 +242,7 @@ export interface Coalitions {
 
 export async function coalitions(threshold: number | undefined, asOf: string | undefined): Promise<Coalitions> {
   const d = await gql<{ coalitions: Coalitions }>(
-    "coalitions",
-    `query Coalitions($threshold: Float, $asOf: Date) {
-      coalitions(threshold: $threshold, asOf: $asOf) { threshold modularity communities { ${REF} } ${EXPL} }
-    }`,
+    "coalitions", Q.coalitions,
     { threshold: threshold ?? 0.2, asOf: asOf ?? null },
   );
   return d.coalitions;
@@ -238,14 +256,7 @@ export interface WhatIf {
 
 export async function whatIf(down: string[], view: string | undefined, asOf: string | undefined): Promise<WhatIf> {
   const d = await gql<{ whatIf: WhatIf }>(
-    "the what-if",
-    `query WhatIf($down: [ID!]!, $view: View, $asOf: Date) {
-      whatIf(down: $down, view: $view, asOf: $asOf) {
-        down { ${REF} }
-        objectives { node { ${REF} } ${EXPL} }
-        capabilities { node { ${REF} } ${EXPL} }
-      }
-    }`,
+    "the what-if", Q.whatIf,
     { down, view: view ? { stakeholder: view } : null, asOf: asOf ?? null },
   );
   return d.whatIf;
@@ -254,8 +265,7 @@ export async function whatIf(down: string[], view: string | undefined, asOf: str
 /** hangingOn counts, per basic event, the objectives for which it is a single point of failure. */
 export async function hangingOn(asOf: string | undefined): Promise<Map<string, number>> {
   const d = await gql<{ hangingOn: { event: Ref; objectives: Ref[] }[] }>(
-    "objectives hanging on each stakeholder and agreement",
-    `query Hanging($asOf: Date) { hangingOn(asOf: $asOf) { event { id } objectives { id } } }`,
+    "objectives hanging on each stakeholder and agreement", Q.hangingOn,
     { asOf: asOf ?? null },
   );
   return new Map(d.hangingOn.map((h) => [h.event.id, h.objectives.length]));

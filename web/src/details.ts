@@ -28,7 +28,7 @@ const REL_FIELDS: Record<string, { title: string; other: string }> = {
 
 /** Properties shown in the table, in order, with labels. */
 const PROPS: [string, string][] = [
-  ["__typename", "kind"], ["id", "id"], ["code", "ISO code"], ["region", "region"], ["kind", "type"],
+  ["__typename", "kind"], ["id", "id"], ["code", "ISO code"], ["region", "region"], ["agencyKind", "type"], ["agreementKind", "type"], ["threatKind", "type"],
   ["domain", "domain"], ["category", "category"], ["signed", "signed"], ["expires", "expires"],
   ["reliability", "reliability"], ["agreementReliability", "reliability"], ["releasableTo", "releasable to"],
   ["updatedAt", "updated"], ["description", "description"],
@@ -144,7 +144,7 @@ export function renderDetails(panel: HTMLElement, d: NodeDetails, asOf: string, 
 }
 
 /** renderMessage shows a plain message in the panel (unknown id, failed call). */
-export function renderMessage(panel: HTMLElement, title: string, text: string): void {
-  panel.replaceChildren(el("h2", title), el("p", text, "warn"));
+export function renderMessage(panel: HTMLElement, title: string, text: string, cls = "warn"): void {
+  panel.replaceChildren(el("h2", title), el("p", text, cls));
   delete panel.dataset.node;
 }

@@ -285,7 +285,7 @@ async function applyDetails(): Promise<void> {
   detailsKey = key;
   const panel = $("details");
   if (!state.sel) {
-    renderMessage(panel, "Details", "Click a node, or search for one, to see its properties, provenance and relationships.");
+    renderMessage(panel, "Details", "Click a node, or search for one, to see its properties, provenance and relationships.", "muted");
     return;
   }
   const id = state.sel;
@@ -299,7 +299,10 @@ async function applyDetails(): Promise<void> {
       return;
     }
     renderDetails(panel, d, asOf(), {
-      select: (nid) => update({ sel: nid }),
+      select: (nid) => {
+        update({ sel: nid });
+        focusNode(nid);
+      },
       isDown: (nid) => state.down.includes(nid),
       toggleDown: (nid) => {
         const down = state.down.includes(nid) ? state.down.filter((x) => x !== nid) : [...state.down, nid];

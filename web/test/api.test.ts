@@ -22,7 +22,7 @@ describe("gql", () => {
   });
   it("passes GraphQL errors on with their code", async () => {
     answer(200, JSON.stringify({ errors: [{ message: "no objective \"o\"", extensions: { code: "NOT_FOUND" } }], data: null }));
-    const err = await gql("cut sets", "{x}").catch((e) => e);
+    const err = (await gql("cut sets", "{x}").catch((e) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.message).toBe('The API could not answer cut sets: no objective "o" [NOT_FOUND]');
     expect(err.code).toBe("NOT_FOUND");

@@ -1,0 +1,317 @@
+// End-to-end tests of the explorer in real headless Chromium against the real server:
+//   node e2e/run.mjs            (NEO4J_* must name a Neo4j whose data may be replaced)
+// It builds the Go binary (web/dist must already be built: npm run build), imports
+// seed/demo.json with -replace, starts `serve -no-seed` on a free port, runs the cases
+// below, saves screenshots to artifacts/web/ and stops the server it started.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildServer, ensureArtifacts, gql, importDoc, launch, log, repoDir, startServer } from "./lib.mjs";
+
+const artifacts = ensureArtifacts();
+const results = [];
+const OKABE_YELLOW = "#F0E442";
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+function sameSet(got, want, what) {
+  const g = [...new Set(got)].sort();
+  const w = [...new Set(want)].sort();
+  const missing = w.filter((x) => !g.includes(x));
+  const extra = g.filter((x) => !w.includes(x));
+  assert(!missing.length && !extra.length, `${what}: missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}`);
+}
+
+/** watch collects console errors, page errors and requests that leave the server. */
+function watch(page, base) {
+  const w = { errors: [], external: [] };
+  page.on("console", (m) => {
+    if (m.type() === "error") w.errors.push(m.text());
+  });
+  page.on("pageerror", (e) => w.errors.push("pageerror: " + e.message));
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) w.external.push(u);
+  });
+  return w;
+}
+
+async function ready(page) {
+  await page.waitForSelector('#graph[data-loaded="yes"][data-first-frame="yes"]', { timeout: 60_000 });
+}
+async function overlayReady(page) {
+  await page.waitForFunction(() => ["ready", "error"].includes(document.querySelector("#graph").dataset.overlayStatus), null, { timeout: 60_000 });
+  const status = await page.getAttribute("#graph", "data-overlay-status");
+  assert(status === "ready", `overlay status is ${status}; page messages: ${await page.textContent("#message")}`);
+}
+const highlighted = (page) => page.getAttribute("#graph", "data-highlighted").then(JSON.parse);
+const failed = (page) => page.getAttribute("#graph", "data-failed").then(JSON.parse);
+
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`PASS ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    log(`FAIL ${name}: ${e.stack ?? e}`);
+  }
+}
+
+const { bin, dir: binDir } = buildServer();
+importDoc(bin, join(repoDir, "seed", "demo.json"));
+const server = await startServer(bin);
+const base = server.url;
+const browser = await launch();
+const ctx = browser.context;
+
+try {
+  // Shared state between cases, as a user would go from one to the next.
+  let spofObjective;
+  let whatIfNation;
+  let sharedURL;
+
+  await test("the explorer loads with no console errors and nothing from outside", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await ready(page);
+    await page.waitForSelector('#graph[data-layout="settled"]', { timeout: 60_000 });
+    const counts = await page.evaluate(() => [window.stakegraph.nodeCount, window.stakegraph.edgeCount]);
+    const api = await gql(base, "{ exportGraph }");
+    const doc = typeof api.exportGraph === "string" ? JSON.parse(api.exportGraph) : api.exportGraph;
+    assert(counts[0] === doc.nodes.length, `page shows ${counts[0]} nodes, the API has ${doc.nodes.length}`);
+    assert(counts[1] === doc.relationships.length, `page shows ${counts[1]} relationships, the API has ${doc.relationships.length}`);
+    const legend = await page.$$eval("#legend-list li", (l) => l.map((x) => x.textContent));
+    assert(legend.includes("Nation") && legend.includes("Threat"), "legend lists the kinds: " + legend);
+    await page.screenshot({ path: join(artifacts, "01-loaded.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    assert(!w.external.length, "requests outside the server: " + w.external.join(" "));
+    await page.close();
+  });
+
+  await test("search finds air-to-air refuelling (case-insensitive) and opens its details", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await ready(page);
+    await page.fill("#search", "AIR-TO-AIR Refuelling");
+    const hit = await page.waitForSelector("#search-results button", { timeout: 10_000 });
+    const text = await hit.textContent();
+    assert(/air-to-air refuelling/i.test(text), "first result: " + text);
+    const id = await hit.getAttribute("data-id");
+    await hit.click();
+    await page.waitForSelector(`#details[data-node="${id}"]`, { timeout: 10_000 });
+    const title = await page.textContent("#details h2");
+    assert(/air-to-air refuelling/i.test(title), "details title: " + title);
+    const prov = await page.textContent("#details .provenance");
+    assert(/Provenance: .*NATO/.test(prov) && /confidence/.test(prov), "provenance: " + prov);
+    const providers = await page.$$eval('#details section[data-field="providers"] li a', (l) => l.map((a) => a.dataset.id));
+    assert(providers.length > 0, "details list the providers");
+    assert(new URL(page.url()).searchParams.get("sel") === id, "URL holds the selection: " + page.url());
+    // A neighbour link selects the neighbour.
+    await page.click(`#details section[data-field="providers"] li a[data-id="${providers[0]}"]`);
+    await page.waitForSelector(`#details[data-node="${providers[0]}"]`, { timeout: 10_000 });
+    await page.screenshot({ path: join(artifacts, "02-search-details.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("the single-point-of-failure overlay highlights exactly what the API returns", async () => {
+    const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id __typename } explanation { nodes } } } }`);
+    const withSpof = all.singlePointsOfFailure.filter((o) => o.achievable && o.cutSets.some((c) => c.events.length === 1));
+    assert(withSpof.length > 0, "the seed has an objective with a single point of failure");
+    const o = withSpof.find((x) => x.cutSets.some((c) => c.events[0].__typename === "Nation")) ?? withSpof[0];
+    spofObjective = o.objective.id;
+    const expected = new Set([o.objective.id]);
+    for (const c of o.cutSets.filter((c) => c.events.length === 1)) {
+      for (const e of c.events) expected.add(e.id);
+      for (const n of c.explanation.nodes) expected.add(n);
+    }
+    whatIfNation = o.cutSets.filter((c) => c.events.length === 1).map((c) => c.events[0]).find((e) => e.__typename === "Nation")?.id;
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await ready(page);
+    await page.selectOption("#overlay", "spof");
+    await page.selectOption("#objective", spofObjective);
+    await overlayReady(page);
+    sameSet(await highlighted(page), [...expected], `highlighted nodes for ${spofObjective}`);
+    const hook = await page.evaluate(() => window.stakegraph.highlighted());
+    sameSet(hook, [...expected], "window hook");
+    const summary = await page.textContent("#overlay-result");
+    assert(/fails for the coalition as a whole if any one of these/.test(summary), "plain-words summary: " + summary);
+    const url = new URL(page.url());
+    assert(url.searchParams.get("overlay") === "spof" && url.searchParams.get("objective") === spofObjective, "URL holds the overlay: " + page.url());
+    await page.screenshot({ path: join(artifacts, "03-spof.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("marking a nation down in the what-if turns the affected objectives to failed", async () => {
+    if (!whatIfNation) {
+      // No nation is a single point of failure in the seed: take the nation whose loss fails most.
+      const nations = await gql(base, "{ nations(first: 100) { nodes { id } } }");
+      let best = { n: -1 };
+      for (const { id } of nations.nations.nodes.slice(0, 40)) {
+        const r = await gql(base, "query($d:[ID!]!){ whatIf(down:$d){ objectives { node { id } } } }", { d: [id] });
+        if (r.whatIf.objectives.length > best.n) best = { n: r.whatIf.objectives.length, id };
+      }
+      whatIfNation = best.id;
+    }
+    const api = await gql(base, "query($d:[ID!]!){ whatIf(down:$d){ objectives { node { id } } capabilities { node { id } } } }", { d: [whatIfNation] });
+    const lostObjectives = api.whatIf.objectives.map((x) => x.node.id);
+    assert(lostObjectives.length > 0, `downing ${whatIfNation} fails some objective`);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/?sel=" + encodeURIComponent(whatIfNation));
+    await ready(page);
+    await page.waitForSelector(`#details[data-node="${whatIfNation}"] #mark-down`, { timeout: 10_000 });
+    await page.click("#mark-down");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("overlay") === "whatif");
+    await overlayReady(page);
+    sameSet(await failed(page), [...lostObjectives, ...api.whatIf.capabilities.map((x) => x.node.id)], `failed nodes with ${whatIfNation} down`);
+    const colors = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.color), lostObjectives);
+    assert(colors.every((c) => c?.toUpperCase() === OKABE_YELLOW), "failed objectives are drawn as failed: " + colors);
+    const nationColor = await page.evaluate((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.color, whatIfNation);
+    assert(nationColor === "#555555", "the nation is drawn down: " + nationColor);
+    const summary = await page.textContent("#overlay-result");
+    assert(new RegExp(`${lostObjectives.length} objective\\(s\\) stop being achievable`).test(summary), "summary: " + summary);
+    // Bring back up: nothing fails any more.
+    await page.screenshot({ path: join(artifacts, "04-whatif.png") });
+    await page.fill("#asof", "2027-06-01");
+    await page.dispatchEvent("#asof", "change");
+    await overlayReady(page);
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("asOf") === "2027-06-01");
+    sharedURL = page.url();
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("the URL restores the view (selection, overlay, what-if, date)", async () => {
+    assert(sharedURL, "a view to share from the previous case");
+    const expectedAPI = await gql(base, "query($d:[ID!]!){ whatIf(down:$d, asOf:\"2027-06-01\"){ objectives { node { id } } capabilities { node { id } } } }", { d: [whatIfNation] });
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(sharedURL);
+    await ready(page);
+    await overlayReady(page);
+    assert((await page.inputValue("#overlay")) === "whatif", "overlay control");
+    assert((await page.inputValue("#asof")) === "2027-06-01", "date control");
+    assert((await page.getAttribute("#graph", "data-selected")) === whatIfNation, "selection");
+    await page.waitForSelector(`#details[data-node="${whatIfNation}"]`, { timeout: 10_000 });
+    assert(/Bring back up/.test(await page.textContent("#mark-down")), "the details know the nation is down");
+    sameSet(await failed(page), [...expectedAPI.whatIf.objectives, ...expectedAPI.whatIf.capabilities].map((x) => x.node.id), "failed nodes after reload");
+    // Back in history goes back to the view before the date change.
+    await page.screenshot({ path: join(artifacts, "05-restored.png") });
+    // The same for the SPOF view.
+    const spofURL = `${base}/?overlay=spof&objective=${encodeURIComponent(spofObjective)}`;
+    await page.goto(spofURL);
+    await ready(page);
+    await overlayReady(page);
+    assert((await page.inputValue("#objective")) === spofObjective, "objective control restored");
+    assert((await highlighted(page)).includes(spofObjective), "spof highlight restored");
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("an unknown id in the URL says so", async () => {
+    const page = await ctx.newPage();
+    await page.goto(base + "/?sel=nation:ATLANTIS&asOf=2027-02-30");
+    await ready(page);
+    await page.waitForSelector("#details h2:text('Unknown id')", { timeout: 10_000 });
+    const msg = await page.textContent("#message");
+    assert(/no node with that id/.test(msg) && /nation:ATLANTIS/.test(msg), "message: " + msg);
+    assert(/asOf "2027-02-30" in the URL is not a date/.test(msg), "bad date reported: " + msg);
+    await page.goto(base + "/?overlay=spof&objective=obj:nothing");
+    await ready(page);
+    await page.waitForFunction(() => document.querySelector("#graph").dataset.overlayStatus === "error");
+    const msg2 = await page.textContent("#message");
+    assert(/obj:nothing/.test(msg2), "overlay on an unknown objective: " + msg2);
+    await page.screenshot({ path: join(artifacts, "06-unknown-id.png") });
+    await page.close();
+  });
+
+  await test("a failed API call shows a readable message, not a blank page", async () => {
+    const page = await ctx.newPage();
+    await page.route("**/graphql", (r) => r.fulfill({ status: 502, contentType: "text/plain", body: "Bad Gateway" }));
+    await page.goto(base + "/");
+    await page.waitForSelector('#graph[data-loaded="error"]', { timeout: 20_000 });
+    const msg = await page.textContent("#message");
+    assert(/HTTP 502/.test(msg) && /exportGraph/.test(msg), "message: " + msg);
+    await page.unroute("**/graphql");
+    await page.route("**/graphql", (r) => r.abort());
+    await page.reload();
+    await page.waitForSelector('#graph[data-loaded="error"]', { timeout: 20_000 });
+    assert(/Cannot reach the API/.test(await page.textContent("#message")), "network failure message");
+    await page.screenshot({ path: join(artifacts, "07-api-down.png") });
+    await page.close();
+  });
+
+  await test("the view exports as a PNG", async () => {
+    const page = await ctx.newPage();
+    await page.goto(base + "/?overlay=brokers");
+    await ready(page);
+    await overlayReady(page);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+    const file = join(artifacts, "08-export.png");
+    await download.saveAs(file);
+    const { readFileSync } = await import("node:fs");
+    const buf = readFileSync(file);
+    assert(buf.length > 5000 && buf.subarray(1, 4).toString() === "PNG", `a PNG file (${buf.length} bytes)`);
+    // The export is not blank: some pixel differs from white.
+    const nonWhite = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = window.stakegraph.exportPNG();
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext("2d");
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height - 40).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+      return n;
+    });
+    assert(nonWhite > 500, `the exported graph has drawn pixels (${nonWhite})`);
+    await page.close();
+  });
+
+  await test("the other overlays answer: gaps, overlap, coalitions", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    for (const [q, shot] of [["overlay=gaps&gap=SINGLE_SOURCE", "09-gaps.png"], ["overlay=overlap&a=nation:USA&b=nation:FRA", "10-overlap.png"], ["overlay=coalitions", "11-coalitions.png"]]) {
+      await page.goto(`${base}/?${q}`);
+      await ready(page);
+      await overlayReady(page);
+      assert((await highlighted(page)).length > 0, `${q} highlights something`);
+      await page.screenshot({ path: join(artifacts, shot) });
+    }
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("GraphiQL is served at /graphiql from the binary and runs a query", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/graphiql");
+    await page.waitForSelector(".graphiql-container", { timeout: 30_000 });
+    await page.click(".graphiql-execute-button");
+    await page.waitForFunction(() => /totalCount/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+    await page.screenshot({ path: join(artifacts, "12-graphiql.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    assert(!w.external.length, "requests outside the server: " + w.external.join(" "));
+    await page.close();
+  });
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(binDir, { recursive: true, force: true });
+}
+
+const failedCases = results.filter((r) => !r.ok);
+writeFileSync(join(artifacts, "e2e-results.json"), JSON.stringify(results.map((r) => ({ name: r.name, ok: r.ok, error: r.error?.message })), null, 2));
+log(`${results.length - failedCases.length}/${results.length} end-to-end cases passed; screenshots in ${artifacts}`);
+process.exit(failedCases.length ? 1 : 0);

@@ -79,4 +79,7 @@ type Store interface {
 	Import(ctx context.Context, doc *Document, replace bool) (ImportResult, error)
 	// Export reads the whole model as a document, nodes and relationships in a stable order.
 	Export(ctx context.Context) (*Document, error)
+	// Snapshot reads the whole model for analysis: every node with all its properties,
+	// every relationship with only its type, ends, priority and validity, in no set order.
+	Snapshot(ctx context.Context) (*Document, error)
 }

@@ -25,7 +25,7 @@ type projection struct {
 func (r *Resolver) model(ctx context.Context, asOf *graph.Date) (*analysis.Model, error) {
 	p := r.loader(ctx).projection()
 	p.once.Do(func() {
-		p.doc, p.err = r.Store.Export(ctx)
+		p.doc, p.err = r.Store.Snapshot(ctx)
 		if p.err != nil {
 			return
 		}

@@ -58,7 +58,7 @@ func run(edgesFile string, asOf graph.Date) error {
 	var doc *graph.Document
 	if err := timed("read the graph from Neo4j", func() (string, error) {
 		var err error
-		doc, err = s.Export(ctx)
+		doc, err = s.Snapshot(ctx)
 		if err != nil {
 			return "", err
 		}

@@ -270,3 +270,33 @@ func TestUndirectedRelationshipIsOnePerPair(t *testing.T) {
 		t.Fatalf("delete by the other direction: %v", err)
 	}
 }
+
+func TestSnapshotHasWhatAnalysesRead(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	load(t, s, small())
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := s.Export(ctx)
+	if got, want := len(snap.Nodes), len(full.Nodes); got != want {
+		t.Fatalf("snapshot has %d nodes, export %d", got, want)
+	}
+	// Relationships carry their type, ends, priority and validity, and nothing else.
+	lean := func(r graph.Relationship) graph.Relationship {
+		return graph.Relationship{Type: r.Type, From: r.From, To: r.To, Priority: r.Priority, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
+	}
+	want := map[graph.RelKey]graph.Relationship{}
+	for _, r := range full.Relationships {
+		want[r.Key()] = lean(r)
+	}
+	if len(snap.Relationships) != len(want) {
+		t.Fatalf("snapshot has %d relationships, export %d", len(snap.Relationships), len(want))
+	}
+	for _, r := range snap.Relationships {
+		if !reflect.DeepEqual(r, want[r.Key()]) {
+			t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
+		}
+	}
+}

@@ -100,6 +100,7 @@ func NewModel(nodes []graph.Node, rels []graph.Relationship, asOf graph.Date) *M
 	for i := range nodes {
 		m.Nodes[nodes[i].ID] = &nodes[i]
 	}
+	m.Relationships = make([]graph.Relationship, 0, len(rels))
 	for _, r := range rels {
 		from, to := m.Nodes[r.From], m.Nodes[r.To]
 		if from == nil || to == nil || !m.counts(from) || !m.counts(to) {
@@ -302,17 +303,28 @@ func (m *Model) sort() {
 	}
 	for _, idx := range []map[string][]Provision{m.Providers, m.Provides} {
 		for _, v := range idx {
-			slices.SortFunc(v, func(a, b Provision) int { return compareStr(a.Rel.ID(), b.Rel.ID()) })
+			slices.SortFunc(v, func(a, b Provision) int { return compareKeys(a.Rel, b.Rel) })
 		}
 	}
 	for _, idx := range []map[string][]Membership{m.Parties, m.PartyOf} {
 		for _, v := range idx {
-			slices.SortFunc(v, func(a, b Membership) int { return compareStr(a.Rel.ID(), b.Rel.ID()) })
+			slices.SortFunc(v, func(a, b Membership) int { return compareKeys(a.Rel, b.Rel) })
 		}
 	}
 	for _, v := range m.Coordinates {
-		slices.SortFunc(v, func(a, b Link) int { return compareStr(a.Rel.ID(), b.Rel.ID()) })
+		slices.SortFunc(v, func(a, b Link) int { return compareKeys(a.Rel, b.Rel) })
 	}
+}
+
+// compareKeys orders relationship keys by type, start and end, without building their ids.
+func compareKeys(a, b graph.RelKey) int {
+	if c := compareStr(string(a.Type), string(b.Type)); c != 0 {
+		return c
+	}
+	if c := compareStr(a.From, b.From); c != 0 {
+		return c
+	}
+	return compareStr(a.To, b.To)
 }
 
 func compareStr(a, b string) int {

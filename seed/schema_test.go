@@ -3,6 +3,7 @@ package seed
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -80,9 +81,20 @@ func TestSchemaEnumsMatchTheModel(t *testing.T) {
 // oracle skips, unless STAKEGRAPH_REQUIRE_ORACLES is set (as in CI), where it fails.
 func pyJSONSchema(t *testing.T) string {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err == nil {
-		err = exec.Command(py, "-c", "import jsonschema").Run()
+	// Debian's python3 first: that is where apt installs python3-jsonschema; a python3
+	// earlier on PATH (pyenv, a venv) may not have it.
+	var py string
+	err := fmt.Errorf("no python3 on PATH")
+	for _, cand := range []string{os.Getenv("STAKEGRAPH_PYTHON"), "/usr/bin/python3", "python3"} {
+		if cand == "" {
+			continue
+		}
+		if p, lerr := exec.LookPath(cand); lerr == nil {
+			if err = exec.Command(p, "-c", "import jsonschema").Run(); err == nil {
+				py = p
+				break
+			}
+		}
 	}
 	if err != nil {
 		if os.Getenv("STAKEGRAPH_REQUIRE_ORACLES") != "" {

@@ -3,6 +3,8 @@ package analysis
 import (
 	"context"
 	"math"
+
+	"github.com/stakegraph/stakegraph/graph"
 )
 
 // bdd is a reduced ordered binary decision diagram over basic events, the exact method of
@@ -33,6 +35,10 @@ const (
 	bddTrue  int32 = 1
 	// bddTerminalLevel sorts terminals below every variable.
 	bddTerminalLevel = math.MaxInt32
+	// bddMaxNodes bounds one diagram (about 150 MB with its tables). Sharing of nations
+	// across many providers can make an objective's diagram grow exponentially whatever
+	// the variable order; past this size the request is refused rather than the server.
+	bddMaxNodes = 1 << 20
 )
 
 func newBDD(ctx context.Context) *bdd {
@@ -58,6 +64,10 @@ func (b *bdd) mk(level, lo, hi int32) int32 {
 	b.unique[n] = id
 	if id%4096 == 0 && b.err == nil {
 		b.err = ftCtxErr(b.ctx)
+		if b.err == nil && id >= bddMaxNodes {
+			b.err = graph.Errorf(graph.ETIMEOUT, "", "the exact failure probability needs a decision diagram of more than %d nodes; "+
+				"the shared providers of this objective's capabilities make it too large to compute within one request", bddMaxNodes)
+		}
 	}
 	return id
 }

@@ -152,7 +152,11 @@ func (r *queryResolver) Coalitions(ctx context.Context, threshold *float64, asOf
 	return &c, nil
 }
 
-func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]analysis.Gap, error) {
+func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) ([]analysis.Gap, error) {
+	limit := deref(first)
+	if limit < 1 || limit > maxGaps {
+		return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxGaps, limit)
+	}
 	at, err := r.model(ctx, asOf)
 	if err != nil {
 		return nil, err
@@ -176,7 +180,7 @@ func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *str
 	if err != nil {
 		return nil, analysisError(err)
 	}
-	return gaps, nil
+	return gaps[:min(limit, len(gaps))], nil
 }
 
 func (r *queryResolver) CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error) {
@@ -269,57 +273,46 @@ func (r *whatIfResolver) Down(ctx context.Context, obj *analysis.WhatIf) ([]grap
 	return r.entities(ctx, obj.Down), nil
 }
 
-// Brokers returns generated.BrokersResolver implementation.
 func (r *Resolver) Brokers() generated.BrokersResolver { return &brokersResolver{r} }
 
-// Coalitions returns generated.CoalitionsResolver implementation.
 func (r *Resolver) Coalitions() generated.CoalitionsResolver { return &coalitionsResolver{r} }
 
-// Conflict returns generated.ConflictResolver implementation.
 func (r *Resolver) Conflict() generated.ConflictResolver { return &conflictResolver{r} }
 
-// CutSet returns generated.CutSetResolver implementation.
 func (r *Resolver) CutSet() generated.CutSetResolver { return &cutSetResolver{r} }
 
-// Gap returns generated.GapResolver implementation.
 func (r *Resolver) Gap() generated.GapResolver { return &gapResolver{r} }
 
-// Impact returns generated.ImpactResolver implementation.
 func (r *Resolver) Impact() generated.ImpactResolver { return &impactResolver{r} }
 
-// Importance returns generated.ImportanceResolver implementation.
 func (r *Resolver) Importance() generated.ImportanceResolver { return &importanceResolver{r} }
 
-// Lost returns generated.LostResolver implementation.
 func (r *Resolver) Lost() generated.LostResolver { return &lostResolver{r} }
 
-// ObjectiveCutSets returns generated.ObjectiveCutSetsResolver implementation.
 func (r *Resolver) ObjectiveCutSets() generated.ObjectiveCutSetsResolver {
 	return &objectiveCutSetsResolver{r}
 }
 
-// Overlap returns generated.OverlapResolver implementation.
 func (r *Resolver) Overlap() generated.OverlapResolver { return &overlapResolver{r} }
 
-// Resilience returns generated.ResilienceResolver implementation.
 func (r *Resolver) Resilience() generated.ResilienceResolver { return &resilienceResolver{r} }
 
-// Shared returns generated.SharedResolver implementation.
 func (r *Resolver) Shared() generated.SharedResolver { return &sharedResolver{r} }
 
-// WhatIf returns generated.WhatIfResolver implementation.
 func (r *Resolver) WhatIf() generated.WhatIfResolver { return &whatIfResolver{r} }
 
-type brokersResolver struct{ *Resolver }
-type coalitionsResolver struct{ *Resolver }
-type conflictResolver struct{ *Resolver }
-type cutSetResolver struct{ *Resolver }
-type gapResolver struct{ *Resolver }
-type impactResolver struct{ *Resolver }
-type importanceResolver struct{ *Resolver }
-type lostResolver struct{ *Resolver }
-type objectiveCutSetsResolver struct{ *Resolver }
-type overlapResolver struct{ *Resolver }
-type resilienceResolver struct{ *Resolver }
-type sharedResolver struct{ *Resolver }
-type whatIfResolver struct{ *Resolver }
+type (
+	brokersResolver          struct{ *Resolver }
+	coalitionsResolver       struct{ *Resolver }
+	conflictResolver         struct{ *Resolver }
+	cutSetResolver           struct{ *Resolver }
+	gapResolver              struct{ *Resolver }
+	impactResolver           struct{ *Resolver }
+	importanceResolver       struct{ *Resolver }
+	lostResolver             struct{ *Resolver }
+	objectiveCutSetsResolver struct{ *Resolver }
+	overlapResolver          struct{ *Resolver }
+	resilienceResolver       struct{ *Resolver }
+	sharedResolver           struct{ *Resolver }
+	whatIfResolver           struct{ *Resolver }
+)

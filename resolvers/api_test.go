@@ -462,3 +462,29 @@ func TestDeadlineCancelsWithAClearError(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalysesRejectBadInput(t *testing.T) {
+	a := newAPI(t)
+	seedSmall(a)
+	a.ok(`mutation { upsertRelationships(input: [{type: PURSUES, from: "nation:AAA", to: "obj:defend", priority: 3}]) { id } }`, nil, nil)
+	cases := []struct{ name, query, field string }{
+		{"maxOrder above 3", `{ cutSets(maxOrder: 4) { achievable } }`, "maxOrder"},
+		{"maxOrder below 1", `{ cutSets(objective: "obj:defend", maxOrder: 0) { achievable } }`, "maxOrder"},
+		{"unknown objective", `{ cutSets(objective: "obj:nope") { achievable } }`, "objective"},
+		{"unknown view stakeholder", `{ singlePointsOfFailure(view: {stakeholder: "nation:ZZZ"}) { achievable } }`, "view.stakeholder"},
+		{"horizon before asOf", `{ gaps(asOf: "2026-01-01", horizon: "2025-01-01") { kind } }`, "horizon"},
+		{"stakeholder that pursues nothing", `{ overlap(a: "nation:AAA", b: "agency:aaa-mod") { score } }`, "b"},
+		{"unknown stakeholder", `{ partners(of: "nation:ZZZ") { score } }`, "of"},
+		{"what-if of a capability", `{ whatIf(down: ["nation:AAA", "cap:isr"]) { down { id } } }`, "down[1]"},
+		{"unknown impact node", `{ impact(id: "nope") { objectives { id } } }`, "id"},
+		{"threshold above 1", `{ coalitions(threshold: 1.5) { modularity } }`, "threshold"},
+		{"malformed asOf", `{ brokers(asOf: "27/11/2026") { bridges { a { id } } } }`, "asOf"},
+		{"gap page too large", `{ gaps(first: 0) { kind } }`, "first"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a.t = t
+			a.fails(c.query, nil, graph.EINVALID, c.field)
+		})
+	}
+}

@@ -14,6 +14,8 @@ var _ generated.ResolverRoot = (*Resolver)(nil)
 const (
 	defaultPage = 50
 	maxPage     = 500
+	// maxGaps bounds one gaps answer: a large synthetic model has hundreds of thousands.
+	maxGaps = 100000
 )
 
 // nodeKind is the set of per-label node types; they share graph.Node's layout, so a

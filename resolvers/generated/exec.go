@@ -367,7 +367,7 @@ type ComplexityRoot struct {
 		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
 		CutSets               func(childComplexity int, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) int
 		ExportGraph           func(childComplexity int) int
-		Gaps                  func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) int
+		Gaps                  func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) int
 		HangingOn             func(childComplexity int, event *string, view *analysis.View, asOf *graph.Date) int
 		Impact                func(childComplexity int, id string, view *analysis.View, asOf *graph.Date) int
 		Nation                func(childComplexity int, id *string, code *string) int
@@ -567,7 +567,7 @@ type QueryResolver interface {
 	Overlap(ctx context.Context, a string, b string, asOf *graph.Date) (*analysis.Overlap, error)
 	Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error)
 	Coalitions(ctx context.Context, threshold *float64, asOf *graph.Date) (*analysis.Coalitions, error)
-	Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]analysis.Gap, error)
+	Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) ([]analysis.Gap, error)
 	CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
 	SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
 	HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]HangingOn, error)
@@ -1928,7 +1928,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Gaps(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date)), true
+		return e.ComplexityRoot.Query.Gaps(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date), args["first"].(*int)), true
 	case "Query.hangingOn":
 		if e.ComplexityRoot.Query.HangingOn == nil {
 			break
@@ -2605,10 +2605,11 @@ extend type Query {
   "threshold: alignment edges with a lower score are dropped."
   coalitions(threshold: Float = 0.2, asOf: Date): Coalitions!
   """
-  Gaps of the given kinds (all when absent). EXPIRING gaps are those present at horizon
-  (default: asOf + 365 days) and absent at asOf.
+  Gaps of the given kinds (all when absent), ordered by kind, objective, capability,
+  stakeholder and threat; at most first (1..100000) of them. EXPIRING gaps are those present
+  at horizon (default: asOf + 365 days) and absent at asOf.
   """
-  gaps(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date): [Gap!]!
+  gaps(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date, first: Int = 1000): [Gap!]!
   "Minimal cut sets of order ≤ maxOrder (1..3), of one objective or of all."
   cutSets(objective: ID, maxOrder: Int = 2, view: View, asOf: Date): [ObjectiveCutSets!]!
   "The order-1 cut sets: single points of failure of one objective or of all."
@@ -4225,6 +4226,14 @@ func (ec *executionContext) field_Query_gaps_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["horizon"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -10768,7 +10777,7 @@ func (ec *executionContext) _Query_gaps(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Gaps(ctx, fc.Args["kinds"].([]string), fc.Args["objective"].(*string), fc.Args["stakeholder"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["horizon"].(*graph.Date))
+			return ec.Resolvers.Query().Gaps(ctx, fc.Args["kinds"].([]string), fc.Args["objective"].(*string), fc.Args["stakeholder"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["horizon"].(*graph.Date), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {

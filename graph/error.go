@@ -7,13 +7,14 @@ import (
 
 // Error codes. The API shows them as GraphQL extensions.code.
 const (
-	EINVALID     = "BAD_USER_INPUT" // the input is malformed or breaks a rule of the model
-	ENOTFOUND    = "NOT_FOUND"      // an id names nothing (or nothing the viewer may see)
-	ECONFLICT    = "CONFLICT"       // the write clashes with existing data
-	EFORBIDDEN   = "FORBIDDEN"      // the viewer may not do this
-	ETIMEOUT     = "TIMEOUT"        // the request ran past its deadline
-	EUNAVAILABLE = "UNAVAILABLE"    // the database does not answer
-	EINTERNAL    = "INTERNAL"       // a bug or an unexpected failure; details only in the log
+	EINVALID         = "BAD_USER_INPUT"  // the input is malformed or breaks a rule of the model
+	ENOTFOUND        = "NOT_FOUND"       // an id names nothing (or nothing the viewer may see)
+	ECONFLICT        = "CONFLICT"        // the write clashes with existing data
+	EFORBIDDEN       = "FORBIDDEN"       // the viewer may not do this
+	EUNAUTHENTICATED = "UNAUTHENTICATED" // no credentials, or ones that do not verify (HTTP 401)
+	ETIMEOUT         = "TIMEOUT"         // the request ran past its deadline
+	EUNAVAILABLE     = "UNAVAILABLE"     // the database does not answer
+	EINTERNAL        = "INTERNAL"        // a bug or an unexpected failure; details only in the log
 )
 
 // Error is a failure with a code that the edge maps to a response. Field names the

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
 	"github.com/stakegraph/stakegraph/resolvers"
 	"github.com/stakegraph/stakegraph/seed"
@@ -30,10 +31,15 @@ func TestCookbookOutputsAreTrue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Import(context.Background(), demo, true); err != nil {
+	// The cookbook shows what an analyst of the local server (no authentication) sees.
+	ctx := graph.WithViewer(context.Background(), graph.LocalViewer)
+	if _, err := s.Import(ctx, demo, true); err != nil {
 		t.Fatal(err)
 	}
-	h := resolvers.NewHandler(&resolvers.Resolver{Store: s}, resolvers.Options{})
+	api := resolvers.NewHandler(&resolvers.Resolver{Store: s}, resolvers.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.ServeHTTP(w, r.WithContext(graph.WithViewer(r.Context(), graph.LocalViewer)))
+	})
 	src, err := os.ReadFile("cookbook.md")
 	if err != nil {
 		t.Fatal(err)

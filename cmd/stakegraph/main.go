@@ -50,6 +50,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("no command given")
 	}
 	cmd, args := args[0], args[1:]
+	// The one-shot commands act with the database's own credentials: as an administrator,
+	// who sees every node whatever its releasability. serve sets a viewer per request.
+	ctx = graph.WithViewer(ctx, graph.LocalViewer)
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args)

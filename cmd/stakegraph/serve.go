@@ -55,7 +55,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.server = &http.Server{
 		Handler:           m.handler(*log),
 		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests start with no viewer (so they see only what is releasable to all) until
+		// authentication puts one in: a request must never inherit the process's own rights.
+		BaseContext: func(net.Listener) context.Context { return graph.WithViewer(ctx, nil) },
 	}
 	go func() {
 		defer close(m.done)
@@ -77,6 +79,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 // prepare waits for Neo4j, applies constraints and indexes, and seeds an empty database.
 func (m *Main) prepare(ctx context.Context) error {
+	ctx = graph.WithViewer(ctx, graph.LocalViewer) // the server itself sees everything
 	if err := m.Store.Wait(ctx); err != nil {
 		return err
 	}

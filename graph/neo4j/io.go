@@ -54,7 +54,7 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 func (s *Store) Export(ctx context.Context) (*graph.Document, error) {
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		doc := &graph.Document{Version: graph.DocumentVersion, Nodes: []graph.Node{}, Relationships: []graph.Relationship{}}
-		recs, err := run(ctx, tx, `MATCH (e:Entity) RETURN `+nodeMap+` AS node ORDER BY e.id`, nil)
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE `+visible("e")+` RETURN `+nodeMap+` AS node ORDER BY e.id`, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +65,7 @@ func (s *Store) Export(ctx context.Context) (*graph.Document, error) {
 			}
 			doc.Nodes = append(doc.Nodes, n)
 		}
-		recs, err = run(ctx, tx, `MATCH (a:Entity)-[r]->(b:Entity)
+		recs, err = run(ctx, tx, `MATCH (a:Entity)-[r]->(b:Entity) WHERE `+visible("a")+` AND `+visible("b")+`
 RETURN `+relMap+` AS rel ORDER BY type(r), a.id, b.id`, nil)
 		if err != nil {
 			return nil, err

@@ -14,7 +14,8 @@ import (
 
 // filterWhere is shared by the page and count statements of FindNodes; each absent filter
 // is a null parameter that matches everything.
-const filterWhere = `($ids IS NULL OR e.id IN $ids)
+var filterWhere = visible("e") + `
+  AND ($ids IS NULL OR e.id IN $ids)
   AND ($q IS NULL OR e.nameLower CONTAINS $q)
   AND ($kind IS NULL OR e.kind = $kind)
   AND ($domain IS NULL OR e.domain = $domain)
@@ -83,7 +84,7 @@ func (s *Store) NodesByID(ctx context.Context, ids []string) (map[string]graph.N
 		return out, nil
 	}
 	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN `+nodeMap+` AS node`,
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` RETURN `+nodeMap+` AS node`,
 			map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
@@ -112,9 +113,10 @@ func (s *Store) Related(ctx context.Context, ids []string, t graph.RelType, dir 
 	}
 	// a is always the relationship's start and b its end, so relMap reads the same
 	// whichever side the ids are on; "start" says which side that was.
-	out1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE a.id IN $ids
+	both := ` AND ` + visible("a") + ` AND ` + visible("b")
+	out1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE a.id IN $ids` + both + `
 RETURN a.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("b") + ` AS node`
-	in1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE b.id IN $ids
+	in1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE b.id IN $ids` + both + `
 RETURN b.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("a") + ` AS node`
 	var cypher string
 	switch dir {
@@ -192,18 +194,26 @@ func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.
 			codes = append(codes, n.Code)
 		}
 	}
+	// Unfiltered on purpose: a write must never replace a node its writer cannot see.
 	recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids
-RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label`, map[string]any{"ids": ids})
+RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, `+visible("e")+` AS visible`, map[string]any{"ids": ids})
 	if err != nil {
 		return err
 	}
 	stored := make(map[string]graph.Label, len(recs))
+	hidden := map[string]bool{}
 	for _, rec := range recs {
 		id, _ := rec.Values[0].(string)
 		l, _ := rec.Values[1].(string)
 		stored[id] = graph.Label(l)
+		if vis, _ := rec.Values[2].(bool); !vis {
+			hidden[id] = true
+		}
 	}
 	for i, n := range nodes {
+		if hidden[n.ID] {
+			return graph.Errorf(graph.ECONFLICT, field(i)+".id", "id %q cannot be used; choose another", n.ID)
+		}
 		if l, ok := stored[n.ID]; ok && l != n.Label {
 			return graph.Errorf(graph.ECONFLICT, field(i)+".id",
 				"id %q already names a %s; delete it first to reuse the id for a %s", n.ID, l, n.Label)
@@ -220,8 +230,9 @@ RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label`, map[string
 			id, _ := rec.Values[1].(string)
 			for i, n := range nodes {
 				if n.Code == code && n.ID != id && !slices.Contains(ids, id) {
+					// The other nation may be hidden from the writer: do not name it.
 					return graph.Errorf(graph.ECONFLICT, field(i)+".code",
-						"nation code %q is already used by %q", code, id)
+						"nation code %q is already used by another nation", code)
 				}
 			}
 		}
@@ -259,7 +270,7 @@ func chunks[T any](rows []T) iter.Seq[[]T] { return slices.Chunk(rows, batchSize
 // DeleteNodes implements graph.Store.
 func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN collect(e.id) AS ids`,
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` RETURN collect(e.id) AS ids`,
 			map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
@@ -275,7 +286,7 @@ func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 				return nil, graph.Errorf(graph.EINVALID, fieldOf("ids", i, len(ids)), "no node with id %q", id)
 			}
 		}
-		_, err = run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids DETACH DELETE e`, map[string]any{"ids": ids})
+		_, err = run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` DETACH DELETE e`, map[string]any{"ids": ids})
 		return nil, err
 	})
 	return err

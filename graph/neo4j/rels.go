@@ -93,6 +93,7 @@ func (s *Store) DeleteRelationships(ctx context.Context, keys []graph.RelKey) er
 			for chunk := range chunks(rows) {
 				recs, err := run(ctx, tx, `UNWIND $rows AS k
 MATCH (a:Entity {id: k.from})-[x:`+name+`]`+arrow+`(b:Entity {id: k.to})
+WHERE `+visible("a")+` AND `+visible("b")+`
 DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
 				if err != nil {
 					return nil, err
@@ -118,7 +119,7 @@ DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
 func labelsOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Label, error) {
 	out := make(map[string]graph.Label, len(ids))
 	for chunk := range chunks(ids) {
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+`
 RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label`, map[string]any{"ids": chunk})
 		if err != nil {
 			return nil, err

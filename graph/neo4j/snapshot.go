@@ -22,8 +22,9 @@ func (s *Store) Snapshot(ctx context.Context) (*graph.Document, error) {
 		graph.CountRoundTrip(ctx)
 		// One row per node with its outgoing relationships as nested lists: a tenth of the
 		// rows of one per relationship, and far less per-row work in the driver.
-		res, err := tx.Run(ctx, `MATCH (e:Entity) RETURN `+nodeMap+` AS node,
-  [(e)-[r]->(b:Entity) | [type(r), b.id, r.priority, toString(r.validFrom), toString(r.validTo)]] AS out`, nil)
+		res, err := tx.Run(ctx, `MATCH (e:Entity) WHERE `+visible("e")+` RETURN `+nodeMap+` AS node,
+  [(e)-[r]->(b:Entity) WHERE `+visible("b")+` | [type(r), b.id, r.priority, toString(r.validFrom), toString(r.validTo)]] AS out`,
+			withViewer(ctx, nil))
 		if err != nil {
 			return nil, err
 		}

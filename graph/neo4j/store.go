@@ -98,10 +98,11 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 	return v, mapError(ctx, err)
 }
 
-// run sends one statement and collects its records, counting the round trip.
+// run sends one statement and collects its records, counting the round trip. Every
+// statement gets the viewer's parameters, which visible() reads.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	graph.CountRoundTrip(ctx)
-	res, err := tx.Run(ctx, cypher, params)
+	res, err := tx.Run(ctx, cypher, withViewer(ctx, params))
 	if err != nil {
 		return nil, err
 	}
@@ -133,4 +134,24 @@ func mapError(ctx context.Context, err error) error {
 		}
 	}
 	return fmt.Errorf("neo4j: %w", err)
+}
+
+// visible is the releasability predicate for the node bound to v (a constant of this
+// package): a node exists for the viewer when its releasableTo is empty or names the
+// viewer's nation, or the viewer sees all. Enforced in every read, so nothing hidden
+// reaches a list, a count, a traversal, an error or an analysis.
+func visible(v string) string {
+	return fmt.Sprintf("($seeAll OR %[1]s.releasableTo IS NULL OR $nation IN %[1]s.releasableTo)", v)
+}
+
+// withViewer adds the viewer's parameters for visible() to params.
+func withViewer(ctx context.Context, params map[string]any) map[string]any {
+	v := graph.ViewerFrom(ctx)
+	out := make(map[string]any, len(params)+2)
+	for k, x := range params {
+		out[k] = x
+	}
+	out["seeAll"] = v.SeesAll()
+	out["nation"] = v.Nation
+	return out
 }

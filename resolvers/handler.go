@@ -27,10 +27,20 @@ type Options struct {
 	// Timeout bounds every operation; the Neo4j transaction and any analysis are cancelled
 	// when it passes. Zero means 30 s.
 	Timeout time.Duration
-	// MaxComplexity bounds the cost of a query (each field 1, lists counted by their
-	// page size). Zero means 5000.
+	// MaxComplexity bounds the estimated cost of a query: each field 1, a connection's
+	// selection times its page size, any other list's times ListFanOut. Zero means 60000.
 	MaxComplexity int
-	// Introspection allows schema introspection (the IDE needs it).
+	// ListFanOut is how many items a list field (a traversal or an analysis list) is
+	// assumed to hold when estimating cost. Zero means 5.
+	ListFanOut int
+	// MaxDepth bounds how deeply fields nest (fragments included). Zero means 12.
+	MaxDepth int
+	// MaxTokens bounds the lexical tokens of a query, so that a huge query text is refused
+	// before validation spends time on it. Zero means 20000; pass large importGraph
+	// documents as a variable, which is not tokenized.
+	MaxTokens int
+	// Introspection allows schema introspection (the IDE needs it); without it __schema and
+	// __type are refused with INTROSPECTION_DISABLED.
 	Introspection bool
 }
 
@@ -39,15 +49,10 @@ type Options struct {
 // a per-operation deadline, traversal batching and a round-trip count in the response
 // extensions.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
-	if opts.Timeout == 0 {
-		opts.Timeout = 30 * time.Second
-	}
-	if opts.MaxComplexity == 0 {
-		opts.MaxComplexity = 5000
-	}
+	opts = opts.withDefaults()
 	cfg := generated.Config{Resolvers: r}
 	cfg.Complexity = complexity()
-	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv := handler.New(fanOutSchema{generated.NewExecutableSchema(cfg), opts.ListFanOut})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -55,6 +60,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.SetParserTokenLimit(opts.MaxTokens)
+	// Both refuse an operation after validation and before any resolver runs, so a
+	// refused query never reaches Neo4j; the cheap walk first.
+	srv.Use(operationLimits{maxDepth: opts.MaxDepth, introspection: opts.Introspection})
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
@@ -85,6 +94,26 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		return graph.Errorf(graph.EINTERNAL, "", "internal error")
 	})
 	return srv
+}
+
+// withDefaults fills in the zero fields.
+func (o Options) withDefaults() Options {
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxComplexity == 0 {
+		o.MaxComplexity = defaultMaxComplexity
+	}
+	if o.ListFanOut == 0 {
+		o.ListFanOut = defaultListFanOut
+	}
+	if o.MaxDepth == 0 {
+		o.MaxDepth = defaultMaxDepth
+	}
+	if o.MaxTokens == 0 {
+		o.MaxTokens = defaultMaxTokens
+	}
+	return o
 }
 
 // presentError shows a coded domain error as its message with extensions.code (and
@@ -167,8 +196,8 @@ func fieldAt(query string, loc gqlerror.Location) string {
 	return name[start+1:]
 }
 
-// complexity counts list fields by the page size asked for, so that a wide query is
-// refused before it reaches the database.
+// complexity counts connections by the page size asked for, so that a wide query is
+// refused before it reaches the database; fanOutSchema counts the other lists.
 func complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 	page := func(child int, first *int) int {

@@ -29,6 +29,11 @@ type Main struct {
 	Neo4j   neo4j.Config  // which database
 	Seed    bool          // load the demo seed when the database is empty
 	Timeout time.Duration // per-request deadline
+	// API bounds queries (depth, complexity, introspection; its Timeout is the one above);
+	// Limits bound requests to /graphql (body size, rate per token). Zero values are the
+	// defaults, except that introspection is off.
+	API    resolvers.Options
+	Limits resolvers.Limits
 
 	Store    *neo4j.Store
 	listener net.Listener
@@ -133,11 +138,11 @@ func (m *Main) Close() error {
 // handler routes: the API, the IDE and explorer, and the probes, each request logged
 // with its request id.
 func (m *Main) handler(log zerolog.Logger) http.Handler {
-	api := resolvers.NewHandler(&resolvers.Resolver{Store: m.Store}, resolvers.Options{
-		Timeout: m.Timeout, Introspection: true,
-	})
+	opts := m.API
+	opts.Timeout = m.Timeout
+	api := resolvers.NewHandler(&resolvers.Resolver{Store: m.Store}, opts)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(api, 32<<20))
+	mux.Handle("/graphql", resolvers.Limit(api, m.Limits))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
@@ -181,10 +186,12 @@ func runServe(ctx context.Context, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
+	limits := limitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout}
+	api, lim := limits()
+	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,338 @@
+package resolvers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// Codes of the refusals made before any resolver runs (extensions.code). They belong to the
+// edge, not to the domain, so they live here rather than in graph.
+const (
+	CodeQueryTooDeep          = "QUERY_TOO_DEEP"            // the selection nests deeper than Options.MaxDepth
+	CodeComplexity            = "COMPLEXITY_LIMIT_EXCEEDED" // the estimated cost is above Options.MaxComplexity (gqlgen's code)
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"    // __schema or __type asked while Options.Introspection is off
+	CodeRequestTooLarge       = "REQUEST_TOO_LARGE"         // the body is larger than Limits.MaxBodyBytes (HTTP 413)
+	CodeRateLimited           = "RATE_LIMITED"              // the viewer's token bucket is empty (HTTP 429)
+)
+
+// Defaults of Options and Limits (docs/security.md, "Limits").
+const (
+	defaultMaxDepth      = 12
+	defaultMaxComplexity = 60000
+	defaultListFanOut    = 5
+	defaultMaxTokens     = 20000
+	defaultMaxBodyBytes  = 32 << 20
+	defaultRatePerSecond = 20
+	defaultRateBurst     = 60
+	// How often idle rate buckets are forgotten.
+	rateLimiterSweepInterval = time.Minute
+)
+
+// operationLimits refuses an operation that nests too deep or asks for introspection while it
+// is off. It is a gqlgen OperationContextMutator: it runs after parsing and validation and
+// before any resolver, so a refused operation never reaches Neo4j.
+type operationLimits struct {
+	maxDepth      int
+	introspection bool
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = operationLimits{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (operationLimits) ExtensionName() string { return "OperationLimits" }
+
+// Validate implements graphql.HandlerExtension.
+func (operationLimits) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (l operationLimits) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	op := opCtx.Operation
+	if op == nil {
+		return nil
+	}
+	w := depthWalker{max: l.maxDepth, fragments: map[string]int{}}
+	depth := w.selectionSet(op.SelectionSet)
+	if !l.introspection && w.introspection {
+		return refusal(CodeIntrospectionDisabled, "introspection is turned off on this server (__schema and __type are refused; __typename is allowed)")
+	}
+	if depth > l.maxDepth {
+		return refusal(CodeQueryTooDeep, fmt.Sprintf("the query nests %s fields deep, above the limit of %d", depthText(depth, l.maxDepth), l.maxDepth))
+	}
+	return nil
+}
+
+func depthText(depth, limit int) string {
+	if depth == math.MaxInt {
+		return "more than " + strconv.Itoa(limit)
+	}
+	return strconv.Itoa(depth)
+}
+
+func refusal(code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}
+
+// depthWalker measures how deep a selection set nests fields. A fragment's depth does not
+// depend on where it is spread, so it is measured once: a query that spreads fragments
+// into fragments cannot make the walk exponential.
+type depthWalker struct {
+	max           int
+	fragments     map[string]int // depth of each fragment measured; -1 while being measured
+	introspection bool           // __schema or __type seen
+}
+
+func (w *depthWalker) selectionSet(set ast.SelectionSet) int {
+	deepest := 0
+	for _, s := range set {
+		var d int
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Introspection reads the static schema, never Neo4j, and GraphiQL's own query
+				// nests ofType past any sensible depth: it is governed by Options.Introspection.
+				w.introspection = true
+				d = 1
+			} else {
+				d = addDepth(1, w.selectionSet(s.SelectionSet))
+			}
+		case *ast.InlineFragment:
+			d = w.selectionSet(s.SelectionSet)
+		case *ast.FragmentSpread:
+			d = w.fragment(s)
+		}
+		deepest = max(deepest, d)
+		if deepest > w.max {
+			// Deep enough to refuse: the rest of the query need not be walked.
+			return deepest
+		}
+	}
+	return deepest
+}
+
+func (w *depthWalker) fragment(s *ast.FragmentSpread) int {
+	if d, seen := w.fragments[s.Name]; seen {
+		if d < 0 {
+			// A fragment cycle: validation refuses it before this runs, but an endless
+			// query is infinitely deep if one ever gets through.
+			return math.MaxInt
+		}
+		return d
+	}
+	if s.Definition == nil {
+		return 0
+	}
+	w.fragments[s.Name] = -1
+	d := w.selectionSet(s.Definition.SelectionSet)
+	w.fragments[s.Name] = d
+	return d
+}
+
+func addDepth(a, b int) int {
+	if b == math.MaxInt {
+		return b
+	}
+	return a + b
+}
+
+// fanOutSchema counts every list field of the schema as fanOut times its selection, so that
+// a query that nests traversals (agencies { provides { capability { providers ... } } }) or
+// analysis lists costs what it may return. It is driven by the schema rather than a line per
+// field in complexity(), so a list field added later is counted without anyone remembering to.
+// Fields with their own complexity function (the connections, counted by their page size)
+// keep it; the lists inside a connection (edges, nodes) are that page, not counted again.
+type fanOutSchema struct {
+	graphql.ExecutableSchema
+	fanOut int
+}
+
+// Complexity implements graphql.ExecutableSchema.
+func (s fanOutSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	if c, ok := s.ExecutableSchema.Complexity(ctx, typeName, field, child, args); ok {
+		return c, ok
+	}
+	if strings.HasPrefix(typeName, "__") || strings.HasSuffix(typeName, "Connection") {
+		return 0, false
+	}
+	def := s.Schema().Types[typeName]
+	if def == nil {
+		return 0, false
+	}
+	f := def.Fields.ForName(field)
+	if f == nil || f.Type.Elem == nil {
+		return 0, false
+	}
+	cost := max(child, 1)
+	for t := f.Type; t.Elem != nil; t = t.Elem {
+		// A list of lists (coalitions' communities) fans out once per level.
+		cost = mulSat(cost, s.fanOut)
+	}
+	return addSat(1, cost), true
+}
+
+func mulSat(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
+}
+
+func addSat(a, b int) int {
+	if b > math.MaxInt-a {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+// Limits bound what one HTTP request to the API may cost before GraphQL sees it.
+type Limits struct {
+	// MaxBodyBytes bounds the request body; a larger one is refused with HTTP 413. importGraph
+	// sends whole documents, hence the generous default. Zero means 32 MiB.
+	MaxBodyBytes int64
+	// RatePerSecond is how many requests a second each viewer (token subject) may make on
+	// average; Burst how many it may make at once. Zero means 20 and 60; a negative
+	// RatePerSecond turns rate limiting off.
+	RatePerSecond float64
+	Burst         int
+}
+
+// Limit wraps the API handler h with the HTTP-level limits: the body size and a per-viewer
+// rate. It must run inside the authentication middleware, which puts the viewer in the
+// request's context: the rate is kept per graph.ViewerFrom(ctx).Subject.
+func Limit(h http.Handler, l Limits) http.Handler {
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if l.RatePerSecond == 0 {
+		l.RatePerSecond = defaultRatePerSecond
+	}
+	if l.Burst <= 0 {
+		l.Burst = defaultRateBurst
+	}
+	var rl *rateLimiter
+	if l.RatePerSecond > 0 {
+		rl = newRateLimiter(l.RatePerSecond, l.Burst, time.Now)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rl != nil {
+			if wait, ok := rl.allow(graph.ViewerFrom(r.Context()).Subject); !ok {
+				secs := max(1, int(math.Ceil(wait.Seconds())))
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				writeRefusal(w, http.StatusTooManyRequests, CodeRateLimited,
+					fmt.Sprintf("too many requests: the limit is %g a second (bursts of %d); retry in %d s", l.RatePerSecond, l.Burst, secs))
+				return
+			}
+		}
+		if r.ContentLength > l.MaxBodyBytes {
+			tooLarge(w, l.MaxBodyBytes)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			// The body is read here, whole, so that one too large (even without a
+			// Content-Length) is refused with 413 and a clear error rather than as a JSON
+			// decoding failure; gqlgen reads it whole anyway.
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBodyBytes))
+			var mbe *http.MaxBytesError
+			switch {
+			case errors.As(err, &mbe):
+				tooLarge(w, l.MaxBodyBytes)
+				return
+			case err != nil:
+				writeRefusal(w, http.StatusBadRequest, graph.EINVALID, "the request body could not be read: "+err.Error())
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge,
+		fmt.Sprintf("the request body is larger than the limit of %d bytes (the serve flag -max-body raises it)", limit))
+}
+
+// writeRefusal answers in the shape of a GraphQL response, so that clients read the refusal
+// where they read every other error.
+func writeRefusal(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []*gqlerror.Error{refusal(code, msg)}})
+}
+
+// rateLimiter is a token bucket per key: each holds up to burst tokens, refilled at rate a
+// second; a request takes one.
+type rateLimiter struct {
+	rate  float64
+	burst float64
+	now   func() time.Time
+
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time // when tokens was last brought up to date
+}
+
+func newRateLimiter(rate float64, burst int, now func() time.Time) *rateLimiter {
+	return &rateLimiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}, lastSweep: now()}
+}
+
+// allow takes a token from key's bucket; when there is none it says how long until there is.
+func (l *rateLimiter) allow(key string) (time.Duration, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = l.level(b, now)
+	b.at = now
+	if b.tokens < 1 {
+		return time.Duration((1 - b.tokens) / l.rate * float64(time.Second)), false
+	}
+	b.tokens--
+	return 0, true
+}
+
+func (l *rateLimiter) level(b *bucket, now time.Time) float64 {
+	return min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
+}
+
+// sweep forgets the buckets that have refilled: a full bucket is the same as none, and
+// without forgetting, every subject ever seen would be kept for the life of the process.
+func (l *rateLimiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < rateLimiterSweepInterval {
+		return
+	}
+	l.lastSweep = now
+	for k, b := range l.buckets {
+		if l.level(b, now) >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+}

@@ -47,7 +47,9 @@ type ImportResult struct {
 	Relationships int
 }
 
-// Store keeps the model. Every method names its database; writes are transactional.
+// Store keeps the model. Every method names its database; writes are transactional and
+// each records an AuditEvent in its own transaction. Reads see only what is releasable to
+// the viewer in ctx (graph.ViewerFrom).
 // Errors carry codes: EINVALID for input that breaks the model (nothing written),
 // ENOTFOUND for unknown ids where the method says so, EUNAVAILABLE when the database does
 // not answer, ETIMEOUT when ctx ends first, EINTERNAL otherwise.
@@ -79,6 +81,9 @@ type Store interface {
 	Import(ctx context.Context, doc *Document, replace bool) (ImportResult, error)
 	// Export reads the whole model as a document, nodes and relationships in a stable order.
 	Export(ctx context.Context) (*Document, error)
+	// Audit returns one page of the audit trail, newest first, and whether more follow.
+	// Only administrators may read it: others get EFORBIDDEN.
+	Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, bool, error)
 	// Snapshot reads the whole model for analysis: every node with all its properties,
 	// every relationship with only its type, ends, priority and validity, in no set order.
 	Snapshot(ctx context.Context) (*Document, error)

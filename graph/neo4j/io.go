@@ -38,10 +38,29 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 		if err := graph.ValidateDocument(doc, stored); err != nil {
 			return nil, err
 		}
-		if err := writeNodes(ctx, tx, doc.Nodes, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
-			return nil, err
+		write := func() error {
+			if err := writeNodes(ctx, tx, doc.Nodes, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
+				return err
+			}
+			return writeRels(ctx, tx, doc.Relationships)
 		}
-		return nil, writeRels(ctx, tx, doc.Relationships)
+		if replace || len(doc.Nodes)+len(doc.Relationships) > maxAuditChanges {
+			// Too much to list: the record says what the document held.
+			if err := write(); err != nil {
+				return nil, err
+			}
+			return nil, record(ctx, tx, graph.AuditEvent{Action: "import", Summary: fmt.Sprintf(
+				"imported %d nodes and %d relationships (replace: %t)", len(doc.Nodes), len(doc.Relationships), replace)})
+		}
+		ids := make([]string, len(doc.Nodes))
+		for i, n := range doc.Nodes {
+			ids[i] = n.ID
+		}
+		keys := make([]graph.RelKey, len(doc.Relationships))
+		for i := range doc.Relationships {
+			keys[i] = doc.Relationships[i].Key()
+		}
+		return nil, audited(ctx, tx, "import", ids, keys, false, write)
 	})
 	if err != nil {
 		return graph.ImportResult{}, err
@@ -85,10 +104,10 @@ RETURN `+relMap+` AS rel ORDER BY type(r), a.id, b.id`, nil)
 	return v.(*graph.Document), nil
 }
 
-// Clear deletes the whole graph in batches. Tests and `import --replace` use it.
+// Clear deletes the whole graph and the audit trail, for tests that start from nothing.
 func (s *Store) Clear(ctx context.Context) error {
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		_, err := run(ctx, tx, `MATCH (e:Entity) DETACH DELETE e`, nil)
+		_, err := run(ctx, tx, `MATCH (e) WHERE e:Entity OR e:AuditEvent DETACH DELETE e`, nil)
 		return nil, err
 	})
 	return err

@@ -167,7 +167,9 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.No
 		nodes[i].UpdatedAt = nil // the server stamps writes made through the API
 	}
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, writeNodes(ctx, tx, nodes, func(i int) string { return fieldOf("input", i, len(nodes)) })
+		return nil, audited(ctx, tx, "upsertNodes", ids, nil, false, func() error {
+			return writeNodes(ctx, tx, nodes, func(i int) string { return fieldOf("input", i, len(nodes)) })
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -286,8 +288,10 @@ func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 				return nil, graph.Errorf(graph.EINVALID, fieldOf("ids", i, len(ids)), "no node with id %q", id)
 			}
 		}
-		_, err = run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` DETACH DELETE e`, map[string]any{"ids": ids})
-		return nil, err
+		return nil, audited(ctx, tx, "deleteNodes", ids, nil, true, func() error {
+			_, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` DETACH DELETE e`, map[string]any{"ids": ids})
+			return err
+		})
 	})
 	return err
 }

@@ -22,7 +22,13 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 				return nil, err
 			}
 		}
-		return nil, writeRels(ctx, tx, rels)
+		keys := make([]graph.RelKey, len(rels))
+		for i := range rels {
+			keys[i] = rels[i].Key()
+		}
+		return nil, audited(ctx, tx, "upsertRelationships", nil, keys, false, func() error {
+			return writeRels(ctx, tx, rels)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -76,43 +82,51 @@ func (s *Store) DeleteRelationships(ctx context.Context, keys []graph.RelKey) er
 		byType[k.Type] = append(byType[k.Type], map[string]any{"i": int64(i), "from": k.From, "to": k.To})
 	}
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		deleted := map[int64]bool{}
-		for _, t := range graph.RelTypes {
-			rows := byType[t]
-			if len(rows) == 0 {
-				continue
-			}
-			name, err := relName(t)
-			if err != nil {
-				return nil, err
-			}
-			arrow := "->"
-			if t.Undirected() {
-				arrow = "-"
-			}
-			for chunk := range chunks(rows) {
-				recs, err := run(ctx, tx, `UNWIND $rows AS k
+		return nil, audited(ctx, tx, "deleteRelationships", nil, keys, false, func() error {
+			return deleteRels(ctx, tx, keys, byType)
+		})
+	})
+	return err
+}
+
+// deleteRels deletes the keyed relationships, grouped by type, failing on the first key
+// that matched nothing.
+func deleteRels(ctx context.Context, tx neo4j.ManagedTransaction, keys []graph.RelKey, byType map[graph.RelType][]map[string]any) error {
+	deleted := map[int64]bool{}
+	for _, t := range graph.RelTypes {
+		rows := byType[t]
+		if len(rows) == 0 {
+			continue
+		}
+		name, err := relName(t)
+		if err != nil {
+			return err
+		}
+		arrow := "->"
+		if t.Undirected() {
+			arrow = "-"
+		}
+		for chunk := range chunks(rows) {
+			recs, err := run(ctx, tx, `UNWIND $rows AS k
 MATCH (a:Entity {id: k.from})-[x:`+name+`]`+arrow+`(b:Entity {id: k.to})
 WHERE `+visible("a")+` AND `+visible("b")+`
 DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
-				if err != nil {
-					return nil, err
-				}
-				for _, rec := range recs {
-					i, _ := rec.Values[0].(int64)
-					deleted[i] = true
-				}
+			if err != nil {
+				return err
+			}
+			for _, rec := range recs {
+				i, _ := rec.Values[0].(int64)
+				deleted[i] = true
 			}
 		}
-		for i, k := range keys {
-			if !deleted[int64(i)] {
-				return nil, graph.Errorf(graph.EINVALID, fieldOf("keys", i, len(keys)),
-					"no %s relationship from %q to %q", k.Type, k.From, k.To)
-			}
+	}
+	for i, k := range keys {
+		if !deleted[int64(i)] {
+			return graph.Errorf(graph.EINVALID, fieldOf("keys", i, len(keys)),
+				"no %s relationship from %q to %q", k.Type, k.From, k.To)
 		}
-		return nil, nil
-	})
-	return err
+	}
+	return nil
 }
 
 // labelsOf reads the labels of the stored nodes among ids.

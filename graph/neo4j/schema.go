@@ -19,6 +19,8 @@ var schema = []string{
 	`CREATE CONSTRAINT agreement_id IF NOT EXISTS FOR (e:Agreement) REQUIRE e.id IS UNIQUE`,
 	`CREATE CONSTRAINT threat_id IF NOT EXISTS FOR (e:Threat) REQUIRE e.id IS UNIQUE`,
 	`CREATE CONSTRAINT nation_code IF NOT EXISTS FOR (e:Nation) REQUIRE e.code IS UNIQUE`,
+	// The audit trail, outside the model; its ids sort by time.
+	`CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE`,
 	// The filters of the list queries.
 	`CREATE INDEX nation_region IF NOT EXISTS FOR (e:Nation) ON (e.region)`,
 	`CREATE INDEX agency_kind IF NOT EXISTS FOR (e:Agency) ON (e.kind)`,

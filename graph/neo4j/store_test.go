@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -303,4 +304,73 @@ func TestSnapshotHasWhatAnalysesRead(t *testing.T) {
 			t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
 		}
 	}
+}
+
+func TestEveryWriteIsAudited(t *testing.T) {
+	s := neo4jtest.Open(t)
+	editor := graph.WithViewer(context.Background(), &graph.Viewer{Subject: "alice", Role: graph.RoleEditor, Nation: "AAA"})
+	load(t, s, small())
+	if _, err := s.UpsertNodes(editor, []graph.Node{{Label: graph.LabelThreat, ID: "threat:cyber", Name: "Cyber attacks", Kind: "CYBER"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRelationships(editor, []graph.RelKey{{Type: graph.RelCoordinatesWith, From: "agency:bbb-mod", To: "agency:aaa-mod"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteNodes(editor, []string{"obj:trade"}); err != nil {
+		t.Fatal(err)
+	}
+	// A rejected write leaves no record.
+	if _, err := s.UpsertRelationships(editor, []graph.Relationship{{Type: graph.RelPursues, From: "nation:BBB", To: "obj:defend", Priority: 9}}); err == nil {
+		t.Fatal("bad priority accepted")
+	}
+	if _, _, err := s.Audit(editor, graph.AuditFilter{First: 10}); graph.ErrorCode(err) != graph.EFORBIDDEN {
+		t.Fatalf("an editor read the audit trail: %v", err)
+	}
+	events, more, err := s.Audit(admin, graph.AuditFilter{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range events {
+		actions = append(actions, e.Action)
+	}
+	if want := []string{"deleteNodes", "deleteRelationships", "upsertNodes", "import"}; more || !reflect.DeepEqual(actions, want) {
+		t.Fatalf("audit actions newest first = %v (more %v), want %v", actions, more, want)
+	}
+	up := events[2]
+	if up.Subject != "alice" || up.Role != graph.RoleEditor || up.Nation != "AAA" || len(up.Changes) != 1 {
+		t.Fatalf("upsert event %+v", up)
+	}
+	if c := up.Changes[0]; c.Before == nil || c.Before.Node.Name != "Cyber attack" || c.After == nil || c.After.Node.Name != "Cyber attacks" {
+		t.Fatalf("upsert change %+v", c)
+	}
+	del := events[0]
+	// The objective and the relationships that went with it: obj:trade was pursued by BBB
+	// and conflicted with obj:defend.
+	var gone []string
+	for _, c := range del.Changes {
+		if c.Before == nil || c.After != nil {
+			t.Fatalf("deletion change %+v has no before or still an after", c)
+		}
+		gone = append(gone, c.ID)
+	}
+	want := []string{"obj:trade", "CONFLICTS_WITH:obj:defend->obj:trade", "PURSUES:nation:BBB->obj:trade"}
+	if !reflect.DeepEqual(sorted(gone), sorted(want)) {
+		t.Fatalf("deletion recorded %v, want %v", gone, want)
+	}
+	rel := events[1].Changes
+	if len(rel) != 1 || rel[0].Before == nil || rel[0].Before.Relationship.Mechanism != "LIAISON" || rel[0].After != nil {
+		t.Fatalf("relationship deletion recorded %+v", rel)
+	}
+	// Paging: the cursor is the last id.
+	page, more, err := s.Audit(admin, graph.AuditFilter{First: 2, After: events[1].ID})
+	if err != nil || more || len(page) != 2 || page[0].ID != events[2].ID {
+		t.Fatalf("second page %+v more=%v err=%v", page, more, err)
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	slices.Sort(out)
+	return out
 }

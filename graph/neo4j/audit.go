@@ -1,0 +1,234 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stakegraph/stakegraph/graph"
+)
+
+// Audit events are nodes labelled AuditEvent, outside the model (no Entity label), so no
+// list, traversal, export or analysis sees them. Their changes are one JSON property:
+// they are read whole, never queried inside.
+
+// maxAuditChanges bounds the changes one event lists; an import of a larger document is
+// recorded by its counts.
+const maxAuditChanges = 10000
+
+// state is what a write touches, read inside its transaction before and after it.
+type state struct {
+	nodes map[string]graph.Node
+	rels  map[graph.RelKey]graph.Relationship
+}
+
+// readState reads the nodes and relationships with these ids and keys as they stand in tx.
+func readState(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, keys []graph.RelKey) (state, error) {
+	st := state{nodes: map[string]graph.Node{}, rels: map[graph.RelKey]graph.Relationship{}}
+	if len(ids) > 0 {
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN `+nodeMap+` AS node`, map[string]any{"ids": ids})
+		if err != nil {
+			return st, err
+		}
+		for _, rec := range recs {
+			n, err := decodeNode(rec.Values[0])
+			if err != nil {
+				return st, err
+			}
+			st.nodes[n.ID] = n
+		}
+	}
+	byType := map[graph.RelType][]map[string]any{}
+	for _, k := range keys {
+		byType[k.Type] = append(byType[k.Type], map[string]any{"from": k.From, "to": k.To})
+	}
+	for _, t := range graph.RelTypes {
+		rows := byType[t]
+		if len(rows) == 0 {
+			continue
+		}
+		name, err := relName(t)
+		if err != nil {
+			return st, err
+		}
+		arrow := "->"
+		if t.Undirected() {
+			arrow = "-"
+		}
+		for chunk := range chunks(rows) {
+			recs, err := run(ctx, tx, `UNWIND $rows AS k
+MATCH (a:Entity {id: k.from})-[r:`+name+`]`+arrow+`(b:Entity {id: k.to})
+RETURN k.from, k.to, `+relMap+` AS rel`, map[string]any{"rows": chunk})
+			if err != nil {
+				return st, err
+			}
+			for _, rec := range recs {
+				r, err := decodeRel(rec.Values[2])
+				if err != nil {
+					return st, err
+				}
+				// Keyed as asked: an undirected relationship may be stored the other way.
+				from, _ := rec.Values[0].(string)
+				to, _ := rec.Values[1].(string)
+				st.rels[graph.RelKey{Type: t, From: from, To: to}] = r
+			}
+		}
+	}
+	return st, nil
+}
+
+// touching returns the keys of every relationship of the nodes with these ids.
+func touching(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]graph.RelKey, error) {
+	recs, err := run(ctx, tx, `MATCH (a:Entity)-[r]->(b:Entity) WHERE a.id IN $ids OR b.id IN $ids
+RETURN type(r) AS type, a.id AS from, b.id AS to`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]graph.RelKey, 0, len(recs))
+	for _, rec := range recs {
+		t, _ := rec.Values[0].(string)
+		from, _ := rec.Values[1].(string)
+		to, _ := rec.Values[2].(string)
+		keys = append(keys, graph.RelKey{Type: relType(t), From: from, To: to})
+	}
+	return keys, nil
+}
+
+// diff lists what changed between two states of the same ids and keys.
+func diff(before, after state, ids []string, keys []graph.RelKey) []graph.Change {
+	var out []graph.Change
+	for _, id := range ids {
+		b, hadB := before.nodes[id]
+		a, hasA := after.nodes[id]
+		c := graph.Change{Kind: "node", ID: id}
+		if hadB {
+			c.Before = &graph.ChangeRecord{Node: &b}
+		}
+		if hasA {
+			c.After = &graph.ChangeRecord{Node: &a}
+		}
+		if hadB || hasA {
+			out = append(out, c)
+		}
+	}
+	for _, k := range keys {
+		b, hadB := before.rels[k]
+		a, hasA := after.rels[k]
+		c := graph.Change{Kind: "relationship", ID: k.ID()}
+		if hadB {
+			c.Before = &graph.ChangeRecord{Relationship: &b}
+		}
+		if hasA {
+			c.After = &graph.ChangeRecord{Relationship: &a}
+		}
+		if hadB || hasA {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// audited runs a write with its audit record: it reads the state of ids and keys (and,
+// with detach, of every relationship of ids) before and after write, and records the
+// difference as action, all in tx.
+func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, ids []string, keys []graph.RelKey, detach bool, write func() error) error {
+	if detach {
+		more, err := touching(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, more...)
+	}
+	before, err := readState(ctx, tx, ids, keys)
+	if err != nil {
+		return err
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	after, err := readState(ctx, tx, ids, keys)
+	if err != nil {
+		return err
+	}
+	return record(ctx, tx, graph.AuditEvent{Action: action, Changes: diff(before, after, ids, keys)})
+}
+
+// record writes ev, stamped with the viewer in ctx and the time, in tx.
+func record(ctx context.Context, tx neo4j.ManagedTransaction, ev graph.AuditEvent) error {
+	v := graph.ViewerFrom(ctx)
+	ev.At = time.Now().UTC()
+	var salt [6]byte
+	_, _ = rand.Read(salt[:])
+	// Ids sort by time, so the newest-first page is an index range.
+	ev.ID = fmt.Sprintf("%020d-%s", ev.At.UnixNano(), hex.EncodeToString(salt[:]))
+	if ev.Changes == nil {
+		ev.Changes = []graph.Change{}
+	}
+	changes, err := json.Marshal(ev.Changes)
+	if err != nil {
+		return err
+	}
+	_, err = run(ctx, tx, `CREATE (a:AuditEvent {id: $id, at: $at, subject: $subject, role: $role,
+  nation: $nation, action: $action, changes: $changes, summary: $summary})`, map[string]any{
+		"id": ev.ID, "at": ev.At, "subject": v.Subject, "role": string(v.Role), "nation": str(v.Nation),
+		"action": ev.Action, "changes": string(changes), "summary": str(ev.Summary),
+	})
+	return err
+}
+
+// Audit implements graph.Store.
+func (s *Store) Audit(ctx context.Context, f graph.AuditFilter) ([]graph.AuditEvent, bool, error) {
+	if !graph.ViewerFrom(ctx).SeesAll() {
+		return nil, false, graph.Errorf(graph.EFORBIDDEN, "", "only administrators may read the audit trail")
+	}
+	params := map[string]any{"subject": str(f.Subject), "action": str(f.Action), "after": str(f.After),
+		"since": nil, "limit": int64(f.First + 1)}
+	if f.Since != nil {
+		params["since"] = *f.Since
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, `MATCH (a:AuditEvent)
+WHERE ($after IS NULL OR a.id < $after) AND ($subject IS NULL OR a.subject = $subject)
+  AND ($action IS NULL OR a.action = $action) AND ($since IS NULL OR a.at >= $since)
+RETURN a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary
+ORDER BY a.id DESC LIMIT $limit`, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]graph.AuditEvent, 0, len(recs))
+		for _, rec := range recs {
+			row := rec.Values
+			ev := graph.AuditEvent{}
+			ev.ID, _ = row[0].(string)
+			if t, ok := row[1].(time.Time); ok {
+				ev.At = t.UTC()
+			}
+			ev.Subject, _ = row[2].(string)
+			role, _ := row[3].(string)
+			ev.Role = graph.Role(role)
+			ev.Nation, _ = row[4].(string)
+			ev.Action, _ = row[5].(string)
+			changes, _ := row[6].(string)
+			if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
+				return nil, fmt.Errorf("audit event %s: %w", ev.ID, err)
+			}
+			ev.Summary, _ = row[7].(string)
+			out = append(out, ev)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	events := v.([]graph.AuditEvent)
+	more := len(events) > f.First
+	if more {
+		events = events[:f.First]
+	}
+	return events, more, nil
+}

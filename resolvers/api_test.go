@@ -498,3 +498,36 @@ func TestAnalysesRejectBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditTrailThroughTheAPI(t *testing.T) {
+	a := newAPI(t)
+	a.ok(`mutation { upsertThreat(input: {id: "threat:x", name: "X", kind: CYBER}) { id } }`, nil, nil)
+	var out struct {
+		AuditTrail struct {
+			Events []struct {
+				Action, Subject, Role string
+				Changes               []struct {
+					ID     string
+					Before any
+					After  struct{ Name string }
+				}
+			}
+		}
+	}
+	a.ok(`{ auditTrail(first: 5) { events { action subject role changes { id before after } } hasNextPage } }`, nil, &out)
+	ev := out.AuditTrail.Events
+	if len(ev) != 1 || ev[0].Action != "upsertNodes" || ev[0].Subject != "local" || ev[0].Role != "admin" ||
+		len(ev[0].Changes) != 1 || ev[0].Changes[0].Before != nil || ev[0].Changes[0].After.Name != "X" {
+		t.Fatalf("audit trail %+v", ev)
+	}
+	// Only administrators read it.
+	analyst := resolvers.NewHandler(&resolvers.Resolver{Store: a.store}, resolvers.Options{})
+	a.h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := &graph.Viewer{Subject: "bob", Role: graph.RoleAnalyst, Nation: "AAA"}
+		analyst.ServeHTTP(w, r.WithContext(graph.WithViewer(r.Context(), v)))
+	})
+	r := a.do(`{ auditTrail { events { id } } }`, nil)
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != graph.EFORBIDDEN {
+		t.Fatalf("an analyst read the audit trail: %+v", r)
+	}
+}

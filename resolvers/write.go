@@ -71,3 +71,16 @@ func inDocument(err error) error {
 	}
 	return err
 }
+
+// changeRecord shows one side of an audited change in the interchange format; nil when
+// that side is absent.
+func changeRecord(c *graph.ChangeRecord) any {
+	switch {
+	case c == nil:
+		return nil
+	case c.Node != nil:
+		return c.Node
+	default:
+		return c.Relationship
+	}
+}

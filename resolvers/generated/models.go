@@ -66,6 +66,11 @@ type AgreementInput struct {
 	Reliability  *float64    `json:"reliability,omitempty"`
 }
 
+type AuditPage struct {
+	Events      []graph.AuditEvent `json:"events"`
+	HasNextPage bool               `json:"hasNextPage"`
+}
+
 type Bridge struct {
 	A graph.Entity `json:"a"`
 	B graph.Entity `json:"b"`

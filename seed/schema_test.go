@@ -3,7 +3,6 @@ package seed
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/gen"
+	"github.com/stakegraph/stakegraph/internal/oracles"
 )
 
 const schemaPath = "../docs/interchange.schema.json"
@@ -77,32 +77,10 @@ func TestSchemaEnumsMatchTheModel(t *testing.T) {
 	}
 }
 
-// pyJSONSchema returns the python3 that can import jsonschema. Without it the schema
-// oracle skips, unless STAKEGRAPH_REQUIRE_ORACLES is set (as in CI), where it fails.
+// pyJSONSchema returns a python3 that can import jsonschema (see package oracles).
 func pyJSONSchema(t *testing.T) string {
 	t.Helper()
-	// Debian's python3 first: that is where apt installs python3-jsonschema; a python3
-	// earlier on PATH (pyenv, a venv) may not have it.
-	var py string
-	err := fmt.Errorf("no python3 on PATH")
-	for _, cand := range []string{os.Getenv("STAKEGRAPH_PYTHON"), "/usr/bin/python3", "python3"} {
-		if cand == "" {
-			continue
-		}
-		if p, lerr := exec.LookPath(cand); lerr == nil {
-			if err = exec.Command(p, "-c", "import jsonschema").Run(); err == nil {
-				py = p
-				break
-			}
-		}
-	}
-	if err != nil {
-		if os.Getenv("STAKEGRAPH_REQUIRE_ORACLES") != "" {
-			t.Fatalf("python3 with jsonschema is required (STAKEGRAPH_REQUIRE_ORACLES is set): %v", err)
-		}
-		t.Skipf("python3 with jsonschema not found (%v): install python3-jsonschema to run the schema oracle", err)
-	}
-	return py
+	return oracles.Python(t, "jsonschema")
 }
 
 // schemaErrors validates each document against the schema with python3-jsonschema and

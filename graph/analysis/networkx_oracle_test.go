@@ -14,34 +14,13 @@ import (
 	"time"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/oracles"
 )
 
-// tbNetworkx returns the python3 that can import networkx. Without it the oracle tests
-// skip, unless STAKEGRAPH_REQUIRE_ORACLES is set (as in CI), where they fail.
+// tbNetworkx returns a python3 that can import networkx (see package oracles).
 func tbNetworkx(t testing.TB) string {
 	t.Helper()
-	// Debian's python3 first: that is where apt installs python3-networkx; a python3
-	// earlier on PATH (pyenv, a venv) may not have it.
-	var py string
-	err := fmt.Errorf("no python3 on PATH")
-	for _, cand := range []string{os.Getenv("STAKEGRAPH_PYTHON"), "/usr/bin/python3", "python3"} {
-		if cand == "" {
-			continue
-		}
-		if p, lerr := exec.LookPath(cand); lerr == nil {
-			if err = exec.Command(p, "-c", "import networkx").Run(); err == nil {
-				py = p
-				break
-			}
-		}
-	}
-	if err != nil {
-		if os.Getenv("STAKEGRAPH_REQUIRE_ORACLES") != "" {
-			t.Fatalf("python3 with networkx is required (STAKEGRAPH_REQUIRE_ORACLES is set): %v", err)
-		}
-		t.Skipf("python3 with networkx not found (%v): install python3-networkx to run the oracle", err)
-	}
-	return py
+	return oracles.Python(t, "networkx")
 }
 
 // tbDates is the pool of validity bounds the random models draw from.

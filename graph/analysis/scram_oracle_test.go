@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/oracles"
 )
 
 // TestScramOracle checks cut sets, probabilities and importance against SCRAM, an
@@ -29,13 +30,7 @@ import (
 // precision here; TestFailureLogicMatchesReference checks the same values to 1e-9 against
 // exact enumeration.
 func TestScramOracle(t *testing.T) {
-	scram, err := exec.LookPath("scram")
-	if err != nil {
-		if os.Getenv("STAKEGRAPH_REQUIRE_ORACLES") != "" {
-			t.Fatalf("scram is not on PATH and STAKEGRAPH_REQUIRE_ORACLES is set: install the Debian package scram")
-		}
-		t.Skip("scram is not on PATH: install the Debian package scram to run this oracle (CI sets STAKEGRAPH_REQUIRE_ORACLES=1 to require it)")
-	}
+	scram := oracles.Command(t, "scram", "install the Debian package scram")
 	ctx := context.Background()
 	dir := t.TempDir()
 	var mu sync.Mutex

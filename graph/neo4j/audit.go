@@ -35,11 +35,11 @@ func readState(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, k
 		if err != nil {
 			return st, err
 		}
-		for _, rec := range recs {
-			n, err := decodeNode(rec.Values[0])
-			if err != nil {
-				return st, err
-			}
+		nodes, err := decodeNodes(recs)
+		if err != nil {
+			return st, err
+		}
+		for _, n := range nodes {
 			st.nodes[n.ID] = n
 		}
 	}
@@ -56,13 +56,9 @@ func readState(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, k
 		if err != nil {
 			return st, err
 		}
-		arrow := "->"
-		if t.Undirected() {
-			arrow = "-"
-		}
 		for chunk := range chunks(rows) {
 			recs, err := run(ctx, tx, `UNWIND $rows AS k
-MATCH (a:Entity {id: k.from})-[r:`+name+`]`+arrow+`(b:Entity {id: k.to})
+MATCH (a:Entity {id: k.from})-[r:`+name+`]`+arrowOf(t)+`(b:Entity {id: k.to})
 RETURN k.from, k.to, `+relMap+` AS rel`, map[string]any{"rows": chunk})
 			if err != nil {
 				return st, err

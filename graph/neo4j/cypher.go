@@ -141,6 +141,27 @@ func decodeNode(v any) (graph.Node, error) {
 	return n, nil
 }
 
+// decodeNodes decodes the node maps in the first column of recs.
+func decodeNodes(recs []*neo4j.Record) ([]graph.Node, error) {
+	out := make([]graph.Node, 0, len(recs))
+	for _, rec := range recs {
+		n, err := decodeNode(rec.Values[0])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// arrowOf is the relationship pattern's arrow for t: undirected types match either way.
+func arrowOf(t graph.RelType) string {
+	if t.Undirected() {
+		return "-"
+	}
+	return "->"
+}
+
 func decodeRel(v any) (graph.Relationship, error) {
 	m, ok := v.(map[string]any)
 	if !ok {

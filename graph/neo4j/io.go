@@ -77,12 +77,8 @@ func (s *Store) Export(ctx context.Context) (*graph.Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			n, err := decodeNode(rec.Values[0])
-			if err != nil {
-				return nil, err
-			}
-			doc.Nodes = append(doc.Nodes, n)
+		if doc.Nodes, err = decodeNodes(recs); err != nil {
+			return nil, err
 		}
 		recs, err = run(ctx, tx, `MATCH (a:Entity)-[r]->(b:Entity) WHERE `+visible("a")+` AND `+visible("b")+`
 RETURN `+relMap+` AS rel ORDER BY type(r), a.id, b.id`, nil)

@@ -53,12 +53,8 @@ RETURN ` + nodeMap + ` AS node ORDER BY e.id LIMIT $limit`
 			return nil, err
 		}
 		out := &graph.NodePage{}
-		for _, rec := range recs {
-			n, err := decodeNode(rec.Values[0])
-			if err != nil {
-				return nil, err
-			}
-			out.Nodes = append(out.Nodes, n)
+		if out.Nodes, err = decodeNodes(recs); err != nil {
+			return nil, err
 		}
 		if len(out.Nodes) > f.First {
 			out.Nodes, out.HasNextPage = out.Nodes[:f.First], true
@@ -89,14 +85,11 @@ func (s *Store) NodesByID(ctx context.Context, ids []string) (map[string]graph.N
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			n, err := decodeNode(rec.Values[0])
-			if err != nil {
-				return nil, err
-			}
+		nodes, err := decodeNodes(recs)
+		for _, n := range nodes {
 			out[n.ID] = n
 		}
-		return nil, nil
+		return nil, err
 	})
 	return out, err
 }

@@ -102,13 +102,9 @@ func deleteRels(ctx context.Context, tx neo4j.ManagedTransaction, keys []graph.R
 		if err != nil {
 			return err
 		}
-		arrow := "->"
-		if t.Undirected() {
-			arrow = "-"
-		}
 		for chunk := range chunks(rows) {
 			recs, err := run(ctx, tx, `UNWIND $rows AS k
-MATCH (a:Entity {id: k.from})-[x:`+name+`]`+arrow+`(b:Entity {id: k.to})
+MATCH (a:Entity {id: k.from})-[x:`+name+`]`+arrowOf(t)+`(b:Entity {id: k.to})
 WHERE `+visible("a")+` AND `+visible("b")+`
 DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
 			if err != nil {

@@ -17,7 +17,7 @@ DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
 WEB_STAMP := web/node_modules/.stakegraph-built
 
 .PHONY: help run test build generate bench clean distclean deps fmt-check vet \
-	go-test test-web web web-deps neo4j-fetch
+	go-test test-web fuzz web web-deps neo4j-fetch
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -70,6 +70,19 @@ go-test: ## the Go tests alone, against the Neo4j in NEO4J_URI (make test sets i
 test-web: web-deps ## the web tests (npm test in web/); nothing until web/package.json exists
 	@if [[ ! -f web/package.json ]]; then echo "test-web: no web/package.json yet, nothing to test"; exit 0; fi; \
 	cd web && npm test
+
+# Each fuzz target explores for FUZZTIME beyond its corpus in testdata/fuzz/<Name>/ (which
+# `go test`, hence `make test`, already runs). A failure leaves the input that broke it in
+# that folder: commit it with the fix, as a regression seed. Needs no Neo4j.
+FUZZTIME ?= 10s
+fuzz: ## run every Go fuzz target for FUZZTIME (default 10s) each
+	@files="$$(grep -rl --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.data '^func Fuzz' .)"; \
+	for f in $$files; do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do \
+			echo "fuzz: $$t ($$(dirname "$$f")) for $(FUZZTIME)"; \
+			$(GO) test "./$$(dirname "$${f#./}")" -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME); \
+		done; \
+	done
 
 # --- building --------------------------------------------------------------------------
 

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -58,14 +61,56 @@ func jsonError(path string, err error) error {
 		} else if path != "" {
 			field = path
 		}
-		return Errorf(EINVALID, field, "cannot use a JSON %s as %s", te.Value, te.Type)
+		return Errorf(EINVALID, field, "cannot use a JSON %s here (want %s)", te.Value, jsonKind(te.Type))
 	case errors.As(err, &se):
 		return Errorf(EINVALID, path, "malformed JSON at byte %d: %v", se.Offset, se)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return Errorf(EINVALID, join(path, name), "unknown field %q", name)
+		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if u, err := strconv.Unquote(name); err == nil {
+			name = u
+		}
+		return Errorf(EINVALID, member(path, name), "unknown field %q", name)
 	case errors.Is(err, io.EOF):
 		return Errorf(EINVALID, path, "empty document")
 	}
 	return Errorf(EINVALID, path, "%v", err)
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// member is the path of key name in the object at path. A name that is not an identifier
+// is quoted in brackets (nodes[0]["a.b"]), so that a key holding dots or brackets cannot
+// make the path name another field.
+func member(path, name string) string {
+	if identifier.MatchString(name) {
+		return join(path, name)
+	}
+	return path + "[" + strconv.Quote(name) + "]"
+}
+
+// jsonKind names what JSON a Go type decodes from: the type's own name ("struct { Version
+// int ... }", "graph.Node") means nothing to someone writing a document.
+func jsonKind(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another value"
 }

@@ -50,7 +50,7 @@ type Options struct {
 // extensions.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	opts = opts.withDefaults()
-	cfg := generated.Config{Resolvers: r}
+	cfg := generated.Config{Resolvers: r, Directives: directives()}
 	cfg.Complexity = complexity()
 	srv := handler.New(fanOutSchema{generated.NewExecutableSchema(cfg), opts.ListFanOut})
 	srv.AddTransport(transport.Options{})

@@ -22,14 +22,17 @@ import (
 const usage = `stakegraph — stakeholder and dependency modeler for defense policy synchronization
 
 Usage:
-  stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s]
+  stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
   stakegraph import [-replace] FILE      load an interchange document (all or nothing)
   stakegraph export [FILE]               write the model as an interchange document
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
+  stakegraph token  new | hash          make a static API token, or hash one read on stdin
 
 Neo4j: NEO4J_URI (default bolt://127.0.0.1:7687), NEO4J_USER, NEO4J_PASSWORD,
 NEO4J_DATABASE (default neo4j).
+Authentication (docs/security.md): -auth-config or STAKEGRAPH_AUTH_CONFIG, and
+STAKEGRAPH_AUTH_HS256_SECRET; without any, serve listens on loopback only.
 `
 
 func main() {
@@ -62,6 +65,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runExport(ctx, args, stdout)
 	case "gen":
 		return runGen(args, stdout)
+	case "token":
+		return runToken(args, os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

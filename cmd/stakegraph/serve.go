@@ -9,12 +9,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
+	"github.com/stakegraph/stakegraph/auth"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/resolvers"
@@ -34,6 +36,9 @@ type Main struct {
 	// defaults, except that introspection is off.
 	API    resolvers.Options
 	Limits resolvers.Limits
+	// Auth authenticates requests to /graphql. Nil serves every request as
+	// graph.LocalViewer, which Run allows only on a loopback address.
+	Auth *auth.Authenticator
 
 	Store    *neo4j.Store
 	listener net.Listener
@@ -47,6 +52,12 @@ type Main struct {
 // when the database is empty, and then turns ready. It returns when listening.
 func (m *Main) Run(ctx context.Context) error {
 	log := zerolog.Ctx(ctx)
+	if m.Auth == nil {
+		if !loopback(m.Addr) {
+			return fmt.Errorf("refusing to listen on %s without authentication: anyone who can reach it could read and change everything; configure authentication (-auth-config, docs/security.md) or listen on 127.0.0.1", m.Addr)
+		}
+		log.Warn().Str("addr", m.Addr).Msg("no authentication configured: the API is open, with every right, to anyone on this machine")
+	}
 	s, err := neo4j.Open(m.Neo4j)
 	if err != nil {
 		return err
@@ -135,6 +146,21 @@ func (m *Main) Close() error {
 	return err
 }
 
+// loopback reports whether addr (host:port) listens only on this machine: "localhost" or a
+// loopback IP. An empty host means every interface, and any other name could resolve to
+// anything, so neither counts.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // handler routes: the API, the IDE and explorer, and the probes, each request logged
 // with its request id.
 func (m *Main) handler(log zerolog.Logger) http.Handler {
@@ -142,7 +168,11 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	opts.Timeout = m.Timeout
 	api := resolvers.NewHandler(&resolvers.Resolver{Store: m.Store}, opts)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", resolvers.Limit(api, m.Limits))
+	authenticate := auth.Open
+	if m.Auth != nil {
+		authenticate = m.Auth.Middleware
+	}
+	mux.Handle("/graphql", authenticate(resolvers.Limit(api, m.Limits)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
@@ -187,11 +217,23 @@ func runServe(ctx context.Context, args []string) error {
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
+	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	api, lim := limits()
 	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim}
+	cfg, err := auth.Load(*authConfig)
+	if err != nil {
+		return err
+	}
+	if cfg.Configured() {
+		if m.Auth, err = auth.New(cfg); err != nil {
+			return err
+		}
+	} else if *authConfig != "" {
+		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", *authConfig)
+	}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}

@@ -61,6 +61,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	HasRole func(ctx context.Context, obj any, next graphql.Resolver, role string, bulk *string) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -2789,6 +2790,17 @@ extend type Query {
   auditTrail(subject: String, action: String, since: Time, first: Int = 50, after: ID): AuditPage!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/auth.graphqls", Input: `"The roles of docs/security.md, weakest first: each may do everything the ones before it may."
+enum Role { VIEWER ANALYST EDITOR ADMIN }
+
+"""
+Only a viewer with at least role may resolve the field; anyone else gets FORBIDDEN before
+the resolver runs, so nothing is written. bulk, when set, is the role needed instead when a
+list argument of the field holds more than one item: deleting one node is an edit, deleting
+many is an administrator's job.
+"""
+directive @hasRole(role: Role!, bulk: Role) on FIELD_DEFINITION
+`, BuiltIn: false},
 	{Name: "../../schema/model.graphqls", Input: `"An ISO 8601 calendar date, e.g. 2027-03-01."
 scalar Date
 "An RFC 3339 timestamp."
@@ -3050,8 +3062,8 @@ type Query {
   agreement(id: ID!): Agreement
   threat(id: ID!): Threat
 
-  "The whole model in the interchange format (docs/interchange.md)."
-  exportGraph: JSON!
+  "The whole model in the interchange format (docs/interchange.md); admins only."
+  exportGraph: JSON! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/mutation.graphqls", Input: `"Properties every node input shares. Absent optional properties are removed: an upsert replaces the node."
@@ -3157,25 +3169,28 @@ type ImportResult {
 
 type Mutation {
   "Create or replace by id."
-  upsertNation(input: NationInput!): Nation!
-  upsertAgency(input: AgencyInput!): Agency!
-  upsertObjective(input: ObjectiveInput!): Objective!
-  upsertCapability(input: CapabilityInput!): Capability!
-  upsertAgreement(input: AgreementInput!): Agreement!
-  upsertThreat(input: ThreatInput!): Threat!
-  "Delete nodes of any kind with their relationships; one unknown id deletes nothing."
-  deleteNodes(ids: [ID!]!): DeleteResult!
+  upsertNation(input: NationInput!): Nation! @hasRole(role: EDITOR)
+  upsertAgency(input: AgencyInput!): Agency! @hasRole(role: EDITOR)
+  upsertObjective(input: ObjectiveInput!): Objective! @hasRole(role: EDITOR)
+  upsertCapability(input: CapabilityInput!): Capability! @hasRole(role: EDITOR)
+  upsertAgreement(input: AgreementInput!): Agreement! @hasRole(role: EDITOR)
+  upsertThreat(input: ThreatInput!): Threat! @hasRole(role: EDITOR)
+  """
+  Delete nodes of any kind with their relationships; one unknown id deletes nothing. One id
+  needs an editor, several (a bulk delete) an admin.
+  """
+  deleteNodes(ids: [ID!]!): DeleteResult! @hasRole(role: EDITOR, bulk: ADMIN)
 
   "Create or replace relationships by (type, from, to), all or nothing."
-  upsertRelationships(input: [RelationshipInput!]!): [Relationship!]!
+  upsertRelationships(input: [RelationshipInput!]!): [Relationship!]! @hasRole(role: EDITOR)
   "Delete relationships; one missing relationship deletes nothing."
-  deleteRelationships(keys: [RelationshipKey!]!): DeleteResult!
+  deleteRelationships(keys: [RelationshipKey!]!): DeleteResult! @hasRole(role: EDITOR)
 
   """
   Load an interchange document (docs/interchange.md) in one transaction: all of it, or nothing
   with the first error and its JSON path. replace: true empties the graph first, in the same transaction.
   """
-  importGraph(document: JSON!, replace: Boolean = false): ImportResult!
+  importGraph(document: JSON!, replace: Boolean = false): ImportResult! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 }
@@ -4026,6 +4041,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNRole2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "bulk",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalORole2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bulk"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_deleteNodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -8424,7 +8461,25 @@ func (ec *executionContext) _Mutation_upsertNation(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertNation(ctx, fc.Args["input"].(NationInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *graph.Nation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Nation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Nation) graphql.Marshaler {
 			return ec.marshalNNation2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNation(ctx, selections, v)
 		},
@@ -8468,7 +8523,25 @@ func (ec *executionContext) _Mutation_upsertAgency(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertAgency(ctx, fc.Args["input"].(AgencyInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *graph.Agency
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Agency
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Agency) graphql.Marshaler {
 			return ec.marshalNAgency2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐAgency(ctx, selections, v)
 		},
@@ -8512,7 +8585,25 @@ func (ec *executionContext) _Mutation_upsertObjective(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertObjective(ctx, fc.Args["input"].(ObjectiveInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *graph.Objective
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Objective
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
 			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
 		},
@@ -8556,7 +8647,25 @@ func (ec *executionContext) _Mutation_upsertCapability(ctx context.Context, fiel
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertCapability(ctx, fc.Args["input"].(CapabilityInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *graph.Capability
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Capability
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Capability) graphql.Marshaler {
 			return ec.marshalNCapability2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐCapability(ctx, selections, v)
 		},
@@ -8600,7 +8709,25 @@ func (ec *executionContext) _Mutation_upsertAgreement(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertAgreement(ctx, fc.Args["input"].(AgreementInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *graph.Agreement
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Agreement
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Agreement) graphql.Marshaler {
 			return ec.marshalNAgreement2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐAgreement(ctx, selections, v)
 		},
@@ -8644,7 +8771,25 @@ func (ec *executionContext) _Mutation_upsertThreat(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertThreat(ctx, fc.Args["input"].(ThreatInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *graph.Threat
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Threat
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Threat) graphql.Marshaler {
 			return ec.marshalNThreat2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐThreat(ctx, selections, v)
 		},
@@ -8688,7 +8833,30 @@ func (ec *executionContext) _Mutation_deleteNodes(ctx context.Context, field gra
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeleteNodes(ctx, fc.Args["ids"].([]string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *DeleteResult
+					return zeroVal, err
+				}
+				bulk, err := ec.unmarshalORole2ᚖstring(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *DeleteResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *DeleteResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, bulk)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *DeleteResult) graphql.Marshaler {
 			return ec.marshalNDeleteResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐDeleteResult(ctx, selections, v)
 		},
@@ -8732,7 +8900,25 @@ func (ec *executionContext) _Mutation_upsertRelationships(ctx context.Context, f
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpsertRelationships(ctx, fc.Args["input"].([]RelationshipInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal []graph.Link
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []graph.Link
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
 			return ec.marshalNRelationship2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLinkᚄ(ctx, selections, v)
 		},
@@ -8776,7 +8962,25 @@ func (ec *executionContext) _Mutation_deleteRelationships(ctx context.Context, f
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeleteRelationships(ctx, fc.Args["keys"].([]RelationshipKey))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *DeleteResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *DeleteResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *DeleteResult) graphql.Marshaler {
 			return ec.marshalNDeleteResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐDeleteResult(ctx, selections, v)
 		},
@@ -8826,7 +9030,25 @@ func (ec *executionContext) _Mutation_importGraph(ctx context.Context, field gra
 					return fc.Args["document"].(any)
 				}(), fc.Args["replace"].(*bool))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *graph.ImportResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.ImportResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.ImportResult) graphql.Marshaler {
 			return ec.marshalNImportResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐImportResult(ctx, selections, v)
 		},
@@ -11221,7 +11443,25 @@ func (ec *executionContext) _Query_exportGraph(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Query().ExportGraph(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal any
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal any
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
 			return ec.marshalNJSON2interface(ctx, selections, v)
 		},
@@ -19172,6 +19412,20 @@ func (ec *executionContext) marshalNResilience2ᚖgithubᚗcomᚋstakegraphᚋst
 	return ec._Resilience(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRole2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNShared2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐShared(ctx context.Context, sel ast.SelectionSet, v analysis.Shared) graphql.Marshaler {
 	return ec._Shared(ctx, sel, &v)
 }
@@ -19892,6 +20146,24 @@ func (ec *executionContext) unmarshalOObjectiveFilter2ᚖgithubᚗcomᚋstakegra
 	}
 	res, err := ec.unmarshalInputObjectiveFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORole2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORole2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx context.Context, sel ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {

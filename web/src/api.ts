@@ -36,13 +36,22 @@ export function setEndpoint(url: string): void {
 
 /** gql posts one operation; what is the label used in error messages ("search", …). */
 export async function gql<T>(what: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  return answer<T>(what, post(query, variables));
+}
+
+function post(query: string, variables: Record<string, unknown>): Promise<Response> {
+  return fetch(endpoint, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+}
+
+/** answer reads a response (or the failure to get one) into data or a readable ApiError. */
+async function answer<T>(what: string, pending: Promise<Response>): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(endpoint, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ query, variables }),
-    });
+    res = await pending;
   } catch (e) {
     throw new ApiError(`Cannot reach the API at ${endpoint} (${what}): ${(e as Error).message}. Is the server running?`);
   }
@@ -77,9 +86,16 @@ export interface Explanation {
 const REF = "id name __typename";
 const EXPL = "explanation { nodes relationships }";
 
-/** loadGraph fetches the whole model in the interchange format (one request). */
+/**
+ * loadGraph fetches the whole model in the interchange format (one request). index.html
+ * starts that request before the explorer's code has loaded (window.__stakegraphExport,
+ * the same operation as Q.exportGraph); it is taken from there once.
+ */
 export async function loadGraph(): Promise<Doc> {
-  const data = await gql<{ exportGraph: Doc | string }>("exportGraph", Q.exportGraph);
+  const w = globalThis as { __stakegraphExport?: Promise<Response> };
+  const early = w.__stakegraphExport;
+  delete w.__stakegraphExport;
+  const data = await answer<{ exportGraph: Doc | string }>("exportGraph", early ?? post(Q.exportGraph, {}));
   const doc = typeof data.exportGraph === "string" ? (JSON.parse(data.exportGraph) as Doc) : data.exportGraph;
   return doc;
 }

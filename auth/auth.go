@@ -10,6 +10,7 @@ package auth
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -138,7 +139,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		if err != nil {
 			// The reason is ours (it quotes nothing of the token), so it is safe to log.
 			zerolog.Ctx(r.Context()).Info().Str("reason", err.Error()).Msg("request refused: not authenticated")
-			unauthorized(w, err, err != ErrNoToken)
+			unauthorized(w, err, !errors.Is(err, ErrNoToken))
 			return
 		}
 		zerolog.Ctx(r.Context()).UpdateContext(func(c zerolog.Context) zerolog.Context {

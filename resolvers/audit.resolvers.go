@@ -39,11 +39,11 @@ func (r *queryResolver) AuditTrail(ctx context.Context, subject *string, action 
 	return &generated.AuditPage{Events: events, HasNextPage: more}, nil
 }
 
-// AuditEvent returns generated.AuditEventResolver implementation.
 func (r *Resolver) AuditEvent() generated.AuditEventResolver { return &auditEventResolver{r} }
 
-// Change returns generated.ChangeResolver implementation.
 func (r *Resolver) Change() generated.ChangeResolver { return &changeResolver{r} }
 
-type auditEventResolver struct{ *Resolver }
-type changeResolver struct{ *Resolver }
+type (
+	auditEventResolver struct{ *Resolver }
+	changeResolver     struct{ *Resolver }
+)

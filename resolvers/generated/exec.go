@@ -2787,7 +2787,7 @@ type AuditPage {
 
 extend type Query {
   "The audit trail, newest first (administrators only). first is 1..500."
-  auditTrail(subject: String, action: String, since: Time, first: Int = 50, after: ID): AuditPage!
+  auditTrail(subject: String, action: String, since: Time, first: Int = 50, after: ID): AuditPage! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/auth.graphqls", Input: `"The roles of docs/security.md, weakest first: each may do everything the ones before it may."
@@ -11969,7 +11969,25 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["subject"].(*string), fc.Args["action"].(*string), fc.Args["since"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *AuditPage
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *AuditPage
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *AuditPage) graphql.Marshaler {
 			return ec.marshalNAuditPage2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐAuditPage(ctx, selections, v)
 		},

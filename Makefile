@@ -66,10 +66,17 @@ test: fmt-check vet web ## every test: gofmt, go vet, Go tests against a real Ne
 go-test: ## the Go tests alone, against the Neo4j in NEO4J_URI (make test sets it up)
 	$(GO) test -p 1 -count=1 ./...
 
-# The hook for the web part's tests: a no-op until web/package.json exists.
-test-web: web-deps ## the web tests (npm test in web/); nothing until web/package.json exists
+# The web part's tests: Vitest unit tests, then the end-to-end tests in headless Chromium
+# (web/e2e/run.mjs builds the binary, imports seed/demo.json with -replace into the Neo4j in
+# NEO4J_URI, serves it and drives the explorer). `make test` points NEO4J_URI at the test
+# instance; run alone, this target refuses to guess a database whose data it would replace.
+test-web: web ## the web tests: Vitest, then end-to-end in headless Chromium (needs NEO4J_URI; make test sets it)
 	@if [[ ! -f web/package.json ]]; then echo "test-web: no web/package.json yet, nothing to test"; exit 0; fi; \
-	cd web && npm test
+	(cd web && npm test); \
+	if [[ -z "$${NEO4J_URI:-}" ]]; then \
+		echo "test-web: NEO4J_URI is not set; the end-to-end tests replace that database's data, so name it (eval \"\$$(neo4j/neo4j.sh env test)\") or run make test"; exit 1; \
+	fi; \
+	cd web && node e2e/run.mjs
 
 # Each fuzz target explores for FUZZTIME beyond its corpus in testdata/fuzz/<Name>/ (which
 # `go test`, hence `make test`, already runs). A failure leaves the input that broke it in
@@ -107,12 +114,12 @@ web-deps: ## npm ci in web/ when package-lock.json changed (nothing until web/pa
 		echo "web: npm ci"; (cd web && npm ci --no-audit --no-fund); \
 	fi
 
-web: web-deps ## build the web explorer when its sources changed (nothing until web/package.json exists)
+web: web-deps ## build the web explorer when its sources are newer than web/dist/index.html (nothing until web/package.json exists)
 	@if [[ ! -f web/package.json ]]; then echo "web: no web/package.json yet, skipping the web build"; exit 0; fi; \
-	if [[ -f $(WEB_STAMP) ]] && [[ -z "$$(find web \( -path web/node_modules -o -path web/dist \) -prune -o -type f -newer $(WEB_STAMP) -print -quit)" ]]; then \
+	if [[ -f web/dist/index.html ]] && [[ -z "$$(find web \( -path web/node_modules -o -path web/dist -o -path web/test -o -path web/e2e \) -prune -o -type f -newer web/dist/index.html -print -quit)" ]]; then \
 		echo "web: up to date"; exit 0; \
 	fi; \
-	echo "web: npm run build"; (cd web && npm run build --if-present); touch $(WEB_STAMP)
+	echo "web: npm run build"; (cd web && npm run build); touch $(WEB_STAMP)
 
 neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo4j/lib (once)
 	@$(NEO4J) fetch

@@ -2,7 +2,7 @@
 // the Go server against the Neo4j in NEO4J_* (importing a document first), launch headless
 // Chromium through playwright-core, and stop exactly what was started.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,6 +41,19 @@ export function freePort() {
 
 /** buildServer compiles the binary (with the already built web/dist embedded). */
 export function buildServer() {
+  if (!process.env.NEO4J_URI) {
+    console.error("e2e: NEO4J_URI is not set. These scripts replace the data of the Neo4j they use, so name it:\n" +
+      '  eval "$(../neo4j/neo4j.sh env test)"   (or dev), then run again.');
+    process.exit(2);
+  }
+  if (!existsSync(join(webDir, "dist", "index.html"))) {
+    console.error("e2e: web/dist is not built; run npm run build (or make web) first.");
+    process.exit(2);
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.error(`e2e: no Chromium at ${CHROMIUM}; install it (apt-get install chromium, or make deps) or set CHROMIUM.`);
+    process.exit(2);
+  }
   const dir = mkdtempSync(join(tmpdir(), "stakegraph-e2e-"));
   const bin = join(dir, "stakegraph");
   log("go build ->", bin);

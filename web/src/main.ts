@@ -691,6 +691,7 @@ async function main(): Promise<void> {
     renderEdgeLabels: false,
     labelRenderedSizeThreshold: graph.order > 2000 ? 14 : 8,
     hideEdgesOnMove: graph.size > LARGE_EDGES,
+    hideLabelsOnMove: graph.size > LARGE_EDGES,
     labelFont: "system-ui, sans-serif",
     minCameraRatio: 0.02,
     maxCameraRatio: 10,

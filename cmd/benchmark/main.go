@@ -20,6 +20,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
+	"github.com/stakegraph/stakegraph/internal/gctune"
 )
 
 func main() {
@@ -27,6 +28,7 @@ func main() {
 	asOf := flag.String("asof", string(graph.Today()), "analysis date")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	gctune.Apply() // measure the collector settings the server runs with
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err == nil && pprof.StartCPUProfile(f) == nil {

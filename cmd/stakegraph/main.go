@@ -17,6 +17,7 @@ import (
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
+	"github.com/stakegraph/stakegraph/internal/gctune"
 )
 
 const usage = `stakegraph — stakeholder and dependency modeler for defense policy synchronization
@@ -36,6 +37,7 @@ STAKEGRAPH_AUTH_HS256_SECRET; without any, serve listens on loopback only.
 `
 
 func main() {
+	gctune.Apply()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := zerolog.New(os.Stderr).With().Timestamp().Logger()

@@ -31,7 +31,7 @@ type state struct {
 func readState(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, keys []graph.RelKey) (state, error) {
 	st := state{nodes: map[string]graph.Node{}, rels: map[graph.RelKey]graph.Relationship{}}
 	if len(ids) > 0 {
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN `+nodeMap+` AS node`, map[string]any{"ids": ids})
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids RETURN `+nodeRow+` AS node`, map[string]any{"ids": ids})
 		if err != nil {
 			return st, err
 		}

@@ -59,17 +59,19 @@ func relName(t graph.RelType) (string, error) {
 	return "", graph.Errorf(graph.EINVALID, "type", "unknown relationship type %q", t)
 }
 
-// nodeMapOf projects the node bound to variable v into a map that decodeNode reads.
-// Dates travel as ISO strings. v is always a constant of this package.
-func nodeMapOf(v string) string {
-	return fmt.Sprintf(`%[1]s {.id, .name, .description, .source, .confidence, .releasableTo,
-  .reliability, .updatedAt, .code, .region, .kind, .domain, .category,
-  signed: toString(%[1]s.signed), expires: toString(%[1]s.expires),
-  label: [l IN labels(%[1]s) WHERE l <> 'Entity'][0]}`, v)
+// nodeRowOf projects the node bound to v (a constant of this package) into a list that
+// decodeNode reads by position: a list costs the driver far less than a map of the same
+// values, which counts when a snapshot reads a hundred thousand nodes. Dates travel as
+// ISO strings.
+func nodeRowOf(v string) string {
+	return fmt.Sprintf(`[%[1]s.id, [l IN labels(%[1]s) WHERE l <> 'Entity'][0], %[1]s.name,
+  %[1]s.description, %[1]s.source, %[1]s.confidence, %[1]s.releasableTo, %[1]s.reliability,
+  %[1]s.updatedAt, %[1]s.code, %[1]s.region, %[1]s.kind, %[1]s.domain, %[1]s.category,
+  toString(%[1]s.signed), toString(%[1]s.expires)]`, v)
 }
 
-// nodeMap projects node e.
-var nodeMap = nodeMapOf("e")
+// nodeRow projects node e.
+var nodeRow = nodeRowOf("e")
 
 // relMap projects relationship r between a and b into a map that decodeRel reads.
 const relMap = `{type: type(r), from: a.id, to: b.id, priority: r.priority,
@@ -121,20 +123,18 @@ const setRel = `SET x.priority = r.priority, x.validFrom = date(r.validFrom),
   x.mechanism = r.mechanism, x.source = r.source, x.confidence = r.confidence`
 
 func decodeNode(v any) (graph.Node, error) {
-	m, ok := v.(map[string]any)
-	if !ok {
+	row, ok := v.([]any)
+	if !ok || len(row) != 16 {
 		return graph.Node{}, fmt.Errorf("node: unexpected value %T", v)
 	}
+	text := func(i int) string { s, _ := row[i].(string); return s }
 	n := graph.Node{
-		Label: graph.Label(getStr(m, "label")), ID: getStr(m, "id"), Name: getStr(m, "name"),
-		Description: getStr(m, "description"), Source: getStr(m, "source"),
-		Confidence: getFloat(m, "confidence"), Reliability: getFloat(m, "reliability"),
-		ReleasableTo: getStrs(m, "releasableTo"),
-		Code:         getStr(m, "code"), Region: getStr(m, "region"), Kind: getStr(m, "kind"),
-		Domain: getStr(m, "domain"), Category: getStr(m, "category"),
-		Signed: graph.Date(getStr(m, "signed")), Expires: graph.Date(getStr(m, "expires")),
+		ID: text(0), Label: graph.Label(text(1)), Name: text(2), Description: text(3), Source: text(4),
+		Confidence: number(row[5]), ReleasableTo: texts(row[6]), Reliability: number(row[7]),
+		Code: text(9), Region: text(10), Kind: text(11), Domain: text(12), Category: text(13),
+		Signed: graph.Date(text(14)), Expires: graph.Date(text(15)),
 	}
-	if t, ok := m["updatedAt"].(time.Time); ok {
+	if t, ok := row[8].(time.Time); ok {
 		t = t.UTC()
 		n.UpdatedAt = &t
 	}
@@ -196,8 +196,11 @@ func getStr(m map[string]any, k string) string {
 	return s
 }
 
-func getFloat(m map[string]any, k string) *float64 {
-	switch v := m[k].(type) {
+func getFloat(m map[string]any, k string) *float64 { return number(m[k]) }
+
+// number reads a Neo4j number as a float, nil when absent.
+func number(x any) *float64 {
+	switch v := x.(type) {
 	case float64:
 		return &v
 	case int64:
@@ -207,8 +210,9 @@ func getFloat(m map[string]any, k string) *float64 {
 	return nil
 }
 
-func getStrs(m map[string]any, k string) []string {
-	l, _ := m[k].([]any)
+// texts reads a Neo4j list of strings, nil when absent or empty.
+func texts(x any) []string {
+	l, _ := x.([]any)
 	var out []string
 	for _, v := range l {
 		if s, ok := v.(string); ok {

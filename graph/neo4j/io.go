@@ -73,7 +73,7 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 func (s *Store) Export(ctx context.Context) (*graph.Document, error) {
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		doc := &graph.Document{Version: graph.DocumentVersion, Nodes: []graph.Node{}, Relationships: []graph.Relationship{}}
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE `+visible("e")+` RETURN `+nodeMap+` AS node ORDER BY e.id`, nil)
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE `+visible("e")+` RETURN `+nodeRow+` AS node ORDER BY e.id`, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -45,7 +45,7 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter) (*graph.NodeP
 		params["q"] = strings.ToLower(q)
 	}
 	page := `MATCH (e:` + label + `) WHERE ($after IS NULL OR e.id > $after) AND ` + filterWhere + `
-RETURN ` + nodeMap + ` AS node ORDER BY e.id LIMIT $limit`
+RETURN ` + nodeRow + ` AS node ORDER BY e.id LIMIT $limit`
 	count := `MATCH (e:` + label + `) WHERE ` + filterWhere + ` RETURN count(e) AS total`
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		recs, err := run(ctx, tx, page, params)
@@ -80,7 +80,7 @@ func (s *Store) NodesByID(ctx context.Context, ids []string) (map[string]graph.N
 		return out, nil
 	}
 	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` RETURN `+nodeMap+` AS node`,
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` RETURN `+nodeRow+` AS node`,
 			map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
@@ -108,9 +108,9 @@ func (s *Store) Related(ctx context.Context, ids []string, t graph.RelType, dir 
 	// whichever side the ids are on; "start" says which side that was.
 	both := ` AND ` + visible("a") + ` AND ` + visible("b")
 	out1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE a.id IN $ids` + both + `
-RETURN a.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("b") + ` AS node`
+RETURN a.id AS start, ` + relMap + ` AS rel, ` + nodeRowOf("b") + ` AS node`
 	in1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE b.id IN $ids` + both + `
-RETURN b.id AS start, ` + relMap + ` AS rel, ` + nodeMapOf("a") + ` AS node`
+RETURN b.id AS start, ` + relMap + ` AS rel, ` + nodeRowOf("a") + ` AS node`
 	var cypher string
 	switch dir {
 	case graph.Outgoing:

@@ -1,0 +1,28 @@
+// Package gctune sets the garbage collector for stakegraph's workload: an analysis
+// allocates a projection of the whole graph (hundreds of MiB on a large model) that is
+// garbage when the request ends, so collecting at 5× the live heap instead of 2× saves
+// CPU that Neo4j, on the same cores, needs — with a soft memory limit so that the trade
+// never takes the process past a bound.
+package gctune
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+// Defaults, used unless GOGC or GOMEMLIMIT say otherwise.
+const (
+	Percent     = 400
+	MemoryLimit = 1536 << 20 // 1.5 GiB
+)
+
+// Apply sets the collector's percent and soft memory limit, leaving either alone when its
+// environment variable is set.
+func Apply() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(Percent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(MemoryLimit)
+	}
+}

@@ -124,8 +124,8 @@ web: web-deps ## build the web explorer when its sources are newer than web/dist
 neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo4j/lib (once)
 	@$(NEO4J) fetch
 
-bench: ## run the benchmarks (scripts/bench.sh, when it exists)
-	@if [[ -f scripts/bench.sh ]]; then bash scripts/bench.sh; else echo "bench: no scripts/bench.sh yet"; fi
+bench: ## the analysis benchmark on a large model (scripts/bench.sh; figures in docs/benchmarks.md)
+	bash scripts/bench.sh
 
 # --- machine set-up and cleaning ---------------------------------------------------------
 

@@ -91,6 +91,10 @@ select_instance() {
 	bench) BOLT_PORT=7690 HTTP_PORT=7477 HEAP=6g PAGECACHE=3g ;;
 	*) die "unknown instance '$INSTANCE' (expected dev, test or bench)" ;;
 	esac
+	# Two checkouts on one machine (a clean clone running CI beside a working copy) each
+	# need their own ports.
+	BOLT_PORT="${STAKEGRAPH_NEO4J_BOLT_PORT:-$BOLT_PORT}"
+	HTTP_PORT="${STAKEGRAPH_NEO4J_HTTP_PORT:-$HTTP_PORT}"
 	HOME_DIR="$ROOT/.data/neo4j-$INSTANCE"
 	PID_FILE="$HOME_DIR/run/neo4j.pid"
 	PASSWORD_FILE="$HOME_DIR/password"

@@ -67,11 +67,14 @@ export function importDoc(bin, file) {
   log(out.trim());
 }
 
-/** startServer runs `serve -no-seed` on a free port and waits until /readyz answers 200. */
-export async function startServer(bin, { timeoutMs = 120_000 } = {}) {
+/**
+ * startServer runs `serve -no-seed` on a free port and waits until /readyz answers 200;
+ * args are added to serve's (e.g. -auth-config FILE), env to the environment.
+ */
+export async function startServer(bin, { timeoutMs = 120_000, args = [], env = {} } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ["serve", "-addr", `127.0.0.1:${port}`, "-no-seed"], { cwd: repoDir, stdio: ["ignore", "ignore", "pipe"] });
+  const proc = spawn(bin, ["serve", "-addr", `127.0.0.1:${port}`, "-no-seed", ...args], { cwd: repoDir, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
   let stderr = "";
   proc.stderr.on("data", (d) => {
     stderr = (stderr + d).slice(-20000);
@@ -126,11 +129,11 @@ export async function launch() {
   };
 }
 
-/** gql queries the API directly (tests compare the page with it). */
-export async function gql(url, query, variables = {}) {
+/** gql queries the API directly (tests compare the page with it); token is a bearer token. */
+export async function gql(url, query, variables = {}, token) {
   const r = await fetch(url + "/graphql", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = await r.json();

@@ -1,8 +1,10 @@
 // End-to-end tests of the explorer in real headless Chromium against the real server:
-//   node e2e/run.mjs            (NEO4J_* must name a Neo4j whose data may be replaced)
+//   node e2e/run.mjs [WORDS]    (NEO4J_* must name a Neo4j whose data may be replaced;
+//                                WORDS runs only the cases whose name contains them)
 // It builds the Go binary (web/dist must already be built: npm run build), imports
 // seed/demo.json with -replace, starts `serve -no-seed` on a free port, runs the cases
 // below, saves screenshots to artifacts/web/ and stops the server it started.
+import { createHmac, randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildServer, ensureArtifacts, gql, importDoc, launch, log, repoDir, startServer } from "./lib.mjs";
@@ -47,7 +49,17 @@ async function overlayReady(page) {
 const highlighted = (page) => page.getAttribute("#graph", "data-highlighted").then(JSON.parse);
 const failed = (page) => page.getAttribute("#graph", "data-failed").then(JSON.parse);
 
+const only = process.argv.slice(2).join(" ").toLowerCase();
+
+/** jwt signs an HS256 JWT with node's crypto (docs/security.md "Token formats"). */
+function jwt(secret, claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const head = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
+  return `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;
+}
+
 async function test(name, fn) {
+  if (only && !name.toLowerCase().includes(only)) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -304,6 +316,82 @@ try {
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     assert(!w.external.length, "requests outside the server: " + w.external.join(" "));
     await page.close();
+  });
+
+  await test("with authentication: sign-in panel on 401, the graph after a token, releasability by nation", async () => {
+    // A second server, with an HS256 secret in a temporary auth config.
+    const secret = randomBytes(32).toString("hex");
+    const cfg = join(binDir, "auth.json");
+    writeFileSync(cfg, JSON.stringify({ hs256Secret: secret }));
+    const authServer = await startServer(bin, { args: ["-auth-config", cfg] });
+    const abase = authServer.url;
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const usa = jwt(secret, { sub: "e2e-usa", role: "analyst", nation: "USA", exp });
+    const fra = jwt(secret, { sub: "e2e-fra", role: "analyst", nation: "FRA", exp });
+    try {
+      const r = await fetch(abase + "/graphql", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ query: "{ exportGraph }" }) });
+      assert(r.status === 401, `the server requires a token (HTTP ${r.status})`);
+      const page = await ctx.newPage();
+      const w = watch(page, abase);
+      await page.goto(abase + "/");
+      await page.waitForSelector("#signin:not([hidden])", { timeout: 30_000 });
+      assert((await page.getAttribute("#graph", "data-loaded")) === "auth", "the page waits for sign-in");
+      assert(/requires authentication/.test(await page.textContent("#signin")), "the panel says why");
+      assert(!(await page.textContent("#message")).includes("HTTP 401"), "no raw error shown");
+      await page.screenshot({ path: join(artifacts, "13-signin.png") });
+      // A malformed token is refused in the page, not sent.
+      await page.fill("#token", "not a token");
+      await page.click("#signin button[type=submit]");
+      assert(/no spaces|neither/.test(await page.textContent("#signin-error")), "malformed token refused");
+      // The USA analyst signs in: the graph loads (page by page: exportGraph is for admins).
+      await page.fill("#token", usa);
+      await page.click("#signin button[type=submit]");
+      await ready(page);
+      assert(await page.isHidden("#signin"), "the panel is gone");
+      const stored = await page.evaluate(() => [sessionStorage.getItem("stakegraph.token"), localStorage.length, location.href]);
+      assert(stored[0] === usa && stored[1] === 0 && !stored[2].includes(usa.slice(0, 20)), "token in sessionStorage only: " + JSON.stringify(stored.slice(1)));
+      assert(/e2e-usa · analyst · USA/.test(await page.textContent("#who")), "who is signed in");
+      assert(/Your role does not allow exportGraph/.test(await page.textContent("#message")), "says which action the role does not allow");
+      const hasUkusa = await page.evaluate(() => window.stakegraph.graph.hasNode("agr:ukusa"));
+      assert(hasUkusa, "agr:ukusa (Five Eyes) is visible to USA");
+      const viaAPI = await gql(abase, '{ search(text: "UKUSA") { id } }', {}, usa);
+      assert(viaAPI.search.some((x) => x.id === "agr:ukusa"), "the API shows it to USA");
+      await page.fill("#search", "UKUSA");
+      await page.waitForSelector('#search-results button[data-id="agr:ukusa"]', { timeout: 10_000 });
+      const counts = await page.evaluate(() => [window.stakegraph.nodeCount, window.stakegraph.edgeCount]);
+      assert(counts[0] > 200 && counts[1] > 1000, "the model loads: " + counts);
+      await page.screenshot({ path: join(artifacts, "14-signed-in-usa.png") });
+      // Sign out: the panel again, token gone.
+      await page.press("#search", "Escape"); // the results list covers the header's right end
+      await page.click("#signout");
+      await page.waitForSelector("#signin:not([hidden])", { timeout: 30_000 });
+      assert((await page.evaluate(() => sessionStorage.getItem("stakegraph.token"))) === null, "signed out");
+      // A French analyst does not see it.
+      await page.fill("#token", fra);
+      await page.click("#signin button[type=submit]");
+      await ready(page);
+      assert(!(await page.evaluate(() => window.stakegraph.graph.hasNode("agr:ukusa"))), "agr:ukusa is absent for FRA");
+      await page.fill("#search", "UKUSA");
+      await page.waitForSelector("#search-results li.muted", { timeout: 10_000 });
+      assert(/nothing named like "UKUSA"/.test(await page.textContent("#search-results")), "search finds nothing for FRA");
+      await page.screenshot({ path: join(artifacts, "15-signed-in-fra.png") });
+      // GraphiQL sends the same token by default.
+      await page.goto(abase + "/graphiql");
+      await page.waitForSelector(".graphiql-container", { timeout: 30_000 });
+      await page.click(".graphiql-execute-button");
+      await page.waitForFunction(() => /totalCount/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+      assert(!w.errors.filter((e) => !/status of 40[13]/.test(e)).length, "console errors: " + w.errors.join(" | "));
+      await page.close();
+      // Without the stored token GraphiQL gets the 401 as a readable error.
+      const anon = await ctx.newPage();
+      await anon.goto(abase + "/graphiql");
+      await anon.waitForSelector(".graphiql-container", { timeout: 30_000 });
+      await anon.click(".graphiql-execute-button");
+      await anon.waitForFunction(() => /UNAUTHENTICATED|bearer/i.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+      await anon.close();
+    } finally {
+      await authServer.stop();
+    }
   });
 } finally {
   await browser.close();

@@ -1,14 +1,29 @@
 // The explorer's only way to the data: the public GraphQL API at /graphql. Every failure
 // becomes an ApiError whose message a person can read (what was asked, what went wrong).
-import type { Doc } from "./model";
+import { authHeaders } from "./auth";
+import type { Doc, DocNode, DocRel, Label, RelType } from "./model";
 import type { GapKind } from "./urlstate";
 
-/** ApiError is a failed API call, with a message fit for the page. */
+/**
+ * ApiError is a failed API call, with a message fit for the page. code is the GraphQL
+ * error code (UNAUTHENTICATED on HTTP 401, FORBIDDEN when the token's role may not do it).
+ */
 export class ApiError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(message: string, readonly code?: string, readonly status?: number) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** isAuthError: the server wants a (valid) token. */
+export function isAuthError(e: unknown): boolean {
+  return e instanceof ApiError && e.code === "UNAUTHENTICATED";
+}
+
+let onUnauthenticated: ((e: ApiError) => void) | undefined;
+/** whenUnauthenticated registers what to do when any call answers 401 (the page shows sign-in). */
+export function whenUnauthenticated(fn: (e: ApiError) => void): void {
+  onUnauthenticated = fn;
 }
 
 interface GraphQLError {
@@ -42,7 +57,7 @@ export async function gql<T>(what: string, query: string, variables: Record<stri
 function post(query: string, variables: Record<string, unknown>): Promise<Response> {
   return fetch(endpoint, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    headers: { "Content-Type": "application/json", Accept: "application/json", ...authHeaders() },
     body: JSON.stringify({ query, variables }),
   });
 }
@@ -56,14 +71,27 @@ async function answer<T>(what: string, pending: Promise<Response>): Promise<T> {
     throw new ApiError(`Cannot reach the API at ${endpoint} (${what}): ${(e as Error).message}. Is the server running?`);
   }
   const text = await res.text();
-  let body: { data?: T; errors?: GraphQLError[] };
+  let body: { data?: T; errors?: GraphQLError[] } | undefined;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ApiError(`The API answered ${what} with HTTP ${res.status} and no JSON: ${text.slice(0, 200) || "(empty)"}`);
+    body = undefined;
+  }
+  if (res.status === 401) {
+    const why = body?.errors?.length ? body.errors.map((e) => e.message).join("; ") : text.slice(0, 200) || "no reason given";
+    const err = new ApiError(`The server requires you to sign in (${what}): ${why}.`, "UNAUTHENTICATED", 401);
+    onUnauthenticated?.(err);
+    throw err;
+  }
+  if (!body) {
+    throw new ApiError(`The API answered ${what} with HTTP ${res.status} and no JSON: ${text.slice(0, 200) || "(empty)"}`, undefined, res.status);
   }
   if (body.errors?.length) {
-    throw new ApiError(`The API could not answer ${what}: ${describeErrors(body.errors)}`, body.errors[0].extensions?.code);
+    const code = body.errors[0].extensions?.code;
+    if (code === "FORBIDDEN" || res.status === 403) {
+      throw new ApiError(`Your role does not allow ${what}: ${describeErrors(body.errors)}`, "FORBIDDEN", res.status);
+    }
+    throw new ApiError(`The API could not answer ${what}: ${describeErrors(body.errors)}`, code, res.status);
   }
   if (!res.ok || body.data === undefined || body.data === null) {
     throw new ApiError(`The API answered ${what} with HTTP ${res.status} and no data`);
@@ -95,9 +123,131 @@ export async function loadGraph(): Promise<Doc> {
   const w = globalThis as { __stakegraphExport?: Promise<Response> };
   const early = w.__stakegraphExport;
   delete w.__stakegraphExport;
-  const data = await answer<{ exportGraph: Doc | string }>("exportGraph", early ?? post(Q.exportGraph, {}));
+  let data: { exportGraph: Doc | string };
+  try {
+    data = await answer<{ exportGraph: Doc | string }>("exportGraph", early ?? post(Q.exportGraph, {}));
+  } catch (e) {
+    // exportGraph is for administrators; anyone else reads the model page by page.
+    if (e instanceof ApiError && e.code === "FORBIDDEN") {
+      const doc = await loadGraphPaged();
+      loadedPaged = e.message;
+      return doc;
+    }
+    throw e;
+  }
+  loadedPaged = undefined;
   const doc = typeof data.exportGraph === "string" ? (JSON.parse(data.exportGraph) as Doc) : data.exportGraph;
   return doc;
+}
+
+let loadedPaged: string | undefined;
+/** pagedBecause says why the last loadGraph read the model page by page (the refusal), if it did. */
+export function pagedBecause(): string | undefined {
+  return loadedPaged;
+}
+
+const NODE_PROPS = "id name description source confidence releasableTo";
+const RP = "id source confidence";
+/** The six kinds as lists, each node with its outgoing relationships (PAGES[kind] is one page). */
+export const PAGES: Record<Label, string> = {
+  Nation: `query PageNations($after: String) { page: nations(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
+    nodes { ${NODE_PROPS} reliability code region
+      pursues { ${RP} priority objective { id } } provides { ${RP} validFrom validTo capacity capability { id } }
+      partyTo { ${RP} validFrom validTo role agreement { id } } } } }`,
+  Agency: `query PageAgencies($after: String) { page: agencies(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
+    nodes { ${NODE_PROPS} reliability kind nation { id }
+      pursues { ${RP} priority objective { id } } provides { ${RP} validFrom validTo capacity capability { id } }
+      partyTo { ${RP} validFrom validTo role agreement { id } } coordinatesWith { ${RP} mechanism agency { id } } } } }`,
+  Objective: `query PageObjectives($after: String) { page: objectives(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
+    nodes { ${NODE_PROPS} domain requires { id } addresses { id } conflictsWith { id } } } }`,
+  Capability: `query PageCapabilities($after: String) { page: capabilities(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
+    nodes { ${NODE_PROPS} category dependsOn { id } } } }`,
+  Agreement: `query PageAgreements($after: String) { page: agreements(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
+    nodes { ${NODE_PROPS} reliability kind signed expires governs { id } } } }`,
+  Threat: `query PageThreats($after: String) { page: threats(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
+    nodes { ${NODE_PROPS} kind } } }`,
+};
+
+type Row = Record<string, unknown> & { id: string };
+const ID_FIELDS = new Set(["pursues", "provides", "partyTo", "coordinatesWith", "nation", "requires", "addresses", "conflictsWith", "dependsOn", "governs"]);
+
+/** parseRelId reads the API's relationship id TYPE:from->to. */
+export function parseRelId(id: string): { type: string; from: string; to: string } | undefined {
+  const m = /^([A-Z_]+):(.+?)->(.+)$/.exec(id);
+  return m ? { type: m[1], from: m[2], to: m[3] } : undefined;
+}
+
+/**
+ * docFromPages turns the list pages (nodes with their outgoing relationships, as PAGES asks
+ * for them) into an interchange document like exportGraph's. What the server hides from
+ * the viewer is absent from the pages, so it is absent here too. COORDINATES_WITH and
+ * CONFLICTS_WITH are listed from both ends and kept once; the API's relationship id gives
+ * the stored direction where the API returns one.
+ */
+export function docFromPages(rows: Partial<Record<Label, Row[]>>): Doc {
+  const nodes: DocNode[] = [];
+  const rels: DocRel[] = [];
+  const seen = new Set<string>();
+  const add = (type: RelType, from: string, to: string, item?: Record<string, unknown>, keys: string[] = []) => {
+    let f = from, t = to;
+    const parsed = typeof item?.id === "string" ? parseRelId(item.id) : undefined;
+    if (parsed && parsed.type === type) {
+      f = parsed.from;
+      t = parsed.to;
+    }
+    const key = `${type}:${f}->${t}`;
+    const symmetric = type === "COORDINATES_WITH" || type === "CONFLICTS_WITH";
+    if (seen.has(key) || (symmetric && seen.has(`${type}:${t}->${f}`))) return;
+    seen.add(key);
+    const r: DocRel = { type, from: f, to: t };
+    for (const k of ["source", "confidence", ...keys]) {
+      const v = item?.[k];
+      if (v !== null && v !== undefined) r[k] = v;
+    }
+    rels.push(r);
+  };
+  for (const [label, list] of Object.entries(rows) as [Label, Row[]][]) {
+    for (const row of list) {
+      const n: DocNode = { label, id: row.id };
+      for (const [k, v] of Object.entries(row)) {
+        if (k === "id" || ID_FIELDS.has(k) || v === null || v === undefined) continue;
+        if (k === "releasableTo" && Array.isArray(v) && !v.length) continue;
+        n[k] = v;
+      }
+      nodes.push(n);
+      const list = (k: string) => (Array.isArray(row[k]) ? (row[k] as Record<string, unknown>[]) : []);
+      const idOf = (x: unknown) => (x as { id: string } | null)?.id;
+      for (const p of list("pursues")) add("PURSUES", row.id, idOf(p.objective)!, p, ["priority"]);
+      for (const p of list("provides")) add("PROVIDES", row.id, idOf(p.capability)!, p, ["validFrom", "validTo", "capacity"]);
+      for (const p of list("partyTo")) add("PARTY_TO", row.id, idOf(p.agreement)!, p, ["validFrom", "validTo", "role"]);
+      for (const p of list("coordinatesWith")) add("COORDINATES_WITH", row.id, idOf(p.agency)!, p, ["mechanism"]);
+      if (row.nation) add("PART_OF", row.id, idOf(row.nation)!);
+      for (const o of list("requires")) add("REQUIRES", row.id, idOf(o)!);
+      for (const o of list("addresses")) add("ADDRESSES", row.id, idOf(o)!);
+      for (const o of list("conflictsWith")) add("CONFLICTS_WITH", row.id, idOf(o)!);
+      for (const o of list("dependsOn")) add("DEPENDS_ON", row.id, idOf(o)!);
+      for (const o of list("governs")) add("GOVERNS", row.id, idOf(o)!);
+    }
+  }
+  return { version: 1, nodes, relationships: rels.filter((r) => r.from && r.to) };
+}
+
+/** loadGraphPaged reads the model through the six lists, 200 nodes a page. */
+export async function loadGraphPaged(): Promise<Doc> {
+  const rows: Partial<Record<Label, Row[]>> = {};
+  await Promise.all((Object.keys(PAGES) as Label[]).map(async (label) => {
+    const out: Row[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const d: { page: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Row[] } } =
+        await gql(`the list of ${label.toLowerCase()} nodes`, PAGES[label], { after });
+      out.push(...d.page.nodes);
+      if (!d.page.pageInfo.hasNextPage || !d.page.pageInfo.endCursor) break;
+      after = d.page.pageInfo.endCursor;
+    }
+    rows[label] = out;
+  }));
+  return docFromPages(rows);
 }
 
 export async function search(text: string, first = 20): Promise<Ref[]> {
@@ -172,6 +322,24 @@ export const Q = {
         down { ${REF} }
         objectives { node { ${REF} } ${EXPL} }
         capabilities { node { ${REF} } ${EXPL} }
+      }
+    }`,
+  resilience: `query Resilience($objective: ID!, $view: View, $asOf: Date) {
+      resilience(objective: $objective, view: $view, asOf: $asOf) {
+        objective { ${REF} } achievable minCutOrder probability
+        importance { event { ${REF} } birnbaum fussellVesely raw rrw }
+      }
+    }`,
+  impact: `query Impact($id: ID!, $view: View, $asOf: Date) {
+      impact(id: $id, view: $view, asOf: $asOf) {
+        node { ${REF} } capabilities { ${REF} } objectives { ${REF} } stakeholders { ${REF} } singlePointOf { ${REF} } ${EXPL}
+      }
+    }`,
+  partners: `query Partners($of: ID!, $first: Int, $asOf: Date) {
+      partners(of: $of, first: $first, asOf: $asOf) {
+        a { ${REF} } b { ${REF} } score
+        shared { objective { ${REF} } priorityA priorityB }
+        conflicts { objectiveA { ${REF} } objectiveB { ${REF} } ${EXPL} }
       }
     }`,
   hangingOn: `query Hanging($asOf: Date) { hangingOn(asOf: $asOf) { event { id } objectives { id } } }`,
@@ -285,4 +453,56 @@ export async function hangingOn(asOf: string | undefined): Promise<Map<string, n
     { asOf: asOf ?? null },
   );
   return new Map(d.hangingOn.map((h) => [h.event.id, h.objectives.length]));
+}
+
+export interface Importance {
+  event: Ref;
+  birnbaum: number;
+  fussellVesely: number;
+  raw: number;
+  rrw: number;
+}
+
+export interface Resilience {
+  objective: Ref;
+  achievable: boolean;
+  minCutOrder: number;
+  probability: number;
+  importance: Importance[];
+}
+
+export async function resilience(objective: string, view: string | undefined, asOf: string | undefined): Promise<Resilience> {
+  const d = await gql<{ resilience: Resilience }>(
+    "the resilience", Q.resilience,
+    { objective, view: view ? { stakeholder: view } : null, asOf: asOf ?? null },
+  );
+  return d.resilience;
+}
+
+export interface Impact {
+  node: Ref;
+  capabilities: Ref[];
+  objectives: Ref[];
+  stakeholders: Ref[];
+  singlePointOf: Ref[];
+  explanation: Explanation;
+}
+
+export async function impact(id: string, view: string | undefined, asOf: string | undefined): Promise<Impact> {
+  const d = await gql<{ impact: Impact }>(
+    "the impact", Q.impact,
+    { id, view: view ? { stakeholder: view } : null, asOf: asOf ?? null },
+  );
+  return d.impact;
+}
+
+/** Partners are overlaps without the overall explanation (a is the stakeholder asked about). */
+export type Partner = Omit<Overlap, "explanation">;
+
+export async function partners(of: string, first: number, asOf: string | undefined): Promise<Partner[]> {
+  const d = await gql<{ partners: Partner[] }>(
+    "the partners", Q.partners,
+    { of, first, asOf: asOf ?? null },
+  );
+  return d.partners;
 }

@@ -3,11 +3,14 @@ import { GraphiQL } from "graphiql";
 import type { Fetcher } from "@graphiql/toolkit";
 import "graphiql/graphiql.css";
 import { createRoot } from "react-dom/client";
+import { authHeaders, mergeHeaders } from "./auth";
 
+// The explorer's token (sessionStorage, after signing in at /) is sent by default; an
+// Authorization header typed in the headers editor replaces it for that request.
 const fetcher: Fetcher = async (params, opts) => {
   const res = await fetch("/graphql", {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json", ...(opts?.headers ?? {}) },
+    headers: mergeHeaders({ "Content-Type": "application/json", Accept: "application/json", ...authHeaders() }, opts?.headers),
     body: JSON.stringify(params),
   });
   const text = await res.text();
@@ -19,6 +22,8 @@ const fetcher: Fetcher = async (params, opts) => {
 };
 
 const defaultQuery = `# stakegraph's GraphQL API. The explorer is at / .
+# When the server requires a token, sign in at / (this tab's token is sent from here too),
+# or set {"Authorization": "Bearer …"} in the Headers tab below.
 {
   nations(first: 5) {
     totalCount

@@ -4,6 +4,7 @@
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import * as api from "./api";
+import * as auth from "./auth";
 import { renderDetails, renderMessage } from "./details";
 import {
   applySizes, buildGraph, distinctValues, downstreamObjectives, LABELS, outOfForce,
@@ -104,6 +105,47 @@ function showMessage(text: string, kind: "error" | "info" = "error"): void {
 
 window.addEventListener("error", (e) => showMessage(`Something went wrong in the page: ${e.message}`));
 window.addEventListener("unhandledrejection", (e) => showMessage(`Something went wrong: ${(e.reason as Error)?.message ?? e.reason}`));
+
+// --- sign-in ------------------------------------------------------------------------
+
+/** showSignIn puts the sign-in panel over the graph, saying why it is needed. */
+function showSignIn(reason: string): void {
+  const form = $("signin");
+  const err = $("signin-error");
+  const had = auth.getToken();
+  err.textContent = had ? `The server refused the token: ${reason}` : "";
+  err.hidden = !had;
+  form.hidden = false;
+  $("graph").dataset.auth = "required";
+  $<HTMLTextAreaElement>("token").focus();
+}
+
+function wireSignIn(): void {
+  const form = $<HTMLFormElement>("signin");
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const problem = auth.setToken($<HTMLTextAreaElement>("token").value);
+    if (problem) {
+      const err = $("signin-error");
+      err.textContent = problem;
+      err.hidden = false;
+      return;
+    }
+    $<HTMLTextAreaElement>("token").value = "";
+    location.reload(); // the model is loaded again, with the token
+  });
+  $("signout").addEventListener("click", () => {
+    auth.clearToken();
+    location.reload();
+  });
+  const token = auth.getToken();
+  if (token) {
+    $("who").textContent = auth.whoText(token);
+    $("who").hidden = false;
+    $("signout").hidden = false;
+  }
+  api.whenUnauthenticated((e) => showSignIn(e.message));
+}
 
 // --- state and URL --------------------------------------------------------------------
 
@@ -656,6 +698,7 @@ async function main(): Promise<void> {
   state = decoded.state;
   hook.state = state;
   for (const p of decoded.problems) showMessage(`Ignored: ${p}.`);
+  wireSignIn();
   wireControls();
   syncControls();
   const status = $("graph-status");
@@ -666,12 +709,20 @@ async function main(): Promise<void> {
     doc = await api.loadGraph();
     phase("loaded");
   } catch (e) {
+    if (api.isAuthError(e)) {
+      status.textContent = "Sign in to load the model.";
+      $("graph").dataset.loaded = "auth";
+      renderMessage($("details"), "Sign in", "This server requires a token; the model loads once you have signed in.", "muted");
+      return;
+    }
     status.textContent = "The model could not be loaded.";
     showMessage((e as Error).message);
     $("graph").dataset.loaded = "error";
     renderMessage($("details"), "No model", (e as Error).message);
     return;
   }
+  const paged = api.pagedBecause();
+  if (paged) showMessage(`${paged}. The model was read page by page instead: you see what is releasable to your nation.`, "info");
   const built = buildGraph(doc);
   phase("built");
   for (const w of built.warnings) showMessage(w, "info");

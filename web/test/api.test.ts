@@ -35,3 +35,52 @@ describe("gql", () => {
     await expect(loadGraph()).resolves.toEqual(doc);
   });
 });
+
+describe("the model page by page (for non-administrators)", () => {
+  it("is built from the lists with their outgoing relationships, symmetric ones once", async () => {
+    const { docFromPages } = await import("../src/api");
+    const doc = docFromPages({
+      Nation: [{ id: "nation:USA", name: "United States", code: "USA", releasableTo: [], reliability: null,
+        pursues: [{ id: "PURSUES:nation:USA->obj:a", priority: 5, source: "s", confidence: null, objective: { id: "obj:a" } }],
+        provides: [{ id: "PROVIDES:nation:USA->cap:c", validFrom: "2020-01-01", validTo: null, capacity: null, source: null, confidence: 0.9, capability: { id: "cap:c" } }],
+        partyTo: [] }],
+      Agency: [
+        { id: "agency:x", name: "X", kind: "MILITARY", releasableTo: ["USA"], nation: { id: "nation:USA" }, pursues: [], provides: [], partyTo: [],
+          coordinatesWith: [{ id: "COORDINATES_WITH:agency:y->agency:x", mechanism: "LIAISON", agency: { id: "agency:y" } }] },
+        { id: "agency:y", name: "Y", kind: "CIVIL", releasableTo: [], nation: null, pursues: [], provides: [], partyTo: [],
+          coordinatesWith: [{ id: "COORDINATES_WITH:agency:y->agency:x", mechanism: "LIAISON", agency: { id: "agency:x" } }] },
+      ],
+      Objective: [
+        { id: "obj:a", name: "A", domain: "AIR", releasableTo: [], requires: [{ id: "cap:c" }], addresses: [], conflictsWith: [{ id: "obj:b" }] },
+        { id: "obj:b", name: "B", domain: "AIR", releasableTo: [], requires: [], addresses: [], conflictsWith: [{ id: "obj:a" }] },
+      ],
+      Capability: [{ id: "cap:c", name: "C", releasableTo: [], dependsOn: [] }],
+    });
+    expect(doc.nodes.find((n) => n.id === "agency:x")).toEqual({ label: "Agency", id: "agency:x", name: "X", kind: "MILITARY", releasableTo: ["USA"] });
+    expect(doc.nodes.find((n) => n.id === "nation:USA")).toEqual({ label: "Nation", id: "nation:USA", name: "United States", code: "USA" });
+    expect(doc.relationships).toEqual([
+      { type: "PURSUES", from: "nation:USA", to: "obj:a", source: "s", priority: 5 },
+      { type: "PROVIDES", from: "nation:USA", to: "cap:c", confidence: 0.9, validFrom: "2020-01-01" },
+      { type: "COORDINATES_WITH", from: "agency:y", to: "agency:x", mechanism: "LIAISON" },
+      { type: "PART_OF", from: "agency:x", to: "nation:USA" },
+      { type: "REQUIRES", from: "obj:a", to: "cap:c" },
+      { type: "CONFLICTS_WITH", from: "obj:a", to: "obj:b" },
+    ]);
+  });
+  it("falls back to the lists when exportGraph is refused to the role", async () => {
+    const empty = { page: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } };
+    const calls: string[] = [];
+    vi.stubGlobal("fetch", vi.fn(async (_u: string, init: RequestInit) => {
+      const q = JSON.parse(init.body as string).query as string;
+      calls.push(q.split("(")[0]);
+      if (q.includes("exportGraph")) return new Response(JSON.stringify({ errors: [{ message: "exportGraph needs the role admin; this token's role is viewer", extensions: { code: "FORBIDDEN" } }], data: null }));
+      if (q.startsWith("query PageThreats")) return new Response(JSON.stringify({ data: { page: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{ id: "threat:t", name: "T", kind: "CYBER", releasableTo: [] }] } } }));
+      return new Response(JSON.stringify({ data: empty }));
+    }));
+    const { pagedBecause } = await import("../src/api");
+    const doc = await loadGraph();
+    expect(doc.nodes).toEqual([{ label: "Threat", id: "threat:t", name: "T", kind: "CYBER" }]);
+    expect(calls.length).toBe(7);
+    expect(pagedBecause()).toMatch(/Your role does not allow exportGraph/);
+  });
+});

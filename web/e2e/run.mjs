@@ -228,6 +228,89 @@ try {
     await page.close();
   });
 
+  await test("analyses: resilience of an objective highlights exactly the API's ranked events", async () => {
+    const all = await gql(base, `{ singlePointsOfFailure { objective { id } achievable cutSets { events { id } } } }`);
+    const objective = spofObjective ?? all.singlePointsOfFailure.find((o) => o.achievable && o.cutSets.length)?.objective.id;
+    assert(objective, "an achievable objective in the seed");
+    const api = (await gql(base, "query($o:ID!){ resilience(objective:$o){ achievable minCutOrder probability importance { event { id } birnbaum } } }", { o: objective })).resilience;
+    assert(api.importance.length > 0, "the objective has ranked events");
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/?sel=" + encodeURIComponent(objective));
+    await ready(page);
+    await page.waitForSelector(`#details[data-node="${objective}"] #show-resilience`, { timeout: 10_000 });
+    await page.click("#show-resilience");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("overlay") === "resilience");
+    await overlayReady(page);
+    sameSet(await highlighted(page), [objective, ...api.importance.map((i) => i.event.id)], `resilience of ${objective}`);
+    const url = new URL(page.url());
+    assert(url.searchParams.get("objective") === objective, "URL holds the objective: " + page.url());
+    const text = await page.textContent("#overlay-result");
+    assert(/Probability that .* is not achievable: /.test(text) && /Minimum cut order \d/.test(text) && /Birnbaum/.test(text), "plain words: " + text);
+    const rows = await page.$$eval("table.importance tr[data-id]", (l) => l.map((r) => r.dataset.id));
+    const byBirnbaum = [...api.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id)).map((i) => i.event.id);
+    assert(JSON.stringify(rows) === JSON.stringify(byBirnbaum), "ranking by Birnbaum: " + rows);
+    // Clicking an event selects it in the graph (ring, label, its relationships dark).
+    await page.click(`table.importance a[data-id="${rows[0]}"]`);
+    await page.waitForFunction((id) => document.querySelector("#graph").dataset.selected === id, rows[0]);
+    await page.waitForSelector(`table.importance tr.chosen[data-id="${rows[0]}"]`);
+    const ring = await page.evaluate((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.ring, rows[0]);
+    assert(ring === "#000000", "the clicked event is ringed: " + ring);
+    await page.screenshot({ path: join(artifacts, "16-resilience.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("analyses: impact of a nation highlights exactly the API's downstream nodes and its single-point objectives", async () => {
+    const id = "nation:USA";
+    const api = (await gql(base, `query($id:ID!){ impact(id:$id){ node { id } capabilities { id } objectives { id } stakeholders { id } singlePointOf { id } explanation { nodes } } }`, { id })).impact;
+    const expected = [id, ...api.capabilities, ...api.objectives, ...api.stakeholders, ...api.singlePointOf].map((x) => x.id ?? x).concat(api.explanation.nodes);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/?sel=" + encodeURIComponent(id));
+    await ready(page);
+    await page.waitForSelector(`#details[data-node="${id}"] #show-impact`, { timeout: 10_000 });
+    await page.click("#show-impact");
+    await overlayReady(page);
+    sameSet(await highlighted(page), expected, `impact of ${id}`);
+    const emphasised = await page.evaluate((ids) => ids.map((o) => window.stakegraph.sigma.getNodeDisplayData(o)?.zIndex), api.singlePointOf.map((o) => o.id));
+    assert(emphasised.every((z) => z >= 2), "single-point objectives drawn strong: " + emphasised);
+    const text = await page.textContent("#overlay-result");
+    assert(new RegExp(`${api.objectives.length} objective\\(s\\) that need them`).test(text), "summary: " + text);
+    assert(new URL(page.url()).searchParams.get("of") === id, "URL holds the node");
+    await page.screenshot({ path: join(artifacts, "17-impact.png") });
+    // The URL restores it.
+    await page.goto(page.url());
+    await ready(page);
+    await overlayReady(page);
+    sameSet(await highlighted(page), expected, "impact after reload");
+    assert((await page.inputValue("#of")) === id, "the control shows the node");
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("analyses: partners of a nation are listed in the API's order with exactly its highlights", async () => {
+    const id = "nation:USA";
+    const api = (await gql(base, `query($id:ID!){ partners(of:$id){ b { id } score conflicts { objectiveA { id } objectiveB { id } explanation { nodes } } } }`, { id })).partners;
+    assert(api.length > 0, "USA has partners");
+    const expected = [id, ...api.map((p) => p.b.id)];
+    for (const p of api) for (const c of p.conflicts) expected.push(c.objectiveA.id, c.objectiveB.id, ...c.explanation.nodes);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/?sel=" + encodeURIComponent(id));
+    await ready(page);
+    await page.waitForSelector(`#details[data-node="${id}"] #show-partners`, { timeout: 10_000 });
+    await page.click("#show-partners");
+    await overlayReady(page);
+    sameSet(await highlighted(page), expected, `partners of ${id}`);
+    const listed = await page.$$eval("#overlay-result li a", (l) => l.map((a) => new URL(a.href).searchParams.get("sel")));
+    assert(JSON.stringify(listed) === JSON.stringify(api.map((p) => p.b.id)), "ranked as the API: " + listed);
+    assert(/score \d\.\d\d/.test(await page.textContent("#overlay-result")), "scores shown");
+    await page.screenshot({ path: join(artifacts, "18-partners.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("an unknown id in the URL says so", async () => {
     const page = await ctx.newPage();
     await page.goto(base + "/?sel=nation:ATLANTIS&asOf=2027-02-30");

@@ -54,6 +54,9 @@ export interface DetailsActions {
   toggleDown(id: string): void;
   isDown(id: string): boolean;
   spof(objective: string): void;
+  resilience(objective: string): void;
+  impact(id: string): void;
+  partners(stakeholder: string): void;
   accessView(stakeholder: string): void;
   overlapWith(which: "a" | "b", nation: string): void;
 }
@@ -76,7 +79,12 @@ export function renderDetails(panel: HTMLElement, d: NodeDetails, asOf: string, 
   if (kind === "Nation" || kind === "Agency" || kind === "Agreement") {
     button(act.isDown(d.id) ? "Bring back up (what-if)" : "Mark down (what-if)", () => act.toggleDown(d.id), "mark-down");
   }
-  if (kind === "Objective") button("Single points of failure", () => act.spof(d.id), "show-spof");
+  if (kind === "Objective") {
+    button("Single points of failure", () => act.spof(d.id), "show-spof");
+    button("Resilience", () => act.resilience(d.id), "show-resilience");
+  }
+  if (kind === "Nation" || kind === "Agency" || kind === "Agreement" || kind === "Capability") button("Impact", () => act.impact(d.id), "show-impact");
+  if (kind === "Nation" || kind === "Agency") button("Partners", () => act.partners(d.id), "show-partners");
   if (kind === "Nation" || kind === "Agency") button("Use its access view", () => act.accessView(d.id));
   if (kind === "Nation") {
     button("Overlap: first nation", () => act.overlapWith("a", d.id));

@@ -243,6 +243,46 @@ function renderOverlayPanel(): void {
     p.textContent = s;
     box.append(p);
   }
+  for (const n of highlight.notes ?? []) {
+    const p = document.createElement("p");
+    p.className = "explain";
+    p.textContent = n;
+    box.append(p);
+  }
+  if (highlight.table) {
+    const t = document.createElement("table");
+    t.className = "importance";
+    const head = document.createElement("tr");
+    for (const h of highlight.table.head) {
+      const th = document.createElement("th");
+      th.textContent = h;
+      head.append(th);
+    }
+    t.append(head);
+    for (const r of highlight.table.rows) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = r.id;
+      if (r.id === state.sel) tr.className = "chosen";
+      r.cells.forEach((c, i) => {
+        const td = document.createElement("td");
+        if (i === 0) {
+          const a = document.createElement("a");
+          a.href = "?sel=" + encodeURIComponent(r.id);
+          a.textContent = c;
+          a.dataset.id = r.id;
+          a.addEventListener("click", (e) => {
+            e.preventDefault();
+            update({ sel: r.id });
+            focusNode(r.id);
+          });
+          td.append(a);
+        } else td.textContent = c;
+        tr.append(td);
+      });
+      t.append(tr);
+    }
+    box.append(t);
+  }
   if (highlight.items.length) {
     const ul = document.createElement("ul");
     for (const it of highlight.items.slice(0, 300)) {
@@ -302,12 +342,21 @@ async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
       return ov.coalitionsHighlight(await api.coalitions(s.threshold, d));
     case "whatif":
       return ov.whatIfHighlight(await api.whatIf(s.down, s.view, d), nodeName(s.view));
+    case "resilience":
+      if (!s.objective) return { nodes: new Map(), edges: new Set(), summary: ["Choose an objective to see how likely it is to fail and who matters most to it."], items: [] };
+      return ov.resilienceHighlight(await api.resilience(s.objective, s.view, d), nodeName(s.view));
+    case "impact":
+      if (!s.of) return { nodes: new Map(), edges: new Set(), summary: ["Choose a nation, agency, agreement or capability to see what depends on it."], items: [] };
+      return ov.impactHighlight(await api.impact(s.of, s.view, d), nodeName(s.view));
+    case "partners":
+      if (!s.of) return { nodes: new Map(), edges: new Set(), summary: ["Choose a nation or agency to see who shares its objectives."], items: [] };
+      return ov.partnersHighlight(await api.partners(s.of, 10, d), { id: s.of, name: nodeName(s.of) ?? s.of });
   }
   return undefined;
 }
 
 async function applyOverlay(): Promise<void> {
-  const key = JSON.stringify([state.overlay, state.objective, state.view, state.gap, state.a, state.b, state.threshold, state.down, state.asOf, state.horizon]);
+  const key = JSON.stringify([state.overlay, state.objective, state.of, state.view, state.gap, state.a, state.b, state.threshold, state.down, state.asOf, state.horizon]);
   if (key === overlayKey) return;
   overlayKey = key;
   const seq = ++overlaySeq;
@@ -365,7 +414,10 @@ async function applyDetails(): Promise<void> {
         update({ down, overlay: "whatif" });
       },
       spof: (o) => update({ overlay: "spof", objective: o }),
-      accessView: (s) => update({ view: s, overlay: state.overlay === "whatif" ? "whatif" : "spof" }),
+      resilience: (o) => update({ overlay: "resilience", objective: o }),
+      impact: (n) => update({ overlay: "impact", of: n }),
+      partners: (n) => update({ overlay: "partners", of: n }),
+      accessView: (s) => update({ view: s, overlay: state.overlay === "whatif" || state.overlay === "resilience" || state.overlay === "impact" ? state.overlay : "spof" }),
       overlapWith: (which, n) => update({ overlay: "overlap", [which]: n }),
     });
   } catch (e) {
@@ -431,8 +483,10 @@ function syncControls(): void {
     el.hidden = !(el.dataset.forOverlay ?? "").split(" ").includes(s.overlay ?? "-");
   }
   if (!graph) return;
-  if (s.overlay === "spof") fillSelect($("objective"), nodesOf("Objective"), s.objective, "choose an objective");
-  if (s.overlay === "spof" || s.overlay === "whatif") fillSelect($("view"), nodesOf("Nation", "Agency"), s.view, "the coalition as a whole");
+  if (s.overlay === "spof" || s.overlay === "resilience") fillSelect($("objective"), nodesOf("Objective"), s.objective, "choose an objective");
+  if (s.overlay === "impact") fillSelect($("of"), nodesOf("Nation", "Agency", "Agreement", "Capability"), s.of, "choose a node");
+  if (s.overlay === "partners") fillSelect($("of"), nodesOf("Nation", "Agency"), s.of, "choose a nation or agency");
+  if (s.overlay === "spof" || s.overlay === "whatif" || s.overlay === "resilience" || s.overlay === "impact") fillSelect($("view"), nodesOf("Nation", "Agency"), s.view, "the coalition as a whole");
   if (s.overlay === "gaps") {
     fillSelect($("gap"), GAP_KINDS.map((k) => [k, k.replace(/_/g, " ").toLowerCase()]), s.gap, "all kinds");
     $<HTMLInputElement>("horizon").value = s.horizon ?? "";
@@ -470,6 +524,7 @@ function wireControls(): void {
   on("agreement", "change", (el) => update({ agreement: el.value || undefined }));
   on("overlay", "change", (el) => update({ overlay: (el.value || undefined) as Overlay | undefined }));
   on("objective", "change", (el) => update({ objective: el.value || undefined }));
+  on("of", "change", (el) => update({ of: el.value || undefined }));
   on("view", "change", (el) => update({ view: el.value || undefined }));
   on("gap", "change", (el) => update({ gap: (el.value || undefined) as GapKind | undefined }));
   on("horizon", "change", (el) => update({ horizon: el.value || undefined }));

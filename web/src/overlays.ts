@@ -13,6 +13,10 @@ export interface Highlight {
   summary: string[];
   /** Items listed under the summary; each can be clicked to select its node. */
   items: { text: string; id?: string }[];
+  /** A table shown under the summary (resilience's importance ranking); rows select their node. */
+  table?: { head: string[]; rows: { id: string; cells: string[] }[] };
+  /** What the measures mean, in plain words, shown small under the summary. */
+  notes?: string[];
 }
 
 function empty(): Highlight {
@@ -189,4 +193,92 @@ export function whatIfHighlight(w: api.WhatIf, viewName?: string): Highlight {
 export function failedIds(h: Highlight | undefined): string[] {
   if (!h) return [];
   return [...h.nodes].filter(([, s]) => s === "failed").map(([id]) => id).sort();
+}
+
+const pct = (p: number) => (p === 0 ? "0 %" : p < 0.0001 ? `${(p * 100).toExponential(1)} %` : `${(p * 100).toFixed(p < 0.01 ? 3 : 1)} %`);
+const num = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3)) : "∞");
+
+/**
+ * resilienceHighlight: the objective (focus) and every basic event of its importance
+ * ranking (primary); the ranking as a table, strongest Birnbaum first.
+ */
+export function resilienceHighlight(r: api.Resilience, viewName?: string): Highlight {
+  const h = empty();
+  const view = viewName ? ` as ${viewName} can reach it (access view)` : "";
+  const name = nameOf(r.objective);
+  if (!r.achievable) {
+    h.summary.push(`"${name}" is not achievable${view} even with everyone up (probability of failure 100 %): it has a coverage or access gap. See the Gaps overlay.`);
+  } else {
+    h.summary.push(`Probability that "${name}" is not achievable${view}: ${pct(r.probability)}, given how reliable each nation, agency and agreement is.`);
+    h.summary.push(r.minCutOrder === 0
+      ? "Nothing that fails can stop it (no cut set): it does not hang on any nation, agency or agreement."
+      : r.minCutOrder === 1
+        ? "Minimum cut order 1: a single nation, agency or agreement failing alone stops it."
+        : `Minimum cut order ${r.minCutOrder}: at least ${r.minCutOrder} nations, agencies or agreements must fail together to stop it.`);
+  }
+  mark(h, r.objective.id, "focus");
+  const ranked = [...r.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id));
+  for (const i of ranked) mark(h, i.event.id, "primary");
+  if (ranked.length) {
+    h.table = {
+      head: ["event", "Birnbaum", "F–V", "RAW", "RRW"],
+      rows: ranked.map((i) => ({ id: i.event.id, cells: [nameOf(i.event), num(i.birnbaum), num(i.fussellVesely), num(i.raw), num(i.rrw)] })),
+    };
+    h.notes = [
+      "Birnbaum: how much the failure probability rises between this one working and it failing — who matters most.",
+      "F–V (Fussell–Vesely): the share of the failure risk that goes through this one.",
+      "RAW (risk achievement worth): how many times likelier failure is if this one is down.",
+      "RRW (risk reduction worth): how many times less likely failure would be were this one perfectly reliable.",
+      "Click an event to select it in the graph.",
+    ];
+  }
+  return h;
+}
+
+/**
+ * impactHighlight: the node (focus), everything downstream — capabilities, objectives,
+ * stakeholders — and the explanation (highlight); the objectives it is a single point of
+ * failure for stand out (primary).
+ */
+export function impactHighlight(i: api.Impact, viewName?: string): Highlight {
+  const h = empty();
+  explain(h, i.explanation);
+  for (const x of [...i.capabilities, ...i.objectives, ...i.stakeholders]) mark(h, x.id, "highlight");
+  for (const o of i.singlePointOf) mark(h, o.id, "primary");
+  mark(h, i.node.id, "focus");
+  const view = viewName ? ` (as ${viewName} can reach things)` : "";
+  h.summary.push(`Downstream of ${nameOf(i.node)}${view}: ${i.capabilities.length} capability(ies) it provides, governs or feeds, ${i.objectives.length} objective(s) that need them and ${i.stakeholders.length} stakeholder(s) pursuing those objectives.`);
+  h.summary.push(i.singlePointOf.length
+    ? `It is a single point of failure for ${i.singlePointOf.length} objective(s), drawn strong: should it fail alone, they fail.`
+    : "It is a single point of failure for no objective: each objective downstream has another way.");
+  for (const o of i.singlePointOf) h.items.push({ text: `single point of failure for: ${nameOf(o)}`, id: o.id });
+  for (const o of i.objectives) if (!i.singlePointOf.some((s) => s.id === o.id)) h.items.push({ text: `objective downstream: ${nameOf(o)}`, id: o.id });
+  for (const c of i.capabilities) h.items.push({ text: `capability downstream: ${nameOf(c)}`, id: c.id });
+  for (const s of i.stakeholders) h.items.push({ text: `stakeholder affected: ${nameOf(s)}`, id: s.id });
+  return h;
+}
+
+/**
+ * partnersHighlight: the stakeholder (focus), its partners ranked by overlap score (shared),
+ * and the objectives in conflict with each partner, with their explanations (conflict).
+ */
+export function partnersHighlight(list: api.Partner[], of: api.Ref | string): Highlight {
+  const h = empty();
+  const focus = typeof of === "string" ? of : of.id;
+  const name = typeof of === "string" ? of : nameOf(of);
+  h.summary.push(list.length
+    ? `The ${list.length} stakeholder(s) whose objectives and priorities overlap most with ${name}'s, best first (score 1 = the same objectives with the same priorities, 0 = nothing in common); conflicts are pairs of their objectives that work against each other.`
+    : `${name} has no partner of its kind to compare with.`);
+  for (const p of list) {
+    mark(h, p.b.id, "shared");
+    const conflicts = p.conflicts.length ? `, ${p.conflicts.length} conflict(s): ${p.conflicts.map((c) => `${nameOf(c.objectiveA)} vs ${nameOf(c.objectiveB)}`).join("; ")}` : "";
+    h.items.push({ text: `${nameOf(p.b)} — score ${p.score.toFixed(2)}, ${p.shared.length} shared objective(s)${conflicts}`, id: p.b.id });
+    for (const c of p.conflicts) {
+      explain(h, c.explanation);
+      mark(h, c.objectiveA.id, "conflict");
+      mark(h, c.objectiveB.id, "conflict");
+    }
+  }
+  mark(h, focus, "focus");
+  return h;
 }

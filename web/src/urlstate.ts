@@ -10,6 +10,9 @@ export const OVERLAYS = {
   overlap: "Overlap of two nations",
   coalitions: "Coalitions",
   whatif: "What if",
+  resilience: "Resilience of an objective",
+  impact: "Impact of a node",
+  partners: "Partners of a stakeholder",
 } as const;
 export type Overlay = keyof typeof OVERLAYS;
 
@@ -19,8 +22,9 @@ export type GapKind = (typeof GAP_KINDS)[number];
 export interface ViewState {
   sel?: string; // selected node
   overlay?: Overlay;
-  objective?: string; // spof
-  view?: string; // stakeholder of the access view (spof, whatif); absent = coalition view
+  objective?: string; // spof, resilience
+  view?: string; // stakeholder of the access view (spof, whatif, resilience, impact); absent = coalition view
+  of?: string; // impact (stakeholder, agreement or capability), partners (stakeholder)
   gap?: GapKind; // gaps
   a?: string; // overlap
   b?: string;
@@ -58,6 +62,7 @@ export function encode(s: ViewState): string {
   set("overlay", s.overlay);
   set("objective", s.objective);
   set("view", s.view);
+  set("of", s.of);
   set("gap", s.gap);
   set("a", s.a);
   set("b", s.b);
@@ -100,6 +105,7 @@ export function decode(search: string): Decoded {
   }
   s.objective = str("objective");
   s.view = str("view");
+  s.of = str("of");
   const gap = str("gap");
   if (gap !== undefined) {
     if ((GAP_KINDS as readonly string[]).includes(gap)) s.gap = gap as GapKind;
@@ -148,6 +154,7 @@ export function idsInState(s: ViewState): { id: string; where: string }[] {
   add(s.sel, "selection");
   add(s.objective, "objective");
   add(s.view, "access view");
+  add(s.of, s.overlay === "partners" ? "partners' stakeholder" : "impact's node");
   add(s.a, "first nation");
   add(s.b, "second nation");
   add(s.agreement, "agreement filter");

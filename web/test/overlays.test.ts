@@ -114,3 +114,75 @@ describe("API errors", () => {
     expect(describeErrors([{ message: "unknown objective", extensions: { code: "NOT_FOUND", field: "objective" } }])).toBe("unknown objective (field objective) [NOT_FOUND]");
   });
 });
+
+describe("resilience", () => {
+  const r: api.Resilience = {
+    objective: ref("obj:air", "Objective"), achievable: true, minCutOrder: 1, probability: 0.0523,
+    importance: [
+      { event: ref("nation:FRA"), birnbaum: 0.1, fussellVesely: 0.2, raw: 3, rrw: 1.2 },
+      { event: ref("nation:USA"), birnbaum: 0.9, fussellVesely: 0.8, raw: 19.1, rrw: 5 },
+      { event: ref("agr:nat", "Agreement"), birnbaum: 0.1, fussellVesely: 0.2, raw: 3, rrw: Infinity },
+    ],
+  };
+  const h = ov.resilienceHighlight(r);
+  it("highlights the objective and every ranked event", () => {
+    expect(ov.highlightedIds(h)).toEqual(["agr:nat", "nation:FRA", "nation:USA", "obj:air"]);
+    expect(h.nodes.get("obj:air")).toBe("focus");
+    expect(h.nodes.get("nation:USA")).toBe("primary");
+  });
+  it("ranks by Birnbaum, ties by id, with readable numbers", () => {
+    expect(h.table!.rows.map((x) => x.id)).toEqual(["nation:USA", "agr:nat", "nation:FRA"]);
+    expect(h.table!.rows[0].cells).toEqual(["NATION:USA", "0.900", "0.800", "19.1", "5.00"]);
+    expect(h.table!.rows[1].cells[4]).toBe("∞");
+  });
+  it("says the probability and the cut order in words", () => {
+    expect(h.summary[0]).toMatch(/not achievable: 5\.2 %/);
+    expect(h.summary[1]).toMatch(/single nation, agency or agreement failing alone/);
+    expect(ov.resilienceHighlight({ ...r, minCutOrder: 2 }).summary[1]).toMatch(/at least 2 .* must fail together/);
+    expect(ov.resilienceHighlight({ ...r, achievable: false, importance: [] }, "France").summary[0]).toMatch(/not achievable as France can reach it .* even with everyone up/);
+  });
+});
+
+describe("impact", () => {
+  const i: api.Impact = {
+    node: ref("nation:USA"),
+    capabilities: [ref("cap:aar", "Capability")],
+    objectives: [ref("obj:air", "Objective"), ref("obj:sea", "Objective")],
+    stakeholders: [ref("nation:FRA")],
+    singlePointOf: [ref("obj:air", "Objective")],
+    explanation: ex(["nation:USA", "cap:aar", "obj:air", "obj:sea", "cap:dep"], ["PROVIDES:nation:USA->cap:aar"]),
+  };
+  const h = ov.impactHighlight(i);
+  it("highlights the node, everything downstream and the explanation", () => {
+    expect(ov.highlightedIds(h)).toEqual(["cap:aar", "cap:dep", "nation:FRA", "nation:USA", "obj:air", "obj:sea"]);
+    expect([...h.edges]).toEqual(["PROVIDES:nation:USA->cap:aar"]);
+  });
+  it("emphasises the objectives it is a single point of failure for", () => {
+    expect(h.nodes.get("nation:USA")).toBe("focus");
+    expect(h.nodes.get("obj:air")).toBe("primary");
+    expect(h.nodes.get("obj:sea")).toBe("highlight");
+    expect(h.items[0]).toEqual({ text: "single point of failure for: OBJ:AIR", id: "obj:air" });
+    expect(h.summary[1]).toMatch(/single point of failure for 1 objective/);
+  });
+});
+
+describe("partners", () => {
+  const list: api.Partner[] = [
+    { a: ref("nation:USA"), b: ref("nation:GBR"), score: 0.8, shared: [{ objective: ref("obj:air", "Objective"), priorityA: 5, priorityB: 4 }], conflicts: [] },
+    { a: ref("nation:USA"), b: ref("nation:FRA"), score: 0.4, shared: [], conflicts: [
+      { objectiveA: ref("obj:x", "Objective"), objectiveB: ref("obj:y", "Objective"), explanation: ex(["nation:USA", "obj:x", "obj:y", "nation:FRA"], ["CONFLICTS_WITH:obj:x->obj:y"]) },
+    ] },
+  ];
+  const h = ov.partnersHighlight(list, ref("nation:USA"));
+  it("highlights the stakeholder, its partners and their conflicts", () => {
+    expect(ov.highlightedIds(h)).toEqual(["nation:FRA", "nation:GBR", "nation:USA", "obj:x", "obj:y"]);
+    expect(h.nodes.get("nation:USA")).toBe("focus");
+    expect(h.nodes.get("nation:GBR")).toBe("shared");
+    expect(h.nodes.get("obj:x")).toBe("conflict");
+    expect(h.edges.has("CONFLICTS_WITH:obj:x->obj:y")).toBe(true);
+  });
+  it("lists the partners in the API's order, with score and conflicts", () => {
+    expect(h.items.map((x) => x.id)).toEqual(["nation:GBR", "nation:FRA"]);
+    expect(h.items[1].text).toBe("NATION:FRA — score 0.40, 0 shared objective(s), 1 conflict(s): OBJ:X vs OBJ:Y");
+  });
+});

@@ -4,7 +4,7 @@ import { decode, emptyState, encode, idsInState, isDate, type ViewState } from "
 describe("URL state", () => {
   it("round-trips a full state", () => {
     const s: ViewState = {
-      sel: "cap:air-refuelling", overlay: "whatif", objective: "obj:x", view: "nation:FRA", gap: "ACCESS",
+      sel: "cap:air-refuelling", overlay: "whatif", objective: "obj:x", view: "nation:FRA", of: "agr:nat", gap: "ACCESS",
       a: "nation:USA", b: "nation:FRA", threshold: 0.35, down: ["nation:USA", "agr:nat"], asOf: "2027-03-01",
       horizon: "2028-01-01", kinds: ["Nation", "Capability"], region: "Europe", domain: "AIR",
       agreement: "agr:nat", size: "hanging",
@@ -12,6 +12,15 @@ describe("URL state", () => {
     const d = decode(encode(s));
     expect(d.problems).toEqual([]);
     expect(d.state).toEqual(s);
+  });
+
+  it("names the new overlays and their node in the URL", () => {
+    for (const overlay of ["resilience", "impact", "partners"] as const) {
+      const s: ViewState = { ...emptyState(), overlay, of: "nation:USA", objective: "obj:x" };
+      expect(encode(s)).toBe(`overlay=${overlay}&objective=obj%3Ax&of=nation%3AUSA`);
+      expect(decode(encode(s)).state).toEqual(s);
+    }
+    expect(idsInState({ ...emptyState(), overlay: "partners", of: "nation:X" })).toEqual([{ id: "nation:X", where: "partners' stakeholder" }]);
   });
 
   it("encodes the empty state as an empty query and decodes it back", () => {

@@ -69,3 +69,64 @@ func AsEntity(n *Node) Entity {
 	}
 	return nil
 }
+
+// Optional text properties read as null in the API when absent, rather than as "": the
+// API binds them to these methods (gqlgen.yml), since the domain keeps them as plain
+// strings.
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// OptDescription is the description, nil when absent.
+func (n *Nation) OptDescription() *string { return opt(n.Description) }
+
+// OptSource is the provenance, nil when absent.
+func (n *Nation) OptSource() *string { return opt(n.Source) }
+
+// OptRegion is the region, nil when absent.
+func (n *Nation) OptRegion() *string { return opt(n.Region) }
+
+// OptDescription is the description, nil when absent.
+func (n *Agency) OptDescription() *string { return opt(n.Description) }
+
+// OptSource is the provenance, nil when absent.
+func (n *Agency) OptSource() *string { return opt(n.Source) }
+
+// OptDescription is the description, nil when absent.
+func (n *Objective) OptDescription() *string { return opt(n.Description) }
+
+// OptSource is the provenance, nil when absent.
+func (n *Objective) OptSource() *string { return opt(n.Source) }
+
+// OptDescription is the description, nil when absent.
+func (n *Capability) OptDescription() *string { return opt(n.Description) }
+
+// OptSource is the provenance, nil when absent.
+func (n *Capability) OptSource() *string { return opt(n.Source) }
+
+// OptCategory is the category, nil when absent.
+func (n *Capability) OptCategory() *string { return opt(n.Category) }
+
+// OptDescription is the description, nil when absent.
+func (n *Agreement) OptDescription() *string { return opt(n.Description) }
+
+// OptSource is the provenance, nil when absent.
+func (n *Agreement) OptSource() *string { return opt(n.Source) }
+
+// OptDescription is the description, nil when absent.
+func (n *Threat) OptDescription() *string { return opt(n.Description) }
+
+// OptSource is the provenance, nil when absent.
+func (n *Threat) OptSource() *string { return opt(n.Source) }
+
+// OptRole is the membership's role, nil when absent.
+func (l *Link) OptRole() *string { return opt(l.Role) }
+
+// OptMechanism is the coordination mechanism, nil when absent.
+func (l *Link) OptMechanism() *string { return opt(l.Mechanism) }
+
+// OptSource is the relationship's provenance, nil when absent.
+func (l *Link) OptSource() *string { return opt(l.Source) }

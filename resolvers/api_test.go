@@ -166,12 +166,13 @@ func TestCRUDEveryKind(t *testing.T) {
 	var upd struct {
 		UpsertNation struct {
 			Name   string
-			Region string
+			Region *string
+			Source *string
 		}
 	}
-	// Absent text properties read as "".
-	a.ok(`mutation { upsertNation(input: {id: "nation:AAA", name: "Aland Republic", code: "AAA"}) { name region } }`, nil, &upd)
-	if upd.UpsertNation.Name != "Aland Republic" || upd.UpsertNation.Region != "" {
+	// Absent optional text reads as null, not "".
+	a.ok(`mutation { upsertNation(input: {id: "nation:AAA", name: "Aland Republic", code: "AAA"}) { name region source } }`, nil, &upd)
+	if upd.UpsertNation.Name != "Aland Republic" || upd.UpsertNation.Region != nil || upd.UpsertNation.Source != nil {
 		t.Fatalf("update returned %+v", upd)
 	}
 	// Every relationship type, then traverse each in both directions.

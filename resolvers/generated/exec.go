@@ -68,17 +68,17 @@ type ComplexityRoot struct {
 	Agency struct {
 		Confidence      func(childComplexity int) int
 		CoordinatesWith func(childComplexity int) int
-		Description     func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Nation          func(childComplexity int) int
+		OptDescription  func(childComplexity int) int
+		OptSource       func(childComplexity int) int
 		PartyTo         func(childComplexity int) int
 		Provides        func(childComplexity int) int
 		Pursues         func(childComplexity int) int
 		ReleasableTo    func(childComplexity int) int
 		Reliability     func(childComplexity int) int
-		Source          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
 
@@ -95,19 +95,19 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		Confidence   func(childComplexity int) int
-		Description  func(childComplexity int) int
-		Expires      func(childComplexity int) int
-		Governs      func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Parties      func(childComplexity int) int
-		ReleasableTo func(childComplexity int) int
-		Reliability  func(childComplexity int) int
-		Signed       func(childComplexity int) int
-		Source       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Expires        func(childComplexity int) int
+		Governs        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		OptSource      func(childComplexity int) int
+		Parties        func(childComplexity int) int
+		ReleasableTo   func(childComplexity int) int
+		Reliability    func(childComplexity int) int
+		Signed         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	AgreementConnection struct {
@@ -150,19 +150,19 @@ type ComplexityRoot struct {
 	}
 
 	Capability struct {
-		Category     func(childComplexity int) int
-		Confidence   func(childComplexity int) int
-		Dependents   func(childComplexity int) int
-		DependsOn    func(childComplexity int) int
-		Description  func(childComplexity int) int
-		GovernedBy   func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Providers    func(childComplexity int) int
-		ReleasableTo func(childComplexity int) int
-		RequiredBy   func(childComplexity int) int
-		Source       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Dependents     func(childComplexity int) int
+		DependsOn      func(childComplexity int) int
+		GovernedBy     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OptCategory    func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		OptSource      func(childComplexity int) int
+		Providers      func(childComplexity int) int
+		ReleasableTo   func(childComplexity int) int
+		RequiredBy     func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	CapabilityConnection struct {
@@ -198,11 +198,11 @@ type ComplexityRoot struct {
 	}
 
 	Coordination struct {
-		Agency     func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Mechanism  func(childComplexity int) int
-		Source     func(childComplexity int) int
+		Agency       func(childComplexity int) int
+		Confidence   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		OptMechanism func(childComplexity int) int
+		OptSource    func(childComplexity int) int
 	}
 
 	CutSet struct {
@@ -266,9 +266,9 @@ type ComplexityRoot struct {
 		Agreement  func(childComplexity int) int
 		Confidence func(childComplexity int) int
 		ID         func(childComplexity int) int
+		OptRole    func(childComplexity int) int
+		OptSource  func(childComplexity int) int
 		Party      func(childComplexity int) int
-		Role       func(childComplexity int) int
-		Source     func(childComplexity int) int
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
 	}
@@ -287,20 +287,20 @@ type ComplexityRoot struct {
 	}
 
 	Nation struct {
-		Agencies     func(childComplexity int) int
-		Code         func(childComplexity int) int
-		Confidence   func(childComplexity int) int
-		Description  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Name         func(childComplexity int) int
-		PartyTo      func(childComplexity int) int
-		Provides     func(childComplexity int) int
-		Pursues      func(childComplexity int) int
-		Region       func(childComplexity int) int
-		ReleasableTo func(childComplexity int) int
-		Reliability  func(childComplexity int) int
-		Source       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		Agencies       func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		OptRegion      func(childComplexity int) int
+		OptSource      func(childComplexity int) int
+		PartyTo        func(childComplexity int) int
+		Provides       func(childComplexity int) int
+		Pursues        func(childComplexity int) int
+		ReleasableTo   func(childComplexity int) int
+		Reliability    func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	NationConnection struct {
@@ -316,18 +316,18 @@ type ComplexityRoot struct {
 	}
 
 	Objective struct {
-		Addresses     func(childComplexity int) int
-		Confidence    func(childComplexity int) int
-		ConflictsWith func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Domain        func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Name          func(childComplexity int) int
-		PursuedBy     func(childComplexity int) int
-		ReleasableTo  func(childComplexity int) int
-		Requires      func(childComplexity int) int
-		Source        func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		Addresses      func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		ConflictsWith  func(childComplexity int) int
+		Domain         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		OptSource      func(childComplexity int) int
+		PursuedBy      func(childComplexity int) int
+		ReleasableTo   func(childComplexity int) int
+		Requires       func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	ObjectiveConnection struct {
@@ -367,8 +367,8 @@ type ComplexityRoot struct {
 		Capacity   func(childComplexity int) int
 		Confidence func(childComplexity int) int
 		ID         func(childComplexity int) int
+		OptSource  func(childComplexity int) int
 		Provider   func(childComplexity int) int
-		Source     func(childComplexity int) int
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
 	}
@@ -377,8 +377,8 @@ type ComplexityRoot struct {
 		Confidence  func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Objective   func(childComplexity int) int
+		OptSource   func(childComplexity int) int
 		Priority    func(childComplexity int) int
-		Source      func(childComplexity int) int
 		Stakeholder func(childComplexity int) int
 	}
 
@@ -414,18 +414,18 @@ type ComplexityRoot struct {
 	}
 
 	Relationship struct {
-		Capacity   func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		From       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Mechanism  func(childComplexity int) int
-		Priority   func(childComplexity int) int
-		Role       func(childComplexity int) int
-		Source     func(childComplexity int) int
-		To         func(childComplexity int) int
-		Type       func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Capacity     func(childComplexity int) int
+		Confidence   func(childComplexity int) int
+		From         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		OptMechanism func(childComplexity int) int
+		OptRole      func(childComplexity int) int
+		OptSource    func(childComplexity int) int
+		Priority     func(childComplexity int) int
+		To           func(childComplexity int) int
+		Type         func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidTo      func(childComplexity int) int
 	}
 
 	Resilience struct {
@@ -443,15 +443,15 @@ type ComplexityRoot struct {
 	}
 
 	Threat struct {
-		AddressedBy  func(childComplexity int) int
-		Confidence   func(childComplexity int) int
-		Description  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Name         func(childComplexity int) int
-		ReleasableTo func(childComplexity int) int
-		Source       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		AddressedBy    func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		OptSource      func(childComplexity int) int
+		ReleasableTo   func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	ThreatConnection struct {
@@ -658,12 +658,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agency.CoordinatesWith(childComplexity), true
-	case "Agency.description":
-		if e.ComplexityRoot.Agency.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Agency.Description(childComplexity), true
 	case "Agency.id":
 		if e.ComplexityRoot.Agency.ID == nil {
 			break
@@ -688,6 +682,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agency.Nation(childComplexity), true
+	case "Agency.description":
+		if e.ComplexityRoot.Agency.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.OptDescription(childComplexity), true
+	case "Agency.source":
+		if e.ComplexityRoot.Agency.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.OptSource(childComplexity), true
 	case "Agency.partyTo":
 		if e.ComplexityRoot.Agency.PartyTo == nil {
 			break
@@ -718,12 +724,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agency.Reliability(childComplexity), true
-	case "Agency.source":
-		if e.ComplexityRoot.Agency.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Agency.Source(childComplexity), true
 	case "Agency.updatedAt":
 		if e.ComplexityRoot.Agency.UpdatedAt == nil {
 			break
@@ -775,12 +775,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Confidence(childComplexity), true
-	case "Agreement.description":
-		if e.ComplexityRoot.Agreement.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Agreement.Description(childComplexity), true
 	case "Agreement.expires":
 		if e.ComplexityRoot.Agreement.Expires == nil {
 			break
@@ -811,6 +805,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Name(childComplexity), true
+	case "Agreement.description":
+		if e.ComplexityRoot.Agreement.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.OptDescription(childComplexity), true
+	case "Agreement.source":
+		if e.ComplexityRoot.Agreement.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.OptSource(childComplexity), true
 	case "Agreement.parties":
 		if e.ComplexityRoot.Agreement.Parties == nil {
 			break
@@ -835,12 +841,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Signed(childComplexity), true
-	case "Agreement.source":
-		if e.ComplexityRoot.Agreement.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Agreement.Source(childComplexity), true
 	case "Agreement.updatedAt":
 		if e.ComplexityRoot.Agreement.UpdatedAt == nil {
 			break
@@ -980,12 +980,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Brokers.Explanation(childComplexity), true
 
-	case "Capability.category":
-		if e.ComplexityRoot.Capability.Category == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Capability.Category(childComplexity), true
 	case "Capability.confidence":
 		if e.ComplexityRoot.Capability.Confidence == nil {
 			break
@@ -1004,12 +998,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Capability.DependsOn(childComplexity), true
-	case "Capability.description":
-		if e.ComplexityRoot.Capability.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Capability.Description(childComplexity), true
 	case "Capability.governedBy":
 		if e.ComplexityRoot.Capability.GovernedBy == nil {
 			break
@@ -1028,6 +1016,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Capability.Name(childComplexity), true
+	case "Capability.category":
+		if e.ComplexityRoot.Capability.OptCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.OptCategory(childComplexity), true
+	case "Capability.description":
+		if e.ComplexityRoot.Capability.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.OptDescription(childComplexity), true
+	case "Capability.source":
+		if e.ComplexityRoot.Capability.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.OptSource(childComplexity), true
 	case "Capability.providers":
 		if e.ComplexityRoot.Capability.Providers == nil {
 			break
@@ -1046,12 +1052,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Capability.RequiredBy(childComplexity), true
-	case "Capability.source":
-		if e.ComplexityRoot.Capability.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Capability.Source(childComplexity), true
 	case "Capability.updatedAt":
 		if e.ComplexityRoot.Capability.UpdatedAt == nil {
 			break
@@ -1185,17 +1185,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Coordination.ID(childComplexity), true
 	case "Coordination.mechanism":
-		if e.ComplexityRoot.Coordination.Mechanism == nil {
+		if e.ComplexityRoot.Coordination.OptMechanism == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Coordination.Mechanism(childComplexity), true
+		return e.ComplexityRoot.Coordination.OptMechanism(childComplexity), true
 	case "Coordination.source":
-		if e.ComplexityRoot.Coordination.Source == nil {
+		if e.ComplexityRoot.Coordination.OptSource == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Coordination.Source(childComplexity), true
+		return e.ComplexityRoot.Coordination.OptSource(childComplexity), true
 
 	case "CutSet.events":
 		if e.ComplexityRoot.CutSet.Events == nil {
@@ -1404,24 +1404,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.ID(childComplexity), true
+	case "Membership.role":
+		if e.ComplexityRoot.Membership.OptRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.OptRole(childComplexity), true
+	case "Membership.source":
+		if e.ComplexityRoot.Membership.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.OptSource(childComplexity), true
 	case "Membership.party":
 		if e.ComplexityRoot.Membership.Party == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Membership.Party(childComplexity), true
-	case "Membership.role":
-		if e.ComplexityRoot.Membership.Role == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Membership.Role(childComplexity), true
-	case "Membership.source":
-		if e.ComplexityRoot.Membership.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Membership.Source(childComplexity), true
 	case "Membership.validFrom":
 		if e.ComplexityRoot.Membership.ValidFrom == nil {
 			break
@@ -1564,12 +1564,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Nation.Confidence(childComplexity), true
-	case "Nation.description":
-		if e.ComplexityRoot.Nation.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Nation.Description(childComplexity), true
 	case "Nation.id":
 		if e.ComplexityRoot.Nation.ID == nil {
 			break
@@ -1582,6 +1576,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Nation.Name(childComplexity), true
+	case "Nation.description":
+		if e.ComplexityRoot.Nation.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nation.OptDescription(childComplexity), true
+	case "Nation.region":
+		if e.ComplexityRoot.Nation.OptRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nation.OptRegion(childComplexity), true
+	case "Nation.source":
+		if e.ComplexityRoot.Nation.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nation.OptSource(childComplexity), true
 	case "Nation.partyTo":
 		if e.ComplexityRoot.Nation.PartyTo == nil {
 			break
@@ -1600,12 +1612,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Nation.Pursues(childComplexity), true
-	case "Nation.region":
-		if e.ComplexityRoot.Nation.Region == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Nation.Region(childComplexity), true
 	case "Nation.releasableTo":
 		if e.ComplexityRoot.Nation.ReleasableTo == nil {
 			break
@@ -1618,12 +1624,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Nation.Reliability(childComplexity), true
-	case "Nation.source":
-		if e.ComplexityRoot.Nation.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Nation.Source(childComplexity), true
 	case "Nation.updatedAt":
 		if e.ComplexityRoot.Nation.UpdatedAt == nil {
 			break
@@ -1687,12 +1687,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Objective.ConflictsWith(childComplexity), true
-	case "Objective.description":
-		if e.ComplexityRoot.Objective.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Objective.Description(childComplexity), true
 	case "Objective.domain":
 		if e.ComplexityRoot.Objective.Domain == nil {
 			break
@@ -1711,6 +1705,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Objective.Name(childComplexity), true
+	case "Objective.description":
+		if e.ComplexityRoot.Objective.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objective.OptDescription(childComplexity), true
+	case "Objective.source":
+		if e.ComplexityRoot.Objective.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objective.OptSource(childComplexity), true
 	case "Objective.pursuedBy":
 		if e.ComplexityRoot.Objective.PursuedBy == nil {
 			break
@@ -1729,12 +1735,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Objective.Requires(childComplexity), true
-	case "Objective.source":
-		if e.ComplexityRoot.Objective.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Objective.Source(childComplexity), true
 	case "Objective.updatedAt":
 		if e.ComplexityRoot.Objective.UpdatedAt == nil {
 			break
@@ -1873,18 +1873,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.ID(childComplexity), true
+	case "Provision.source":
+		if e.ComplexityRoot.Provision.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.OptSource(childComplexity), true
 	case "Provision.provider":
 		if e.ComplexityRoot.Provision.Provider == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Provision.Provider(childComplexity), true
-	case "Provision.source":
-		if e.ComplexityRoot.Provision.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Provision.Source(childComplexity), true
 	case "Provision.validFrom":
 		if e.ComplexityRoot.Provision.ValidFrom == nil {
 			break
@@ -1916,18 +1916,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pursuit.Objective(childComplexity), true
+	case "Pursuit.source":
+		if e.ComplexityRoot.Pursuit.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pursuit.OptSource(childComplexity), true
 	case "Pursuit.priority":
 		if e.ComplexityRoot.Pursuit.Priority == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Pursuit.Priority(childComplexity), true
-	case "Pursuit.source":
-		if e.ComplexityRoot.Pursuit.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Pursuit.Source(childComplexity), true
 	case "Pursuit.stakeholder":
 		if e.ComplexityRoot.Pursuit.Stakeholder == nil {
 			break
@@ -2265,29 +2265,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.ID(childComplexity), true
 	case "Relationship.mechanism":
-		if e.ComplexityRoot.Relationship.Mechanism == nil {
+		if e.ComplexityRoot.Relationship.OptMechanism == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Mechanism(childComplexity), true
+		return e.ComplexityRoot.Relationship.OptMechanism(childComplexity), true
+	case "Relationship.role":
+		if e.ComplexityRoot.Relationship.OptRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.OptRole(childComplexity), true
+	case "Relationship.source":
+		if e.ComplexityRoot.Relationship.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.OptSource(childComplexity), true
 	case "Relationship.priority":
 		if e.ComplexityRoot.Relationship.Priority == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Relationship.Priority(childComplexity), true
-	case "Relationship.role":
-		if e.ComplexityRoot.Relationship.Role == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Relationship.Role(childComplexity), true
-	case "Relationship.source":
-		if e.ComplexityRoot.Relationship.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Relationship.Source(childComplexity), true
 	case "Relationship.to":
 		if e.ComplexityRoot.Relationship.To == nil {
 			break
@@ -2375,12 +2375,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Threat.Confidence(childComplexity), true
-	case "Threat.description":
-		if e.ComplexityRoot.Threat.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Threat.Description(childComplexity), true
 	case "Threat.id":
 		if e.ComplexityRoot.Threat.ID == nil {
 			break
@@ -2399,18 +2393,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Threat.Name(childComplexity), true
+	case "Threat.description":
+		if e.ComplexityRoot.Threat.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.OptDescription(childComplexity), true
+	case "Threat.source":
+		if e.ComplexityRoot.Threat.OptSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.OptSource(childComplexity), true
 	case "Threat.releasableTo":
 		if e.ComplexityRoot.Threat.ReleasableTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Threat.ReleasableTo(childComplexity), true
-	case "Threat.source":
-		if e.ComplexityRoot.Threat.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Threat.Source(childComplexity), true
 	case "Threat.updatedAt":
 		if e.ComplexityRoot.Threat.UpdatedAt == nil {
 			break
@@ -5061,18 +5061,18 @@ func (ec *executionContext) _Agency_description(ctx context.Context, field graph
 			return ec.fieldContext_Agency_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.OptDescription(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Agency_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Agency", field, true, false, "String")
 }
 
 func (ec *executionContext) _Agency_source(ctx context.Context, field graphql.CollectedField, obj *graph.Agency) (ret graphql.Marshaler) {
@@ -5084,18 +5084,18 @@ func (ec *executionContext) _Agency_source(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Agency_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Agency_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Agency", field, true, false, "String")
 }
 
 func (ec *executionContext) _Agency_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Agency) (ret graphql.Marshaler) {
@@ -5602,18 +5602,18 @@ func (ec *executionContext) _Agreement_description(ctx context.Context, field gr
 			return ec.fieldContext_Agreement_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.OptDescription(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Agreement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Agreement", field, true, false, "String")
 }
 
 func (ec *executionContext) _Agreement_source(ctx context.Context, field graphql.CollectedField, obj *graph.Agreement) (ret graphql.Marshaler) {
@@ -5625,18 +5625,18 @@ func (ec *executionContext) _Agreement_source(ctx context.Context, field graphql
 			return ec.fieldContext_Agreement_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Agreement_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Agreement", field, true, false, "String")
 }
 
 func (ec *executionContext) _Agreement_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Agreement) (ret graphql.Marshaler) {
@@ -6501,18 +6501,18 @@ func (ec *executionContext) _Capability_description(ctx context.Context, field g
 			return ec.fieldContext_Capability_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.OptDescription(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Capability_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Capability", field, true, false, "String")
 }
 
 func (ec *executionContext) _Capability_source(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
@@ -6524,18 +6524,18 @@ func (ec *executionContext) _Capability_source(ctx context.Context, field graphq
 			return ec.fieldContext_Capability_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Capability_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Capability", field, true, false, "String")
 }
 
 func (ec *executionContext) _Capability_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
@@ -6616,18 +6616,18 @@ func (ec *executionContext) _Capability_category(ctx context.Context, field grap
 			return ec.fieldContext_Capability_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
+			return obj.OptCategory(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Capability_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Capability", field, true, false, "String")
 }
 
 func (ec *executionContext) _Capability_providers(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
@@ -7326,18 +7326,18 @@ func (ec *executionContext) _Coordination_mechanism(ctx context.Context, field g
 			return ec.fieldContext_Coordination_mechanism(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Mechanism, nil
+			return obj.OptMechanism(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOMechanism2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOMechanism2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Coordination_mechanism(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coordination", field, false, false, "Mechanism")
+	return graphql.NewScalarFieldContext("Coordination", field, true, false, "Mechanism")
 }
 
 func (ec *executionContext) _Coordination_source(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -7349,18 +7349,18 @@ func (ec *executionContext) _Coordination_source(ctx context.Context, field grap
 			return ec.fieldContext_Coordination_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Coordination_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coordination", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Coordination", field, true, false, "String")
 }
 
 func (ec *executionContext) _Coordination_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -8389,18 +8389,18 @@ func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.
 			return ec.fieldContext_Membership_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
+			return obj.OptRole(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Membership_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Membership", field, true, false, "String")
 }
 
 func (ec *executionContext) _Membership_source(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -8412,18 +8412,18 @@ func (ec *executionContext) _Membership_source(ctx context.Context, field graphq
 			return ec.fieldContext_Membership_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Membership_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Membership", field, true, false, "String")
 }
 
 func (ec *executionContext) _Membership_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -9135,18 +9135,18 @@ func (ec *executionContext) _Nation_description(ctx context.Context, field graph
 			return ec.fieldContext_Nation_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.OptDescription(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Nation_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Nation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Nation", field, true, false, "String")
 }
 
 func (ec *executionContext) _Nation_source(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
@@ -9158,18 +9158,18 @@ func (ec *executionContext) _Nation_source(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Nation_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Nation_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Nation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Nation", field, true, false, "String")
 }
 
 func (ec *executionContext) _Nation_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
@@ -9296,18 +9296,18 @@ func (ec *executionContext) _Nation_region(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Nation_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.OptRegion(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Nation_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Nation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Nation", field, true, false, "String")
 }
 
 func (ec *executionContext) _Nation_agencies(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
@@ -9667,18 +9667,18 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 			return ec.fieldContext_Objective_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.OptDescription(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
 func (ec *executionContext) _Objective_source(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
@@ -9690,18 +9690,18 @@ func (ec *executionContext) _Objective_source(ctx context.Context, field graphql
 			return ec.fieldContext_Objective_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Objective_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
 func (ec *executionContext) _Objective_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
@@ -10579,18 +10579,18 @@ func (ec *executionContext) _Provision_source(ctx context.Context, field graphql
 			return ec.fieldContext_Provision_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Provision_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Provision", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Provision", field, true, false, "String")
 }
 
 func (ec *executionContext) _Provision_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -10735,18 +10735,18 @@ func (ec *executionContext) _Pursuit_source(ctx context.Context, field graphql.C
 			return ec.fieldContext_Pursuit_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Pursuit_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pursuit", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Pursuit", field, true, false, "String")
 }
 
 func (ec *executionContext) _Pursuit_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -12306,18 +12306,18 @@ func (ec *executionContext) _Relationship_role(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
+			return obj.OptRole(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
 }
 
 func (ec *executionContext) _Relationship_mechanism(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -12329,18 +12329,18 @@ func (ec *executionContext) _Relationship_mechanism(ctx context.Context, field g
 			return ec.fieldContext_Relationship_mechanism(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Mechanism, nil
+			return obj.OptMechanism(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOMechanism2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOMechanism2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_mechanism(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Mechanism")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Mechanism")
 }
 
 func (ec *executionContext) _Relationship_source(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -12352,18 +12352,18 @@ func (ec *executionContext) _Relationship_source(ctx context.Context, field grap
 			return ec.fieldContext_Relationship_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
 }
 
 func (ec *executionContext) _Relationship_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
@@ -12655,18 +12655,18 @@ func (ec *executionContext) _Threat_description(ctx context.Context, field graph
 			return ec.fieldContext_Threat_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.OptDescription(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Threat_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Threat", field, true, false, "String")
 }
 
 func (ec *executionContext) _Threat_source(ctx context.Context, field graphql.CollectedField, obj *graph.Threat) (ret graphql.Marshaler) {
@@ -12678,18 +12678,18 @@ func (ec *executionContext) _Threat_source(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Threat_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.OptSource(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Threat_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Threat", field, true, false, "String")
 }
 
 func (ec *executionContext) _Threat_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Threat) (ret graphql.Marshaler) {
@@ -20078,18 +20078,6 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalAny(v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOMechanism2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOMechanism2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
 	return res
 }
 

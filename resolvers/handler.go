@@ -85,6 +85,13 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 			}
 			resp.Extensions["roundTrips"] = graph.RoundTrips(ctx)
 			cancel()
+			// One line per operation, beside the HTTP access line: what was asked, by whom,
+			// and what it cost the database.
+			op := graphql.GetOperationContext(ctx)
+			v := graph.ViewerFrom(ctx)
+			zerolog.Ctx(ctx).Info().Str("operation", op.OperationName).Str("subject", v.Subject).
+				Int64("round_trips", graph.RoundTrips(ctx)).Int("errors", len(resp.Errors)).
+				Dur("duration", time.Since(op.Stats.OperationStart)).Msg("graphql")
 			return resp
 		}
 	})

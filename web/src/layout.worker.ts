@@ -2,12 +2,23 @@
 // the layout settles. It posts positions after every chunk and says when it has settled:
 // when the mean displacement per iteration falls under a small share of the layout's
 // extent, or at an iteration budget that depends on the size of the graph.
+//
+// Settings (layoutSettings) are chosen for readability rather than FA2's defaults, which
+// pull a few hundred densely linked nodes into one ball: LinLog attraction makes clusters
+// (a nation's family, an alliance's parties, a domain's objectives) compact and far apart;
+// outbound attraction distribution pushes hubs (big alliances, busy nations) to the
+// borders of their clusters instead of the centre; a weak, non-strong gravity keeps loose
+// parts in view without crushing the whole. Once it has settled, small graphs get an
+// overlap-removal pass (removeOverlaps) so that no two shapes sit on each other.
 import Graph from "graphology";
 import forceAtlas2 from "graphology-layout-forceatlas2";
+import { layoutSettings, OVERLAP_MAX, removeOverlaps } from "./layout";
 
 export interface LayoutRequest {
   positions: Float32Array; // x0, y0, x1, y1, …
   edges: Uint32Array; // source index, target index, …
+  /** Drawn node sizes (pixels), for the overlap removal; optional. */
+  sizes?: Float32Array;
   maxIterations?: number;
 }
 
@@ -32,7 +43,7 @@ ctx.onmessage = (ev: MessageEvent<LayoutRequest>) => {
   const g = new Graph({ type: "undirected", multi: true, allowSelfLoops: false });
   for (let i = 0; i < n; i++) g.addNode(i, { x: positions[2 * i], y: positions[2 * i + 1] });
   for (let i = 0; i < edges.length; i += 2) if (edges[i] !== edges[i + 1]) g.addEdge(edges[i], edges[i + 1]);
-  const settings = forceAtlas2.inferSettings(g);
+  const settings = layoutSettings(n);
   const max = ev.data.maxIterations ?? budget(n);
   let done = 0;
   let chunk = 1;
@@ -63,6 +74,7 @@ ctx.onmessage = (ev: MessageEvent<LayoutRequest>) => {
     const extent = Math.hypot(maxX - minX, maxY - minY) || 1;
     const perIteration = moved / Math.max(n, 1) / k / extent;
     const settled = done >= max || perIteration < 0.0004;
+    if (settled && ev.data.sizes && n <= OVERLAP_MAX) removeOverlaps(out, ev.data.sizes);
     ctx.postMessage({ positions: out, iterations: done, settled } satisfies LayoutUpdate, [out.buffer]);
     if (!settled) setTimeout(step, 0);
   };

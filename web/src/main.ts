@@ -15,6 +15,7 @@ import { communityColor, legend, nodeStyle, shapeSVG, type NodeState } from "./p
 import { NodeShapeProgram } from "./shapes";
 import { decode, emptyState, encode, GAP_KINDS, idsInState, OVERLAYS, type GapKind, type Overlay, type ViewState } from "./urlstate";
 import type { LayoutUpdate } from "./layout.worker";
+import { seedFamilies } from "./layout";
 import "./style.css";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -177,6 +178,9 @@ window.addEventListener("popstate", () => {
 
 // --- rendering ------------------------------------------------------------------------
 
+/** Labels longer than this are shortened with "…" unless the node is selected or hovered. */
+const LABEL_MAX = 30;
+
 function nodeReducer(node: string, data: NodeAttrs): Partial<NodeDisplayData> & { ring?: string | null } {
   const a = data;
   if (visible && !visible.has(node)) return { ...data, hidden: true };
@@ -186,6 +190,7 @@ function nodeReducer(node: string, data: NodeAttrs): Partial<NodeDisplayData> & 
   const com = highlight?.community?.get(node);
   if (com !== undefined) fill = communityColor(com);
   const out: Partial<NodeDisplayData> & { ring?: string | null } = { ...data, color: fill, ring };
+  if (a.label.length > LABEL_MAX && node !== state.sel && node !== hovered) out.label = a.label.slice(0, LABEL_MAX - 1).trimEnd() + "…";
   if (active && !st) {
     out.label = "";
     out.zIndex = 0;
@@ -662,6 +667,11 @@ function startLayout(g: DisplayGraph): void {
     positions[2 * i] = g.getNodeAttribute(id, "x");
     positions[2 * i + 1] = g.getNodeAttribute(id, "y");
   });
+  const sizes = new Float32Array(ids.length);
+  const view0 = shown ?? g;
+  ids.forEach((id, i) => {
+    sizes[i] = view0.hasNode(id) ? view0.getNodeAttribute(id, "size") : 3;
+  });
   const edges = new Uint32Array(g.size * 2);
   let k = 0;
   g.forEachEdge((_e, _a, s, t) => {
@@ -704,7 +714,7 @@ function startLayout(g: DisplayGraph): void {
     showEdges();
     $("graph").dataset.layout = "settled";
   };
-  worker.postMessage({ positions, edges }, [positions.buffer, edges.buffer]);
+  worker.postMessage({ positions, edges, sizes }, [positions.buffer, edges.buffer, sizes.buffer]);
 }
 
 /** showEdges hands the relationships to the drawn graph once a large graph's layout settled. */
@@ -782,6 +792,7 @@ async function main(): Promise<void> {
   phase("built");
   for (const w of built.warnings) showMessage(w, "info");
   graph = built.graph;
+  seedFamilies(graph);
   hook.graph = graph;
   hook.nodeCount = graph.order;
   hook.edgeCount = graph.size;
@@ -796,6 +807,10 @@ async function main(): Promise<void> {
     zIndex: true,
     renderEdgeLabels: false,
     labelRenderedSizeThreshold: graph.order > 2000 ? 14 : 8,
+    // Fewer, larger label cells: each cell shows the label of its biggest node only, so
+    // labels do not pile up; selected, hovered and highlighted nodes are always labelled.
+    labelDensity: 0.6,
+    labelGridCellSize: 140,
     hideEdgesOnMove: graph.size > LARGE_EDGES,
     hideLabelsOnMove: graph.size > LARGE_EDGES,
     labelFont: "system-ui, sans-serif",

@@ -13,6 +13,7 @@ const (
 	EFORBIDDEN       = "FORBIDDEN"       // the viewer may not do this
 	EUNAUTHENTICATED = "UNAUTHENTICATED" // no credentials, or ones that do not verify (HTTP 401)
 	ETIMEOUT         = "TIMEOUT"         // the request ran past its deadline
+	ETOOCOMPLEX      = "TOO_COMPLEX"     // an exact answer needs more than one request may use
 	EUNAVAILABLE     = "UNAVAILABLE"     // the database does not answer
 	EINTERNAL        = "INTERNAL"        // a bug or an unexpected failure; details only in the log
 )

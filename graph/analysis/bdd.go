@@ -35,11 +35,13 @@ const (
 	bddTrue  int32 = 1
 	// bddTerminalLevel sorts terminals below every variable.
 	bddTerminalLevel = math.MaxInt32
-	// bddMaxNodes bounds one diagram (about 150 MB with its tables). Sharing of nations
-	// across many providers can make an objective's diagram grow exponentially whatever
-	// the variable order; past this size the request is refused rather than the server.
-	bddMaxNodes = 1 << 20
 )
+
+// bddMaxNodes bounds one diagram (about 150 MB with its tables). Sharing of nations across
+// many providers can make an objective's diagram grow exponentially whatever the variable
+// order; past this size the request is refused (TOO_COMPLEX) rather than the server. A
+// variable so that a test can lower it.
+var bddMaxNodes int32 = 1 << 20
 
 func newBDD(ctx context.Context) *bdd {
 	return &bdd{
@@ -62,12 +64,13 @@ func (b *bdd) mk(level, lo, hi int32) int32 {
 	id := int32(len(b.nodes))
 	b.nodes = append(b.nodes, n)
 	b.unique[n] = id
-	if id%4096 == 0 && b.err == nil {
+	switch {
+	case b.err != nil:
+	case id >= bddMaxNodes:
+		b.err = graph.Errorf(graph.ETOOCOMPLEX, "", "the exact failure probability needs a decision diagram of more than %d nodes; "+
+			"the shared providers of this objective's capabilities make it too large to compute within one request", bddMaxNodes)
+	case id%4096 == 0:
 		b.err = ftCtxErr(b.ctx)
-		if b.err == nil && id >= bddMaxNodes {
-			b.err = graph.Errorf(graph.ETIMEOUT, "", "the exact failure probability needs a decision diagram of more than %d nodes; "+
-				"the shared providers of this objective's capabilities make it too large to compute within one request", bddMaxNodes)
-		}
 	}
 	return id
 }

@@ -48,7 +48,7 @@ type Resilience struct {
 // Resilience computes the minimum cut order, exact failure probability and importance
 // ranking of objective o in view v, from a BDD of its fault tree.
 // Errors: EINVALID for a bad view, ENOTFOUND for an unknown objective, ETIMEOUT when ctx
-// ends first or the BDD would pass bddMaxNodes.
+// ends first, ETOOCOMPLEX when the BDD would pass bddMaxNodes.
 func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, error) {
 	if err := m.ValidateView(v); err != nil {
 		return Resilience{}, err

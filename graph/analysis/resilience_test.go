@@ -127,3 +127,21 @@ func TestResilienceEdgeCases(t *testing.T) {
 		}
 	})
 }
+
+func TestResilienceRefusesADiagramPastItsBound(t *testing.T) {
+	g := &ftGraph{}
+	g.nation("n:A").nation("n:B").nation("n:C").capability("c:X", "c:Y")
+	g.rel(graph.RelProvides, "n:A", "c:X").rel(graph.RelProvides, "n:B", "c:X").rel(graph.RelProvides, "n:C", "c:Y")
+	g.objective("o", "c:X", "c:Y")
+	m := g.model("2027-01-01")
+	defer func(old int32) { bddMaxNodes = old }(bddMaxNodes)
+	bddMaxNodes = 3 // the two terminals and one variable: any real fault tree needs more
+	_, err := m.Resilience(context.Background(), "o", View{})
+	if got := graph.ErrorCode(err); got != graph.ETOOCOMPLEX {
+		t.Fatalf("error %v (code %s), want %s", err, got, graph.ETOOCOMPLEX)
+	}
+	bddMaxNodes = 1 << 20
+	if _, err := m.Resilience(context.Background(), "o", View{}); err != nil {
+		t.Fatalf("within the bound: %v", err)
+	}
+}

@@ -27,6 +27,7 @@ func main() {
 	edges := flag.String("edges", "", "write the coordination network's edges to this file")
 	asOf := flag.String("asof", string(graph.Today()), "analysis date")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	maxOrder := flag.Int("max-order", 2, "scan cut sets of every objective up to this order (1..3)")
 	flag.Parse()
 	gctune.Apply() // measure the collector settings the server runs with
 	if *profile != "" {
@@ -35,7 +36,7 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*edges, graph.Date(*asOf)); err != nil {
+	if err := run(*edges, graph.Date(*asOf), *maxOrder); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "benchmark:", err)
 		os.Exit(1)
@@ -49,7 +50,7 @@ type figure struct {
 	Note    string  `json:"note,omitempty"`
 }
 
-func run(edgesFile string, asOf graph.Date) error {
+func run(edgesFile string, asOf graph.Date, maxOrder int) error {
 	ctx := context.Background()
 	s, err := neo4j.Open(neo4j.Config{URI: os.Getenv("NEO4J_URI"), User: os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")})
@@ -82,7 +83,7 @@ func run(edgesFile string, asOf graph.Date) error {
 		m = analysis.NewModel(doc.Nodes, doc.Relationships, asOf)
 		return fmt.Sprintf("asOf %s, %d relationships count", asOf, len(m.Relationships)), nil
 	})
-	for _, order := range []int{1, 2} {
+	for order := 1; order <= maxOrder; order++ {
 		if err := timed(fmt.Sprintf("order-%d cut sets of every objective", order), func() (string, error) {
 			all, err := m.AllCutSets(ctx, analysis.View{}, order)
 			sets := 0

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -118,10 +119,10 @@ func (m *Model) Brokers() Brokers {
 		}
 	}
 	slices.SortFunc(b.Bridges, func(x, y [2]string) int {
-		if c := compareStr(x[0], y[0]); c != 0 {
+		if c := strings.Compare(x[0], y[0]); c != 0 {
 			return c
 		}
-		return compareStr(x[1], y[1])
+		return strings.Compare(x[1], y[1])
 	})
 	slices.Sort(nodes)
 	slices.Sort(rels)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -122,7 +123,7 @@ func (m *Model) Coalitions(ctx context.Context, threshold float64) (Coalitions, 
 			}
 		}
 	}
-	slices.SortFunc(c.Communities, func(a, b []string) int { return compareStr(a[0], b[0]) })
+	slices.SortFunc(c.Communities, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
 	c.Explanation = ex.build()
 	return c, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -120,7 +121,7 @@ func ftCheckObjectives(t *testing.T, ctx context.Context, name string, m *Model,
 			if a.Birnbaum != b.Birnbaum {
 				return -cmpFloat(a.Birnbaum, b.Birnbaum)
 			}
-			return cmpString(a.Event, b.Event)
+			return strings.Compare(a.Event, b.Event)
 		}) {
 			t.Fatalf("%s: %s importance not sorted by Birnbaum then id: %+v", name, o, res.Importance)
 		}
@@ -228,5 +229,3 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
-
-func cmpString(a, b string) int { return compareStr(a, b) }

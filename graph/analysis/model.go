@@ -4,6 +4,7 @@ package analysis
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -298,7 +299,7 @@ func (m *Model) sort() {
 	}
 	for _, idx := range []map[string][]Pursuit{m.Pursues, m.Pursuers} {
 		for _, v := range idx {
-			slices.SortFunc(v, func(a, b Pursuit) int { return compareStr(a.Objective, b.Objective) })
+			slices.SortFunc(v, func(a, b Pursuit) int { return strings.Compare(a.Objective, b.Objective) })
 		}
 	}
 	for _, idx := range []map[string][]Provision{m.Providers, m.Provides} {
@@ -318,21 +319,11 @@ func (m *Model) sort() {
 
 // compareKeys orders relationship keys by type, start and end, without building their ids.
 func compareKeys(a, b graph.RelKey) int {
-	if c := compareStr(string(a.Type), string(b.Type)); c != 0 {
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
 		return c
 	}
-	if c := compareStr(a.From, b.From); c != 0 {
+	if c := strings.Compare(a.From, b.From); c != 0 {
 		return c
 	}
-	return compareStr(a.To, b.To)
-}
-
-func compareStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return strings.Compare(a.To, b.To)
 }

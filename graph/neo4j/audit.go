@@ -47,33 +47,27 @@ func readState(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, k
 	for _, k := range keys {
 		byType[k.Type] = append(byType[k.Type], map[string]any{"from": k.From, "to": k.To})
 	}
-	for _, t := range graph.RelTypes {
-		rows := byType[t]
-		if len(rows) == 0 {
-			continue
-		}
-		name, err := relName(t)
-		if err != nil {
-			return st, err
-		}
-		for chunk := range chunks(rows) {
-			recs, err := run(ctx, tx, `UNWIND $rows AS k
+	err := eachType(byType, func(t graph.RelType, name string, batch []map[string]any) error {
+		recs, err := run(ctx, tx, `UNWIND $rows AS k
 MATCH (a:Entity {id: k.from})-[r:`+name+`]`+arrowOf(t)+`(b:Entity {id: k.to})
-RETURN k.from, k.to, `+relMap+` AS rel`, map[string]any{"rows": chunk})
-			if err != nil {
-				return st, err
-			}
-			for _, rec := range recs {
-				r, err := decodeRel(rec.Values[2])
-				if err != nil {
-					return st, err
-				}
-				// Keyed as asked: an undirected relationship may be stored the other way.
-				from, _ := rec.Values[0].(string)
-				to, _ := rec.Values[1].(string)
-				st.rels[graph.RelKey{Type: t, From: from, To: to}] = r
-			}
+RETURN k.from, k.to, `+relMap+` AS rel`, map[string]any{"rows": batch})
+		if err != nil {
+			return err
 		}
+		for _, rec := range recs {
+			r, err := decodeRel(rec.Values[2])
+			if err != nil {
+				return err
+			}
+			// Keyed as asked: an undirected relationship may be stored the other way.
+			from, _ := rec.Values[0].(string)
+			to, _ := rec.Values[1].(string)
+			st.rels[graph.RelKey{Type: t, From: from, To: to}] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
 	return st, nil
 }

@@ -262,6 +262,26 @@ const batchSize = 5000
 // chunks splits rows into UNWIND batches.
 func chunks[T any](rows []T) iter.Seq[[]T] { return slices.Chunk(rows, batchSize) }
 
+// eachType calls fn with the Cypher name of each relationship type that has rows, in a
+// fixed order, and with those rows in UNWIND batches.
+func eachType(byType map[graph.RelType][]map[string]any, fn func(t graph.RelType, name string, batch []map[string]any) error) error {
+	for _, t := range graph.RelTypes {
+		if len(byType[t]) == 0 {
+			continue
+		}
+		name, err := relName(t)
+		if err != nil {
+			return err
+		}
+		for batch := range chunks(byType[t]) {
+			if err := fn(t, name, batch); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // DeleteNodes implements graph.Store.
 func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

@@ -43,15 +43,7 @@ func writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Re
 	for i := range rels {
 		byType[rels[i].Type] = append(byType[rels[i].Type], relParams(&rels[i]))
 	}
-	for _, t := range graph.RelTypes {
-		rows := byType[t]
-		if len(rows) == 0 {
-			continue
-		}
-		name, err := relName(t)
-		if err != nil {
-			return err
-		}
+	return eachType(byType, func(t graph.RelType, name string, batch []map[string]any) error {
 		cypher := `UNWIND $rows AS r
 MATCH (a:Entity {id: r.from}), (b:Entity {id: r.to})
 MERGE (a)-[x:` + name + `]->(b) ` + setRel
@@ -62,13 +54,9 @@ OPTIONAL MATCH (b)-[old:` + name + `]->(a)
 DELETE old
 MERGE (a)-[x:` + name + `]->(b) ` + setRel
 		}
-		for chunk := range chunks(rows) {
-			if _, err := run(ctx, tx, cypher, map[string]any{"rows": chunk}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		_, err := run(ctx, tx, cypher, map[string]any{"rows": batch})
+		return err
+	})
 }
 
 // DeleteRelationships implements graph.Store. One statement per type deletes the whole
@@ -93,28 +81,19 @@ func (s *Store) DeleteRelationships(ctx context.Context, keys []graph.RelKey) er
 // that matched nothing.
 func deleteRels(ctx context.Context, tx neo4j.ManagedTransaction, keys []graph.RelKey, byType map[graph.RelType][]map[string]any) error {
 	deleted := map[int64]bool{}
-	for _, t := range graph.RelTypes {
-		rows := byType[t]
-		if len(rows) == 0 {
-			continue
-		}
-		name, err := relName(t)
-		if err != nil {
-			return err
-		}
-		for chunk := range chunks(rows) {
-			recs, err := run(ctx, tx, `UNWIND $rows AS k
+	err := eachType(byType, func(t graph.RelType, name string, batch []map[string]any) error {
+		recs, err := run(ctx, tx, `UNWIND $rows AS k
 MATCH (a:Entity {id: k.from})-[x:`+name+`]`+arrowOf(t)+`(b:Entity {id: k.to})
 WHERE `+visible("a")+` AND `+visible("b")+`
-DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": chunk})
-			if err != nil {
-				return err
-			}
-			for _, rec := range recs {
-				i, _ := rec.Values[0].(int64)
-				deleted[i] = true
-			}
+DELETE x RETURN DISTINCT k.i AS i`, map[string]any{"rows": batch})
+		for _, rec := range recs {
+			i, _ := rec.Values[0].(int64)
+			deleted[i] = true
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	for i, k := range keys {
 		if !deleted[int64(i)] {

@@ -94,6 +94,14 @@ func (r *importanceResolver) Event(ctx context.Context, obj *analysis.Importance
 	return r.entity(ctx, obj.Event), nil
 }
 
+func (r *importanceResolver) Raw(ctx context.Context, obj *analysis.Importance) (*float64, error) {
+	return ratio(obj.RAW), nil
+}
+
+func (r *importanceResolver) Rrw(ctx context.Context, obj *analysis.Importance) (*float64, error) {
+	return ratio(obj.RRW), nil
+}
+
 func (r *lostResolver) Node(ctx context.Context, obj *analysis.Lost) (graph.Entity, error) {
 	return r.entity(ctx, obj.ID), nil
 }

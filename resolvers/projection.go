@@ -129,3 +129,12 @@ func renameField(err error, from, to string) error {
 	}
 	return err
 }
+
+// ratio shows RAW or RRW: both are at least 1 when defined, and the analysis reports 0 for
+// a ratio that does not exist (as SCRAM prints it), which the API shows as null.
+func ratio(x float64) *float64 {
+	if x == 0 {
+		return nil
+	}
+	return &x
+}

@@ -253,8 +253,8 @@ type ComplexityRoot struct {
 		Birnbaum      func(childComplexity int) int
 		Event         func(childComplexity int) int
 		FussellVesely func(childComplexity int) int
-		RAW           func(childComplexity int) int
-		RRW           func(childComplexity int) int
+		Raw           func(childComplexity int) int
+		Rrw           func(childComplexity int) int
 	}
 
 	Lost struct {
@@ -534,6 +534,9 @@ type ImpactResolver interface {
 }
 type ImportanceResolver interface {
 	Event(ctx context.Context, obj *analysis.Importance) (graph.Entity, error)
+
+	Raw(ctx context.Context, obj *analysis.Importance) (*float64, error)
+	Rrw(ctx context.Context, obj *analysis.Importance) (*float64, error)
 }
 type LostResolver interface {
 	Node(ctx context.Context, obj *analysis.Lost) (graph.Entity, error)
@@ -1361,17 +1364,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Importance.FussellVesely(childComplexity), true
 	case "Importance.raw":
-		if e.ComplexityRoot.Importance.RAW == nil {
+		if e.ComplexityRoot.Importance.Raw == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Importance.RAW(childComplexity), true
+		return e.ComplexityRoot.Importance.Raw(childComplexity), true
 	case "Importance.rrw":
-		if e.ComplexityRoot.Importance.RRW == nil {
+		if e.ComplexityRoot.Importance.Rrw == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Importance.RRW(childComplexity), true
+		return e.ComplexityRoot.Importance.Rrw(childComplexity), true
 
 	case "Lost.explanation":
 		if e.ComplexityRoot.Lost.Explanation == nil {
@@ -2672,13 +2675,19 @@ type HangingOn {
   objectives: [Objective!]!
 }
 
-"Importance of one basic event for an objective's failure (as SCRAM defines them)."
+"""
+Importance of one basic event for an objective's failure. With P the probability that the
+objective fails, P1 the same with the event surely down and P0 with it surely up:
+birnbaum = P1 − P0; fussellVesely = (P − P0) / P; raw = P1 / P; rrw = P / P0.
+"""
 type Importance {
   event: Node!
   birnbaum: Float!
   fussellVesely: Float!
-  raw: Float!
-  rrw: Float!
+  "Risk achievement worth; null when P = 0 (the objective cannot fail, so no ratio exists)."
+  raw: Float
+  "Risk reduction worth; null when P0 = 0 (the event perfect removes every way to fail: unbounded)."
+  rrw: Float
 }
 
 """
@@ -8146,18 +8155,18 @@ func (ec *executionContext) _Importance_raw(ctx context.Context, field graphql.C
 			return ec.fieldContext_Importance_raw(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RAW, nil
+			return ec.Resolvers.Importance().Raw(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Importance_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Importance", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Importance", field, true, true, "Float")
 }
 
 func (ec *executionContext) _Importance_rrw(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
@@ -8169,18 +8178,18 @@ func (ec *executionContext) _Importance_rrw(ctx context.Context, field graphql.C
 			return ec.fieldContext_Importance_rrw(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RRW, nil
+			return ec.Resolvers.Importance().Rrw(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Importance_rrw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Importance", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Importance", field, true, true, "Float")
 }
 
 func (ec *executionContext) _Lost_node(ctx context.Context, field graphql.CollectedField, obj *analysis.Lost) (ret graphql.Marshaler) {
@@ -16621,15 +16630,17 @@ func (ec *executionContext) _Importance(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "raw":
-			out.Values[i] = ec._Importance_raw(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Importance_raw(ctx, field, obj)
+				})
 		case "rrw":
-			out.Values[i] = ec._Importance_rrw(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Importance_rrw(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

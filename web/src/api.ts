@@ -459,8 +459,10 @@ export interface Importance {
   event: Ref;
   birnbaum: number;
   fussellVesely: number;
-  raw: number;
-  rrw: number;
+  /** null when undefined (the objective cannot fail). */
+  raw: number | null;
+  /** null when unbounded (this event perfect removes every way to fail). */
+  rrw: number | null;
 }
 
 export interface Resilience {

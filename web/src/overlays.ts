@@ -196,7 +196,7 @@ export function failedIds(h: Highlight | undefined): string[] {
 }
 
 const pct = (p: number) => (p === 0 ? "0 %" : p < 0.0001 ? `${(p * 100).toExponential(1)} %` : `${(p * 100).toFixed(p < 0.01 ? 3 : 1)} %`);
-const num = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3)) : "∞");
+const num = (x: number | null, none = "∞") => (x === null ? none : Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3)) : "∞");
 
 /**
  * resilienceHighlight: the objective (focus) and every basic event of its importance
@@ -222,7 +222,7 @@ export function resilienceHighlight(r: api.Resilience, viewName?: string): Highl
   if (ranked.length) {
     h.table = {
       head: ["event", "Birnbaum", "F–V", "RAW", "RRW"],
-      rows: ranked.map((i) => ({ id: i.event.id, cells: [nameOf(i.event), num(i.birnbaum), num(i.fussellVesely), num(i.raw), num(i.rrw)] })),
+      rows: ranked.map((i) => ({ id: i.event.id, cells: [nameOf(i.event), num(i.birnbaum), num(i.fussellVesely), num(i.raw, "—"), num(i.rrw)] })),
     };
     h.notes = [
       "Birnbaum: how much the failure probability rises between this one working and it failing — who matters most.",

@@ -16,7 +16,7 @@ DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
 # Marks the last web build; web sources newer than it trigger a rebuild.
 WEB_STAMP := web/node_modules/.stakegraph-built
 
-.PHONY: help run test build generate bench clean distclean deps fmt-check vet \
+.PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet \
 	go-test test-web fuzz web web-deps neo4j-fetch
 
 help: ## list the targets
@@ -48,7 +48,7 @@ run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is 
 # Neo4j (the test instance, started and stopped here, unless NEO4J_URI is set), then the
 # web tests. STAKEGRAPH_INTEGRATION=1 makes a test that needs Neo4j fail, not skip,
 # when it has none.
-test: fmt-check vet web ## every test: gofmt, go vet, Go tests against a real Neo4j, web tests
+test: fmt-check vet generate-check web ## every test: gofmt, go vet, generated code current, Go tests against a real Neo4j, web tests
 	@trap 'echo; echo "make test: interrupted"; exit 130' INT TERM; \
 	if [[ -z "$${NEO4J_URI:-}" ]]; then \
 		if ! $(NEO4J) status test >/dev/null; then trap '$(NEO4J) stop test' EXIT; fi; \
@@ -106,6 +106,13 @@ build: web ## build bin/stakegraph (with the web assets)
 
 generate: ## go generate ./... (gqlgen and the like)
 	$(GO) generate ./...
+
+# The generated code must be what the schema generates: regenerate and compare.
+generate-check: ## fail when resolvers/generated is not what `make generate` writes
+	@$(GO) generate ./...; \
+	if ! git diff --quiet -- resolvers/generated; then \
+		echo "generate-check: resolvers/generated differs from what the schema generates; run make generate and commit:"; \
+		git diff --stat -- resolvers/generated; exit 1; fi
 
 web-deps: ## npm ci in web/ when package-lock.json changed (nothing until web/package.json exists)
 	@if [[ ! -f web/package.json ]]; then exit 0; fi; \

@@ -165,30 +165,29 @@ func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *str
 	if limit < 1 || limit > maxGaps {
 		return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxGaps, limit)
 	}
-	at, err := r.model(ctx, asOf)
+	gaps, err := r.gaps(ctx, kinds, objective, stakeholder, asOf, horizon)
 	if err != nil {
 		return nil, err
 	}
-	f := analysis.GapFilter{Kinds: kinds, Objective: deref(objective), Stakeholder: deref(stakeholder)}
-	var later *analysis.Model
-	if len(kinds) == 0 || slices.Contains(kinds, "EXPIRING") {
-		h := at.AsOf.AddDays(365)
-		if horizon != nil {
-			h = *horizon
-		}
-		if h < at.AsOf {
-			return nil, graph.Errorf(graph.EINVALID, "horizon", "horizon %s is before asOf %s", h, at.AsOf)
-		}
-		if later, err = r.model(ctx, &h); err != nil {
-			return nil, err
-		}
-		f.Horizon = h
-	}
-	gaps, err := analysis.Gaps(ctx, at, later, f)
-	if err != nil {
-		return nil, analysisError(err)
-	}
 	return gaps[:min(limit, len(gaps))], nil
+}
+
+func (r *queryResolver) GapCounts(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]generated.GapCount, error) {
+	gaps, err := r.gaps(ctx, kinds, objective, stakeholder, asOf, horizon)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, g := range gaps {
+		counts[g.Kind]++
+	}
+	out := []generated.GapCount{}
+	for _, k := range analysis.GapKinds {
+		if len(kinds) == 0 || slices.Contains(kinds, k) {
+			out = append(out, generated.GapCount{Kind: k, Count: counts[k]})
+		}
+	}
+	return out, nil
 }
 
 func (r *queryResolver) CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
 	"github.com/stakegraph/stakegraph/resolvers"
+	"github.com/stakegraph/stakegraph/seed"
 )
 
 // api is a GraphQL endpoint over the real test database.
@@ -530,5 +531,37 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 	r := a.do(`{ auditTrail { events { id } } }`, nil)
 	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != graph.EFORBIDDEN {
 		t.Fatalf("an analyst read the audit trail: %+v", r)
+	}
+}
+
+func TestGapCountsAgreeWithTheGaps(t *testing.T) {
+	a := newAPI(t)
+	demo, err := seed.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.load(demo)
+	var out struct {
+		Gaps      []struct{ Kind string }
+		GapCounts []struct {
+			Kind  string
+			Count int
+		}
+	}
+	a.ok(`{ gaps(asOf: "2026-11-27", first: 100000) { kind } gapCounts(asOf: "2026-11-27") { kind count } }`, nil, &out)
+	listed := map[string]int{}
+	for _, g := range out.Gaps {
+		listed[g.Kind]++
+	}
+	if len(out.GapCounts) != 6 {
+		t.Fatalf("gapCounts has %d kinds, want all 6: %+v", len(out.GapCounts), out.GapCounts)
+	}
+	for _, c := range out.GapCounts {
+		if c.Count != listed[c.Kind] {
+			t.Errorf("gapCounts says %d %s gaps, gaps lists %d", c.Count, c.Kind, listed[c.Kind])
+		}
+	}
+	if len(out.Gaps) == 0 {
+		t.Fatal("the seed has no gaps at all")
 	}
 }

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -137,4 +138,30 @@ func ratio(x float64) *float64 {
 		return nil
 	}
 	return &x
+}
+
+// gaps finds the gaps the filters select, at asOf and, for EXPIRING, at the horizon
+// (default: a year after asOf).
+func (r *Resolver) gaps(ctx context.Context, kinds []string, objective, stakeholder *string, asOf, horizon *graph.Date) ([]analysis.Gap, error) {
+	at, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	f := analysis.GapFilter{Kinds: kinds, Objective: deref(objective), Stakeholder: deref(stakeholder)}
+	var later *analysis.Model
+	if len(kinds) == 0 || slices.Contains(kinds, analysis.GapExpiring) {
+		h := at.AsOf.AddDays(365)
+		if horizon != nil {
+			h = *horizon
+		}
+		if h < at.AsOf {
+			return nil, graph.Errorf(graph.EINVALID, "horizon", "horizon %s is before asOf %s", h, at.AsOf)
+		}
+		if later, err = r.model(ctx, &h); err != nil {
+			return nil, err
+		}
+		f.Horizon = h
+	}
+	gaps, err := analysis.Gaps(ctx, at, later, f)
+	return gaps, analysisError(err)
 }

@@ -230,6 +230,11 @@ type ComplexityRoot struct {
 		Threat      func(childComplexity int) int
 	}
 
+	GapCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
 	HangingOn struct {
 		Event      func(childComplexity int) int
 		Objectives func(childComplexity int) int
@@ -394,6 +399,7 @@ type ComplexityRoot struct {
 		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
 		CutSets               func(childComplexity int, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) int
 		ExportGraph           func(childComplexity int) int
+		GapCounts             func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) int
 		Gaps                  func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) int
 		HangingOn             func(childComplexity int, event *string, view *analysis.View, asOf *graph.Date) int
 		Impact                func(childComplexity int, id string, view *analysis.View, asOf *graph.Date) int
@@ -605,6 +611,7 @@ type QueryResolver interface {
 	Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error)
 	Coalitions(ctx context.Context, threshold *float64, asOf *graph.Date) (*analysis.Coalitions, error)
 	Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) ([]analysis.Gap, error)
+	GapCounts(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]GapCount, error)
 	CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
 	SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
 	HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]HangingOn, error)
@@ -1281,6 +1288,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Gap.Threat(childComplexity), true
+
+	case "GapCount.count":
+		if e.ComplexityRoot.GapCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapCount.Count(childComplexity), true
+	case "GapCount.kind":
+		if e.ComplexityRoot.GapCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapCount.Kind(childComplexity), true
 
 	case "HangingOn.event":
 		if e.ComplexityRoot.HangingOn.Event == nil {
@@ -2054,6 +2074,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportGraph(childComplexity), true
+	case "Query.gapCounts":
+		if e.ComplexityRoot.Query.GapCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gapCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GapCounts(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date)), true
 	case "Query.gaps":
 		if e.ComplexityRoot.Query.Gaps == nil {
 			break
@@ -2653,6 +2684,11 @@ type Gap {
   explanation: Explanation!
 }
 
+type GapCount {
+  kind: GapKind!
+  count: Int!
+}
+
 "A minimal cut set: basic events (stakeholders, agreements) whose joint failure makes the objective not achievable."
 type CutSet {
   events: [Node!]!
@@ -2752,6 +2788,8 @@ extend type Query {
   at horizon (default: asOf + 365 days) and absent at asOf.
   """
   gaps(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date, first: Int = 1000): [Gap!]!
+  "How many gaps of each kind the same filters find (all of them, not just a first page)."
+  gapCounts(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date): [GapCount!]!
   "Minimal cut sets of order ≤ maxOrder (1..3), of one objective or of all."
   cutSets(objective: ID, maxOrder: Int = 2, view: View, asOf: Date): [ObjectiveCutSets!]!
   "The order-1 cut sets: single points of failure of one objective or of all."
@@ -3537,6 +3575,16 @@ func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.C
 		return ec.fieldContext_Gap_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Gap", field.Name)
+}
+
+func (ec *executionContext) childFields_GapCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_GapCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_GapCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapCount", field.Name)
 }
 
 func (ec *executionContext) childFields_HangingOn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4484,6 +4532,52 @@ func (ec *executionContext) field_Query_cutSets_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["asOf"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gapCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOGapKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "stakeholder",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stakeholder"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "horizon",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["horizon"] = arg4
 	return args, nil
 }
 
@@ -7764,6 +7858,52 @@ func (ec *executionContext) fieldContext_Gap_explanation(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _GapCount_kind(ctx context.Context, field graphql.CollectedField, obj *GapCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNGapKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapCount", field, false, false, "GapKind")
+}
+
+func (ec *executionContext) _GapCount_count(ctx context.Context, field graphql.CollectedField, obj *GapCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HangingOn_event(ctx context.Context, field graphql.CollectedField, obj *HangingOn) (ret graphql.Marshaler) {
@@ -11652,6 +11792,50 @@ func (ec *executionContext) fieldContext_Query_gaps(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_gaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gapCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gapCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GapCounts(ctx, fc.Args["kinds"].([]string), fc.Args["objective"].(*string), fc.Args["stakeholder"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["horizon"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []GapCount) graphql.Marshaler {
+			return ec.marshalNGapCount2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gapCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gapCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16463,6 +16647,44 @@ func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var gapCountImplementors = []string{"GapCount"}
+
+func (ec *executionContext) _GapCount(ctx context.Context, sel ast.SelectionSet, obj *GapCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapCount")
+		case "kind":
+			out.Values[i] = ec._GapCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._GapCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hangingOnImplementors = []string{"HangingOn"}
 
 func (ec *executionContext) _HangingOn(ctx context.Context, sel ast.SelectionSet, obj *HangingOn) graphql.Marshaler {
@@ -17649,6 +17871,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_gaps(ctx, field)
+				})
+		case "gapCounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gapCounts(ctx, field)
 				})
 		case "cutSets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -18887,6 +19115,26 @@ func (ec *executionContext) marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegrap
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGapCount2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCount(ctx context.Context, sel ast.SelectionSet, v GapCount) graphql.Marshaler {
+	return ec._GapCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGapCount2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCountᚄ(ctx context.Context, sel ast.SelectionSet, v []GapCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGapCount2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -108,6 +108,11 @@ type DeleteResult struct {
 	Deleted int `json:"deleted"`
 }
 
+type GapCount struct {
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
+}
+
 // Objectives for which one basic event is a single point of failure.
 type HangingOn struct {
 	Event      graph.Entity      `json:"event"`

@@ -155,28 +155,15 @@ func (fl *failureLogic) minimalCutSets(ctx context.Context, o string, k int) (bo
 		local, err := fl.local(ctx, closure[0], k)
 		return true, local, err
 	}
-	seen := map[ftKey]bool{}
 	var all [][]ftEvent
 	for _, x := range closure {
 		local, err := fl.local(ctx, x, k)
 		if err != nil {
 			return false, nil, err
 		}
-		for _, s := range local {
-			if key := ftKeyOf(s); !seen[key] {
-				seen[key] = true
-				all = append(all, s)
-			}
-		}
+		all = append(all, local...)
 	}
-	var out [][]ftEvent
-	for _, s := range all {
-		if !ftHasProperSubset(s, seen) {
-			out = append(out, s)
-		}
-	}
-	ftSortSets(out)
-	return true, out, nil
+	return true, ftMinimalSorted(all), nil
 }
 
 // local returns the minimal cut sets of order at most k of closure member x alone: the
@@ -248,6 +235,13 @@ func ftMinimalFamily(sets [][]ftEvent) [][]ftEvent {
 	return out
 }
 
+// ftMinimalSorted is ftMinimalFamily of sets, in the order results are reported.
+func ftMinimalSorted(sets [][]ftEvent) [][]ftEvent {
+	out := ftMinimalFamily(sets)
+	ftSortSets(out)
+	return out
+}
+
 // ftHittingSets returns the minimal hitting sets of size at most k of routes (a minimal
 // family), sorted. Every minimal hitting set H is found: each step takes the first route
 // not yet hit and branches on its events, one of which is in H, so at most 3^k leaves.
@@ -275,22 +269,7 @@ func ftHittingSets(routes [][]ftEvent, k int) [][]ftEvent {
 	if len(routes) > 0 {
 		search(0)
 	}
-	seen := map[ftKey]bool{}
-	var uniq [][]ftEvent
-	for _, s := range found {
-		if key := ftKeyOf(s); !seen[key] {
-			seen[key] = true
-			uniq = append(uniq, s)
-		}
-	}
-	var out [][]ftEvent
-	for _, s := range uniq {
-		if !ftHasProperSubset(s, seen) {
-			out = append(out, s)
-		}
-	}
-	ftSortSets(out)
-	return out
+	return ftMinimalSorted(found)
 }
 
 // ftHits reports whether set shares an event with route.

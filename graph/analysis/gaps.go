@@ -681,25 +681,9 @@ func gapExpiring(ix *gapIndex, horizon *Model, validTo map[graph.RelKey]graph.Da
 }
 
 // ways lists the ways s may use providers of capability x, as Model.UsableProviders does,
-// but on the index's family keys and party sets: UsableProviders builds s's family anew on
-// every call, which EXPIRING over 100k ACCESS gaps cannot afford.
-func (ix *gapIndex) ways(s string, x string) []Usable {
-	m := ix.m
-	fk := m.FamilyKey(s)
-	var out []Usable
-	for _, p := range m.Providers[x] {
-		if m.FamilyKey(p.Stakeholder) == fk {
-			out = append(out, Usable{Provision: p})
-			continue
-		}
-		for _, a := range m.GovernedBy[x] {
-			if ix.isParty(s, a) && ix.isParty(p.Stakeholder, a) {
-				out = append(out, Usable{Provision: p, Agreement: a})
-			}
-		}
-	}
-	return out
-}
+// but with the index's party sets instead of IsParty's scan of every membership, which
+// EXPIRING over 100k ACCESS gaps cannot afford.
+func (ix *gapIndex) ways(s string, x string) []Usable { return ix.m.usable(s, x, ix.isParty) }
 
 // gapValidTos maps the PROVIDES and PARTY_TO of m with an end date to that date.
 func gapValidTos(m *Model) map[graph.RelKey]graph.Date {

@@ -253,19 +253,21 @@ type Usable struct {
 
 // UsableProviders returns the ways s may use providers of capability x (DESIGN §2, access
 // view), ignoring up/down. A party's membership extends to its own agencies.
-func (m *Model) UsableProviders(s, x string) []Usable {
-	family := map[string]bool{}
-	for _, f := range m.Family(s) {
-		family[f] = true
-	}
+func (m *Model) UsableProviders(s, x string) []Usable { return m.usable(s, x, m.IsParty) }
+
+// usable is UsableProviders with the party test given, so an index of memberships can
+// stand in for IsParty's scan. A provider is in s's family when both have the same family
+// key.
+func (m *Model) usable(s, x string, isParty func(s, a string) bool) []Usable {
+	fk := m.FamilyKey(s)
 	var out []Usable
 	for _, p := range m.Providers[x] {
-		if family[p.Stakeholder] {
+		if m.FamilyKey(p.Stakeholder) == fk {
 			out = append(out, Usable{Provision: p})
 			continue
 		}
 		for _, a := range m.GovernedBy[x] {
-			if m.IsParty(s, a) && m.IsParty(p.Stakeholder, a) {
+			if isParty(s, a) && isParty(p.Stakeholder, a) {
 				out = append(out, Usable{Provision: p, Agreement: a})
 			}
 		}

@@ -219,23 +219,9 @@ func (m *Model) ObjectiveClosure(o string) []string {
 	return out
 }
 
-// Family returns s's family (DESIGN §2): its nation and all agencies of that nation, or
-// just s for an international agency; sorted.
-func (m *Model) Family(s string) []string {
-	nation := s
-	if n := m.Nodes[s]; n != nil && n.Label == graph.LabelAgency {
-		var ok bool
-		if nation, ok = m.NationOf[s]; !ok {
-			return []string{s}
-		}
-	}
-	fam := append([]string{nation}, m.AgenciesOf[nation]...)
-	slices.Sort(fam)
-	return fam
-}
-
-// FamilyKey names the family s belongs to: its nation's id, or s itself for an
-// international agency.
+// FamilyKey names the family s belongs to (DESIGN §2: a nation and all its agencies, or an
+// international agency alone): its nation's id, or s itself for a nation or an
+// international agency. Two stakeholders are of one family when their keys are equal.
 func (m *Model) FamilyKey(s string) string {
 	if n, ok := m.NationOf[s]; ok {
 		return n

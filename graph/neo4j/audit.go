@@ -125,27 +125,27 @@ func diff(before, after state, ids []string, keys []graph.RelKey) []graph.Change
 
 // audited runs a write with its audit record: it reads the state of ids and keys (and,
 // with detach, of every relationship of ids) before and after write, and records the
-// difference as action, all in tx.
-func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, ids []string, keys []graph.RelKey, detach bool, write func() error) error {
+// difference as action, all in tx. It returns the state after, which is what was written.
+func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, ids []string, keys []graph.RelKey, detach bool, write func() error) (state, error) {
 	if detach {
 		more, err := touching(ctx, tx, ids)
 		if err != nil {
-			return err
+			return state{}, err
 		}
 		keys = append(keys, more...)
 	}
 	before, err := readState(ctx, tx, ids, keys)
 	if err != nil {
-		return err
+		return state{}, err
 	}
 	if err := write(); err != nil {
-		return err
+		return state{}, err
 	}
 	after, err := readState(ctx, tx, ids, keys)
 	if err != nil {
-		return err
+		return state{}, err
 	}
-	return record(ctx, tx, graph.AuditEvent{Action: action, Changes: diff(before, after, ids, keys)})
+	return after, record(ctx, tx, graph.AuditEvent{Action: action, Changes: diff(before, after, ids, keys)})
 }
 
 // record writes ev, stamped with the viewer in ctx and the time, in tx.

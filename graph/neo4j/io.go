@@ -60,7 +60,7 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 		for i := range doc.Relationships {
 			keys[i] = doc.Relationships[i].Key()
 		}
-		return nil, audited(ctx, tx, "import", ids, keys, false, write)
+		return audited(ctx, tx, "import", ids, keys, false, write)
 	})
 	if err != nil {
 		return graph.ImportResult{}, err

@@ -159,21 +159,19 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.No
 		ids[i] = n.ID
 		nodes[i].UpdatedAt = nil // the server stamps writes made through the API
 	}
-	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, audited(ctx, tx, "upsertNodes", ids, nil, false, func() error {
+	v, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return audited(ctx, tx, "upsertNodes", ids, nil, false, func() error {
 			return writeNodes(ctx, tx, nodes, func(i int) string { return fieldOf("input", i, len(nodes)) })
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.NodesByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
+	// The nodes as written (read back in the write's own transaction, for its audit record).
+	written := v.(state).nodes
 	out := make([]graph.Node, len(ids))
 	for i, id := range ids {
-		out[i] = got[id]
+		out[i] = written[id]
 	}
 	return out, nil
 }
@@ -301,7 +299,7 @@ func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 				return nil, graph.Errorf(graph.EINVALID, fieldOf("ids", i, len(ids)), "no node with id %q", id)
 			}
 		}
-		return nil, audited(ctx, tx, "deleteNodes", ids, nil, true, func() error {
+		return audited(ctx, tx, "deleteNodes", ids, nil, true, func() error {
 			_, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` DETACH DELETE e`, map[string]any{"ids": ids})
 			return err
 		})

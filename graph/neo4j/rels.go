@@ -26,7 +26,7 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 		for i := range rels {
 			keys[i] = rels[i].Key()
 		}
-		return nil, audited(ctx, tx, "upsertRelationships", nil, keys, false, func() error {
+		return audited(ctx, tx, "upsertRelationships", nil, keys, false, func() error {
 			return writeRels(ctx, tx, rels)
 		})
 	})
@@ -70,7 +70,7 @@ func (s *Store) DeleteRelationships(ctx context.Context, keys []graph.RelKey) er
 		byType[k.Type] = append(byType[k.Type], map[string]any{"i": int64(i), "from": k.From, "to": k.To})
 	}
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, audited(ctx, tx, "deleteRelationships", nil, keys, false, func() error {
+		return audited(ctx, tx, "deleteRelationships", nil, keys, false, func() error {
 			return deleteRels(ctx, tx, keys, byType)
 		})
 	})

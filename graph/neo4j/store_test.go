@@ -374,3 +374,19 @@ func sorted(s []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+func TestUpsertReturnsTheNodeAsWrittenEvenIfTheWriterCannotSeeIt(t *testing.T) {
+	s := neo4jtest.Open(t)
+	editor := graph.WithViewer(context.Background(), &graph.Viewer{Subject: "alice", Role: graph.RoleEditor, Nation: "AAA"})
+	got, err := s.UpsertNodes(editor, []graph.Node{{Label: graph.LabelThreat, ID: "threat:x", Name: "X", Kind: "CYBER", ReleasableTo: []string{"BBB"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != "threat:x" || got[0].Name != "X" || got[0].UpdatedAt == nil {
+		t.Fatalf("upsert returned %+v", got)
+	}
+	// Written, and from then on hidden from its writer.
+	if seen, err := s.NodesByID(editor, []string{"threat:x"}); err != nil || len(seen) != 0 {
+		t.Fatalf("the writer sees %v (%v)", seen, err)
+	}
+}

@@ -29,6 +29,10 @@ Usage:
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
+  stakegraph query  [-url URL] [-var name=value]... [-o json|ndjson|csv|table] [-all] FILE|-
+                                         run a GraphQL document against a server (docs/scripting.md)
+
+Every command takes -h for its flags.
 
 Neo4j: NEO4J_URI (default bolt://127.0.0.1:7687), NEO4J_USER, NEO4J_PASSWORD,
 NEO4J_DATABASE (default neo4j).
@@ -50,6 +54,52 @@ func main() {
 
 // run dispatches a subcommand.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
+	err := dispatch(ctx, args, stdout)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+// errHelp says that a command printed its usage because -h asked for it: it did nothing,
+// and succeeded.
+var errHelp = errors.New("help requested")
+
+// usageOf is a flag set's usage: the synopsis, what the command does, and its flags.
+func usageOf(fs *flag.FlagSet, synopsis, about string) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: stakegraph %s\n\n%s\n", synopsis, about)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(w, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+}
+
+// parseFlags parses args into fs. -h (or -help) prints the usage on stdout and returns
+// errHelp, which run turns into success; a bad flag prints the usage on stderr and returns
+// the error.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	fs.SetOutput(io.Discard) // the flag package's own messages: ours follow
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return errHelp
+	case err != nil:
+		fs.SetOutput(os.Stderr)
+		fs.Usage()
+		return fmt.Errorf("%s: %w", fs.Name(), err)
+	}
+	return nil
+}
+
+// dispatch runs the subcommand named by args[0].
+func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
 		return errors.New("no command given")
@@ -60,13 +110,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	ctx = graph.WithViewer(ctx, graph.LocalViewer)
 	switch cmd {
 	case "serve":
-		return runServe(ctx, args)
+		return runServe(ctx, args, stdout)
 	case "import":
 		return runImport(ctx, args, stdout)
 	case "export":
 		return runExport(ctx, args, stdout)
 	case "gen":
 		return runGen(args, stdout)
+	case "query":
+		return runQuery(ctx, args, os.Stdin, stdout, os.Stderr)
 	case "token":
 		return runToken(args, os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
@@ -112,8 +164,9 @@ func openStore(ctx context.Context) (*neo4j.Store, error) {
 
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.Usage = usageOf(fs, "import [-replace] FILE|-", "Loads an interchange document into Neo4j (NEO4J_URI...): all of it or, with the first\nerror and where it is, nothing.")
 	replace := fs.Bool("replace", false, "empty the graph first, in the same transaction")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -148,7 +201,8 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 
 func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+	fs.Usage = usageOf(fs, "export [FILE]", "Writes the whole model in Neo4j (NEO4J_URI...) as an interchange document to FILE\n(default standard output).")
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	s, err := openStore(ctx)

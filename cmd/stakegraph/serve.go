@@ -211,14 +211,15 @@ func newEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-func runServe(ctx context.Context, args []string) error {
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = usageOf(fs, "serve [flags]", "Serves the GraphQL API, the IDE and the explorer over the model in Neo4j (NEO4J_URI...).")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
 	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	api, lim := limits()

@@ -3,19 +3,25 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/format"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/internal/gctune"
 )
@@ -24,8 +30,10 @@ const usage = `stakegraph — stakeholder and dependency modeler for defense pol
 
 Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
-  stakegraph import [-replace] FILE      load an interchange document (all or nothing)
-  stakegraph export [FILE]               write the model as an interchange document
+  stakegraph import [-replace] [-format json|csv] FILE|DIR
+                                         load a model (all or nothing)
+  stakegraph export [-format json|csv|graphml|gexf] [FILE|DIR]
+                                         write the model
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
@@ -164,26 +172,49 @@ func openStore(ctx context.Context) (*neo4j.Store, error) {
 
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "import [-replace] FILE|-", "Loads an interchange document into Neo4j (NEO4J_URI...): all of it or, with the first\nerror and where it is, nothing.")
+	fs.Usage = usageOf(fs, "import [-replace] [-format json|csv] FILE|DIR|-",
+		"Loads a model into Neo4j (NEO4J_URI...): all of it or, with the first error and where it\n"+
+			"is, nothing. json reads an interchange document from FILE (- for standard input); csv\n"+
+			"reads nations.csv, agencies.csv, ..., relationships.csv from DIR or from a FILE.zip\n"+
+			"(docs/interchange.md).")
 	replace := fs.Bool("replace", false, "empty the graph first, in the same transaction")
+	formatName := fs.String("format", format.JSON, "what FILE holds: json or csv")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("import: give one FILE (- for standard input)")
+		return errors.New("import: give one FILE or DIR (- for standard input)")
 	}
-	in := io.Reader(os.Stdin)
-	if name := fs.Arg(0); name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
+	var doc *graph.Document
+	locate := func(err error) error { return err }
+	switch *formatName {
+	case format.JSON:
+		in := io.Reader(os.Stdin)
+		if name := fs.Arg(0); name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			in = f
 		}
-		defer f.Close()
-		in = f
-	}
-	doc, err := graph.DecodeDocument(in)
-	if err != nil {
-		return describe(err)
+		var err error
+		if doc, err = graph.DecodeDocument(in); err != nil {
+			return describe(err)
+		}
+	case format.CSV:
+		fsys, closeFS, err := openCSV(fs.Arg(0))
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer closeFS()
+		d, err := format.ReadCSV(fsys)
+		if err != nil {
+			return describe(err)
+		}
+		doc, locate = d.Document, d.Locate
+	default:
+		return fmt.Errorf("import: -format %q is not json or csv", *formatName)
 	}
 	s, err := openStore(ctx)
 	if err != nil {
@@ -193,17 +224,51 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	start := time.Now()
 	res, err := s.Import(ctx, doc, *replace)
 	if err != nil {
-		return describe(err)
+		return describe(locate(err))
 	}
 	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
+// openCSV opens the CSV files of the CSV form: a directory, or a zip archive (a name
+// ending in .zip).
+func openCSV(name string) (fs.FS, func(), error) {
+	if strings.EqualFold(filepath.Ext(name), ".zip") {
+		z, err := zip.OpenReader(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		return z, func() { z.Close() }, nil
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.IsDir() {
+		return nil, nil, fmt.Errorf("%s is neither a directory nor a .zip file of CSV files", name)
+	}
+	return os.DirFS(name), func() {}, nil
+}
+
 func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "export [FILE]", "Writes the whole model in Neo4j (NEO4J_URI...) as an interchange document to FILE\n(default standard output).")
+	fs.Usage = usageOf(fs, "export [-format json|csv|graphml|gexf] [FILE|DIR]",
+		"Writes the whole model in Neo4j (NEO4J_URI...) to FILE (default standard output). csv\n"+
+			"writes nations.csv, ..., relationships.csv into DIR, or a zip archive of them to a\n"+
+			"FILE.zip or - (docs/interchange.md).")
+	formatName := fs.String("format", format.JSON, "one of "+strings.Join(format.Formats, ", "))
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if !slices.Contains(format.Formats, *formatName) {
+		return fmt.Errorf("export: -format %q is not one of %s", *formatName, strings.Join(format.Formats, ", "))
+	}
+	name := fs.Arg(0)
+	if fs.NArg() > 1 {
+		return errors.New("export: give at most one FILE or DIR")
+	}
+	if *formatName == format.CSV && name == "" {
+		return errors.New("export: -format csv writes into a DIR, or a zip archive to a FILE.zip or - (standard output)")
 	}
 	s, err := openStore(ctx)
 	if err != nil {
@@ -214,23 +279,57 @@ func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return describe(err)
 	}
-	return writeDocument(doc, fs.Arg(0), stdout)
+	if *formatName == format.CSV && name != "-" && !strings.EqualFold(filepath.Ext(name), ".zip") {
+		return writeCSVDir(doc, name)
+	}
+	return writeFile(name, stdout, func(w io.Writer) error { return format.Write(w, *formatName, doc) })
+}
+
+// writeCSVDir writes doc's CSV files into dir, which it creates when missing.
+func writeCSVDir(doc *graph.Document, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	err := format.WriteCSV(doc, func(name string) (io.Writer, error) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err == nil {
+			files = append(files, f)
+		}
+		return f, err
+	})
+	for _, f := range files {
+		err = errors.Join(err, f.Close())
+	}
+	files = nil
+	return err
 }
 
 // writeDocument writes doc as indented JSON to the named file, or stdout when name is
 // empty or "-".
 func writeDocument(doc *graph.Document, name string, stdout io.Writer) error {
-	out := stdout
-	if name != "" && name != "-" {
-		f, err := os.Create(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
+	return writeFile(name, stdout, func(w io.Writer) error { return format.Write(w, format.JSON, doc) })
+}
+
+// writeFile runs write on the named file, or on stdout when name is empty or "-".
+func writeFile(name string, stdout io.Writer, write func(io.Writer) error) error {
+	if name == "" || name == "-" {
+		return write(stdout)
 	}
-	enc := newEncoder(out)
-	return enc.Encode(doc)
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // describe formats a coded error for the terminal: the JSON path first.

@@ -63,7 +63,7 @@ func queryRun(t *testing.T, stdin string, args ...string) (string, string, error
 	return out.String(), errOut.String(), err
 }
 
-func writeFile(t *testing.T, name, text string) string {
+func tempFile(t *testing.T, name, text string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
@@ -76,7 +76,7 @@ func TestQueryCommand(t *testing.T) {
 	m, demo := seededServer(t, nil)
 	want := agenciesByNation(demo)
 	url := m.URL()
-	nationsDoc := writeFile(t, "nations.graphql", `query($after: String, $first: Int) {
+	nationsDoc := tempFile(t, "nations.graphql", `query($after: String, $first: Int) {
   nations(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { code agencies { id } }
@@ -180,9 +180,9 @@ func TestQueryCommand(t *testing.T) {
 	})
 
 	t.Run("-vars reads a file and -var overrides it", func(t *testing.T) {
-		vars := writeFile(t, "vars.json", `{"code": "FRA", "first": 3}`)
+		vars := tempFile(t, "vars.json", `{"code": "FRA", "first": 3}`)
 		out, _, err := queryRun(t, "", "-url", url, "-vars", vars, "-var", "code=DEU", "-o", "csv",
-			writeFile(t, "q.graphql", `query($code: String) { nation(code: $code) { code } }`))
+			tempFile(t, "q.graphql", `query($code: String) { nation(code: $code) { code } }`))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -172,7 +172,17 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	if m.Auth != nil {
 		authenticate = m.Auth.Middleware
 	}
-	mux.Handle("/graphql", authenticate(resolvers.Limit(api, m.Limits)))
+	// The API and the exports share the authentication and one rate limiter.
+	guarded := http.NewServeMux()
+	guarded.Handle("/graphql", api)
+	for path, f := range exportFiles {
+		guarded.Handle("GET "+path, exportHandler(m.Store, f, m.Timeout))
+	}
+	guardedHandler := authenticate(resolvers.Limit(guarded, m.Limits))
+	mux.Handle("/graphql", guardedHandler)
+	for path := range exportFiles {
+		mux.Handle("GET "+path, guardedHandler)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})

@@ -71,7 +71,7 @@ func TestHTTPExportsAreFilteredForTheViewer(t *testing.T) {
 		t.Fatal(err)
 	}
 	viewers := map[string]*graph.Viewer{
-		jwtFor("vera", "viewer", "GBR"): {Role: graph.RoleViewer, Nation: "GBR"},
+		jwtFor("vera", "viewer", "GBR"):  {Role: graph.RoleViewer, Nation: "GBR"},
 		jwtFor("fred", "analyst", "FRA"): {Role: graph.RoleAnalyst, Nation: "FRA"},
 		jwtFor("ada", "admin", ""):       {Role: graph.RoleAdmin},
 	}
@@ -174,4 +174,3 @@ func countElements(t *testing.T, doc []byte, local string) int {
 		}
 	}
 }
-

@@ -372,6 +372,12 @@ func table(rows []any) ([]string, [][]string) {
 		}
 		flat[i] = cells.vals
 	}
+	// An empty list is a column of its own, as nothing says what it would hold; once another
+	// row shows its fields (cutSets.events.id), it is those columns instead.
+	all := slices.Clone(cols)
+	cols = slices.DeleteFunc(cols, func(c string) bool {
+		return slices.ContainsFunc(all, func(d string) bool { return strings.HasPrefix(d, c+".") })
+	})
 	if len(cols) == 0 {
 		cols = []string{"value"}
 	}

@@ -254,3 +254,30 @@ func TestHelpExitsZeroForEveryCommand(t *testing.T) {
 		t.Fatal("an unknown flag succeeded")
 	}
 }
+
+func TestTableFlattensNestedObjectsAndLists(t *testing.T) {
+	answer := `{"x": {"total": 2, "rows": [
+	  {"id": "a", "owner": {"code": "GBR"}, "sets": [], "tags": ["p", "q"]},
+	  {"id": "b", "owner": null, "sets": [{"events": [{"id": "e1"}, {"id": "e2"}]}, {"events": [{"id": "e3"}]}], "tags": []}
+	]}}`
+	data, err := decodeOrdered([]byte(answer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := writeAnswer(&out, data, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	// A null object and an empty list leave empty cells under the columns other rows show.
+	want := "id,owner.code,tags,sets.events.id\na,GBR,p;q,\nb,,,e1;e2;e3\n"
+	if out.String() != want {
+		t.Fatalf("csv:\n%s\nwant:\n%s", out.String(), want)
+	}
+	out.Reset()
+	if err := writeAnswer(&out, data, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "{\n  \"x\": {\n    \"total\": 2,\n    \"rows\"") {
+		t.Fatalf("json lost the answer's order:\n%s", out.String())
+	}
+}

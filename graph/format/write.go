@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -20,7 +21,10 @@ func Write(w io.Writer, format string, doc *graph.Document) error {
 		return enc.Encode(doc)
 	case CSV:
 		zw := zip.NewWriter(w)
-		if err := WriteCSV(doc, func(name string) (io.Writer, error) { return zw.Create(name) }); err != nil {
+		now := time.Now() // without a time, unzip lists the files as made in 1980-00-00
+		if err := WriteCSV(doc, func(name string) (io.Writer, error) {
+			return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: now})
+		}); err != nil {
 			return err
 		}
 		return zw.Close()

@@ -19,7 +19,7 @@ import (
 // as docs/scripting.md tells a user to run them; their output must have the structure the
 // document promises and agree with the server.
 func TestExamplesRunAgainstTheServer(t *testing.T) {
-	m, demo := seededServer(t, nil)
+	m, demo := seededServer(t, &Main{})
 	objectives := 0
 	for _, n := range demo.Nodes {
 		if n.Label == graph.LabelObjective {

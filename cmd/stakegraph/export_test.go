@@ -56,7 +56,7 @@ func TestHTTPExportsAreFilteredForTheViewer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := seededServer(t, a)
+	m, _ := seededServer(t, &Main{Auth: a})
 	// The seed restricts one agreement to the Five Eyes; an objective only France may see,
 	// with a relationship, tells every viewer apart.
 	local := graph.WithViewer(context.Background(), graph.LocalViewer)

@@ -14,8 +14,10 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // Environment of `stakegraph query`.
@@ -153,23 +155,24 @@ func (c *gqlClient) do(ctx context.Context, doc string, vars map[string]any) (an
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json, application/json")
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("query: reading the answer: %w", err)
+	var resp *http.Response
+	var raw []byte
+	for attempt := 0; ; attempt++ {
+		if resp, raw, err = c.post(ctx, body); err != nil {
+			return nil, err
+		}
+		wait, limited := retryAfter(resp)
+		if !limited || attempt == maxRateRetries {
+			break
+		}
+		// A server with authentication limits each token's rate: a long -all run waits as
+		// told rather than failing half-way.
+		fmt.Fprintf(c.stderr, "rate limited: retrying in %s\n", wait)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
 	}
 	// Refusals before GraphQL (401, 413, 429) come in the same shape as GraphQL errors.
 	var answer struct {
@@ -191,6 +194,45 @@ func (c *gqlClient) do(ctx context.Context, doc string, vars map[string]any) (an
 		return data, fmt.Errorf("query: %s answered %s", c.url, resp.Status)
 	}
 	return data, nil
+}
+
+// maxRateRetries is how many times one request is retried after HTTP 429.
+const maxRateRetries = 5
+
+// post sends one request and reads the whole answer.
+func (c *gqlClient) post(ctx context.Context, body []byte) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, fmt.Errorf("query: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("query: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("query: reading the answer: %w", err)
+	}
+	return resp, raw, nil
+}
+
+// retryAfter says whether resp is a rate-limit refusal worth waiting for, and how long:
+// HTTP 429 with a Retry-After of 1 to 60 seconds.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp.StatusCode != http.StatusTooManyRequests {
+		return 0, false
+	}
+	secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if err != nil || secs < 1 || secs > 60 {
+		return 0, false
+	}
+	return time.Duration(secs) * time.Second, true
 }
 
 // String is the error as a line: its code, its message and where in the answer.

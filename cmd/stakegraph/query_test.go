@@ -16,16 +16,18 @@ import (
 	"github.com/stakegraph/stakegraph/auth"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
+	"github.com/stakegraph/stakegraph/resolvers"
 	"github.com/stakegraph/stakegraph/seed"
 )
 
-// seededServer starts Main on the emptied test database with the demo seed loaded, and
-// returns it with the seed.
-func seededServer(t *testing.T, a *auth.Authenticator) (*Main, *graph.Document) {
+// seededServer starts m (its authentication and limits set by the caller) on the emptied
+// test database with the demo seed loaded, and returns it with the seed.
+func seededServer(t *testing.T, m *Main) (*Main, *graph.Document) {
 	t.Helper()
 	neo4jtest.Open(t)
 	cfg, _ := neo4jtest.Config()
-	m, _ := start(t, &Main{Neo4j: cfg, Seed: true, Timeout: 30 * time.Second, Auth: a})
+	m.Neo4j, m.Seed, m.Timeout = cfg, true, 30*time.Second
+	m, _ = start(t, m)
 	waitReady(t, m)
 	demo, err := seed.Demo()
 	if err != nil {
@@ -73,7 +75,7 @@ func tempFile(t *testing.T, name, text string) string {
 }
 
 func TestQueryCommand(t *testing.T) {
-	m, demo := seededServer(t, nil)
+	m, demo := seededServer(t, &Main{})
 	want := agenciesByNation(demo)
 	url := m.URL()
 	nationsDoc := tempFile(t, "nations.graphql", `query($after: String, $first: Int) {
@@ -219,7 +221,8 @@ func TestQueryCommandSendsTheTokenFromTheEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := seededServer(t, a)
+	// A low rate, so that an -all run meets HTTP 429 and must wait as told.
+	m, demo := seededServer(t, &Main{Auth: a, Limits: resolvers.Limits{RatePerSecond: 2, Burst: 2}})
 	t.Setenv(envURL, m.URL())
 	doc := `{ nations(first: 1) { totalCount } }`
 
@@ -235,6 +238,17 @@ func TestQueryCommandSendsTheTokenFromTheEnvironment(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "nations.totalCount\n") {
 		t.Fatalf("csv %q", out)
+	}
+	out, errOut, err = queryRun(t, `query($after: String) { nations(first: 8, after: $after) { pageInfo { hasNextPage endCursor } nodes { code } } }`,
+		"-all", "-o", "csv", "-")
+	if err != nil {
+		t.Fatalf("-all under a rate limit: %v %s", err, errOut)
+	}
+	if got, want := strings.Count(out, "\n")-1, len(agenciesByNation(demo)); got != want {
+		t.Fatalf("-all under a rate limit gave %d nations, want %d", got, want)
+	}
+	if !strings.Contains(errOut, "rate limited: retrying in 1s") {
+		t.Fatalf("the run never waited for the rate limit (stderr %q): the test does not test it", errOut)
 	}
 }
 

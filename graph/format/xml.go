@@ -52,36 +52,81 @@ func WriteGraphML(w io.Writer, doc *graph.Document) error {
 	}
 	g := graphml{}
 	g.Graph.ID, g.Graph.EdgeDefault = "stakegraph", "directed"
-	nodeFs, relFs := allNodeFields(), relFields
-	g.Keys = append(g.Keys, key{ID: "n_" + typeAttr, For: "node", Name: typeAttr, Type: "string"})
-	for _, f := range nodeFs {
-		g.Keys = append(g.Keys, key{ID: "n_" + f.name, For: "node", Name: f.name, Type: graphmlType(f.kind)})
+	a := newAttributes()
+	for _, d := range a.node {
+		g.Keys = append(g.Keys, key{ID: "n_" + d.name, For: "node", Name: d.name, Type: graphmlType(d.kind)})
 	}
-	g.Keys = append(g.Keys, key{ID: "e_" + typeAttr, For: "edge", Name: typeAttr, Type: "string"})
-	for _, f := range relFs {
-		g.Keys = append(g.Keys, key{ID: "e_" + f.name, For: "edge", Name: f.name, Type: graphmlType(f.kind)})
+	for _, d := range a.edge {
+		g.Keys = append(g.Keys, key{ID: "e_" + d.name, For: "edge", Name: d.name, Type: graphmlType(d.kind)})
 	}
 	for i := range doc.Nodes {
 		n := &doc.Nodes[i]
-		x := node{ID: n.ID, Data: []data{{"n_" + typeAttr, string(n.Label)}}}
-		for _, f := range nodeFs {
-			if v := f.get(n); v != "" {
-				x.Data = append(x.Data, data{"n_" + f.name, v})
-			}
+		x := node{ID: n.ID}
+		for _, v := range a.ofNode(n) {
+			x.Data = append(x.Data, data{"n_" + a.node[v.pos].name, v.value})
 		}
 		g.Graph.Nodes = append(g.Graph.Nodes, x)
 	}
 	for i := range doc.Relationships {
 		r := &doc.Relationships[i]
-		x := edge{ID: r.Key().ID(), Source: r.From, Target: r.To, Data: []data{{"e_" + typeAttr, string(r.Type)}}}
-		for _, f := range relFs {
-			if v := f.get(r); v != "" {
-				x.Data = append(x.Data, data{"e_" + f.name, v})
-			}
+		x := edge{ID: r.Key().ID(), Source: r.From, Target: r.To}
+		for _, v := range a.ofRel(r) {
+			x.Data = append(x.Data, data{"e_" + a.edge[v.pos].name, v.value})
 		}
 		g.Graph.Edges = append(g.Graph.Edges, x)
 	}
 	return writeXML(w, g)
+}
+
+// graphAttrs are what GraphML and GEXF declare for the whole graph: for nodes and for
+// edges, typeAttr first and then every property.
+type graphAttrs struct {
+	node, edge []declared
+	nodeFs     []nodeField
+}
+
+type declared struct {
+	name string
+	kind kind
+}
+
+// value is one attribute an element has: its position among the declared ones, and its text.
+type value struct {
+	pos   int
+	value string
+}
+
+func newAttributes() graphAttrs {
+	a := graphAttrs{node: []declared{{typeAttr, text}}, edge: []declared{{typeAttr, text}}, nodeFs: allNodeFields()}
+	for _, f := range a.nodeFs {
+		a.node = append(a.node, declared{f.name, f.kind})
+	}
+	for _, f := range relFields {
+		a.edge = append(a.edge, declared{f.name, f.kind})
+	}
+	return a
+}
+
+// ofNode lists n's label and the properties it has (absent ones are left out).
+func (a graphAttrs) ofNode(n *graph.Node) []value {
+	out := []value{{0, string(n.Label)}}
+	for i, f := range a.nodeFs {
+		if v := f.get(n); v != "" {
+			out = append(out, value{i + 1, v})
+		}
+	}
+	return out
+}
+
+// ofRel lists r's type and the properties it has.
+func (a graphAttrs) ofRel(r *graph.Relationship) []value {
+	out := []value{{0, string(r.Type)}}
+	for i, f := range relFields {
+		if v := f.get(r); v != "" {
+			out = append(out, value{i + 1, v})
+		}
+	}
+	return out
 }
 
 func graphmlType(k kind) string {
@@ -138,33 +183,28 @@ func WriteGEXF(w io.Writer, doc *graph.Document) error {
 	}
 	g := gexf{Version: "1.2", Creator: "stakegraph"}
 	g.Graph.DefaultEdgeType, g.Graph.Mode = "directed", "static"
-	nodeFs, relFs := allNodeFields(), relFields
-	nodeAttrs := attributes{Class: "node", Attributes: []attribute{{"0", typeAttr, "string"}}}
-	for i, f := range nodeFs {
-		nodeAttrs.Attributes = append(nodeAttrs.Attributes, attribute{strconv.Itoa(i + 1), f.name, gexfType(f.kind)})
+	a := newAttributes()
+	declare := func(class string, ds []declared) attributes {
+		out := attributes{Class: class}
+		for i, d := range ds {
+			out.Attributes = append(out.Attributes, attribute{strconv.Itoa(i), d.name, gexfType(d.kind)})
+		}
+		return out
 	}
-	edgeAttrs := attributes{Class: "edge", Attributes: []attribute{{"0", typeAttr, "string"}}}
-	for i, f := range relFs {
-		edgeAttrs.Attributes = append(edgeAttrs.Attributes, attribute{strconv.Itoa(i + 1), f.name, gexfType(f.kind)})
-	}
-	g.Graph.Attributes = []attributes{nodeAttrs, edgeAttrs}
+	g.Graph.Attributes = []attributes{declare("node", a.node), declare("edge", a.edge)}
 	for i := range doc.Nodes {
 		n := &doc.Nodes[i]
-		x := node{ID: n.ID, Label: n.Name, Values: []attvalue{{"0", string(n.Label)}}}
-		for j, f := range nodeFs {
-			if v := f.get(n); v != "" {
-				x.Values = append(x.Values, attvalue{strconv.Itoa(j + 1), v})
-			}
+		x := node{ID: n.ID, Label: n.Name}
+		for _, v := range a.ofNode(n) {
+			x.Values = append(x.Values, attvalue{strconv.Itoa(v.pos), v.value})
 		}
 		g.Graph.Nodes = append(g.Graph.Nodes, x)
 	}
 	for i := range doc.Relationships {
 		r := &doc.Relationships[i]
-		x := edge{ID: r.Key().ID(), Source: r.From, Target: r.To, Label: string(r.Type), Values: []attvalue{{"0", string(r.Type)}}}
-		for j, f := range relFs {
-			if v := f.get(r); v != "" {
-				x.Values = append(x.Values, attvalue{strconv.Itoa(j + 1), v})
-			}
+		x := edge{ID: r.Key().ID(), Source: r.From, Target: r.To, Label: string(r.Type)}
+		for _, v := range a.ofRel(r) {
+			x.Values = append(x.Values, attvalue{strconv.Itoa(v.pos), v.value})
 		}
 		g.Graph.Edges = append(g.Graph.Edges, x)
 	}

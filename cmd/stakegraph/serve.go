@@ -222,6 +222,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
+	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof) on this loopback `ADDR`, e.g. 127.0.0.1:6060; off when empty")
 	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -238,6 +239,11 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	} else if *authConfig != "" {
 		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", *authConfig)
+	}
+	if *debugAddr != "" {
+		if err := serveDebug(ctx, *debugAddr); err != nil {
+			return err
+		}
 	}
 	if err := m.Run(ctx); err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -64,7 +66,10 @@ func FuzzValidateNode(f *testing.F) {
 			return
 		}
 		// What passes keeps the model's promises.
-		if !n.Label.Valid() || strings.TrimSpace(n.ID) == "" || strings.TrimSpace(n.Name) == "" {
+		unprintable := func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsGraphic(r) }
+		if !n.Label.Valid() || n.ID == "" || strings.ContainsFunc(n.ID, unprintable) ||
+			!strings.ContainsFunc(n.Name, func(r rune) bool { return !unprintable(r) }) ||
+			utf8.RuneCountInString(n.Name) > graph.MaxNameChars {
 			t.Fatalf("accepted %+v", n)
 		}
 		for _, p := range []*float64{n.Confidence, n.Reliability} {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -201,6 +202,19 @@ func TestSchemaRejectsWhatValidationRejects(t *testing.T) {
 		{"role on PROVIDES", mutate(func(d map[string]any) { rel(d, 3)["role"] = "lead" })},
 		{"unknown mechanism", mutate(func(d map[string]any) { rel(d, 7)["mechanism"] = "TREATY" })},
 		{"confidence below 0", mutate(func(d map[string]any) { rel(d, 8)["confidence"] = -0.1 })},
+		{"id with a space", mutate(func(d map[string]any) { node(d, 4)["id"] = "cap:c c" })},
+		{"id with NUL", mutate(func(d map[string]any) { node(d, 5)["id"] = "cap:\x00" })},
+		{"id with a right-to-left override", mutate(func(d map[string]any) { node(d, 5)["id"] = "cap:\u202ed" })},
+		{"id over 200 characters", mutate(func(d map[string]any) { node(d, 5)["id"] = strings.Repeat("d", 201) })},
+		{"name a lone zero-width space", mutate(func(d map[string]any) { node(d, 3)["name"] = "\u200b" })},
+		{"name over 1,000 characters", mutate(func(d map[string]any) { node(d, 3)["name"] = strings.Repeat("n", 1001) })},
+		{"name with a tab", mutate(func(d map[string]any) { node(d, 3)["name"] = "a\tb" })},
+		{"description over 100 KiB", mutate(func(d map[string]any) { node(d, 3)["description"] = strings.Repeat("d", 102401) })},
+		{"description with NUL", mutate(func(d map[string]any) { node(d, 3)["description"] = "a\x00b" })},
+		{"source over 2,000 characters", mutate(func(d map[string]any) { node(d, 3)["source"] = strings.Repeat("s", 2001) })},
+		{"region over 200 characters", mutate(func(d map[string]any) { node(d, 0)["region"] = strings.Repeat("r", 201) })},
+		{"role over 200 characters", mutate(func(d map[string]any) { rel(d, 5)["role"] = strings.Repeat("r", 201) })},
+		{"relationship source with a control character", mutate(func(d map[string]any) { rel(d, 8)["source"] = "s\x1b" })},
 	}
 	docs := make([]json.RawMessage, len(cases))
 	for i, c := range cases {

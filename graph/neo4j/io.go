@@ -42,7 +42,7 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 			if err := writeNodes(ctx, tx, doc.Nodes, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
 				return err
 			}
-			return writeRels(ctx, tx, doc.Relationships)
+			return writeRels(ctx, tx, doc.Relationships, func(i int) string { return fmt.Sprintf("relationships[%d]", i) })
 		}
 		if replace || len(doc.Nodes)+len(doc.Relationships) > maxAuditChanges {
 			// Too much to list: the record says what the document held.

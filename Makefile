@@ -29,8 +29,9 @@ help: ## list the targets
 # 127.0.0.1:8080. Ctrl-C stops the API, then the Neo4j this recipe started (one that was
 # already running, or the one NEO4J_URI names, is left alone). Neo4j runs in its own
 # session, so the Ctrl-C reaches only the API; the INT trap keeps this shell alive to
-# clean up after it.
-run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
+# clean up after it. The jars are fetched by `neo4j.sh start`, only when a local server is
+# started: with NEO4J_URI set (Aura, a cluster) nothing is downloaded.
+run: web ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
 	@if [[ -n "$${NEO4J_URI:-}" ]]; then \
 		echo "make run: using the Neo4j at $$NEO4J_URI (NEO4J_URI is set; starting none)"; \
 		exec $(SERVE); \

@@ -20,6 +20,7 @@ func DecodeDocument(r io.Reader) (*Document, error) {
 		Version       int               `json:"version"`
 		Nodes         []json.RawMessage `json:"nodes"`
 		Relationships []json.RawMessage `json:"relationships"`
+		Audit         []json.RawMessage `json:"audit"`
 	}
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -38,6 +39,14 @@ func DecodeDocument(r io.Reader) (*Document, error) {
 	for i, m := range raw.Relationships {
 		if err := strict(m, &doc.Relationships[i]); err != nil {
 			return nil, jsonError(fmt.Sprintf("relationships[%d]", i), err)
+		}
+	}
+	if raw.Audit != nil {
+		doc.Audit = make([]AuditEvent, len(raw.Audit))
+		for i, m := range raw.Audit {
+			if err := strict(m, &doc.Audit[i]); err != nil {
+				return nil, jsonError(fmt.Sprintf("audit[%d]", i), err)
+			}
 		}
 	}
 	return doc, nil

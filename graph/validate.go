@@ -211,7 +211,33 @@ func ValidateDocument(doc *Document, existing map[string]Label) error {
 		}
 		seen[k] = true
 	}
-	return ValidatePartOf(doc.Relationships, func(i int) string { return fmt.Sprintf("relationships[%d]", i) })
+	if err := ValidatePartOf(doc.Relationships, func(i int) string { return fmt.Sprintf("relationships[%d]", i) }); err != nil {
+		return err
+	}
+	return validateAudit(doc.Audit)
+}
+
+// validateAudit checks the audit events of a backup: each has an id, unique, a time and
+// an action. Their changes are history, not model, and are kept as they are.
+func validateAudit(events []AuditEvent) error {
+	ids := make(map[string]bool, len(events))
+	for i, ev := range events {
+		field := fmt.Sprintf("audit[%d]", i)
+		if err := ValidateID(ev.ID, field+".id"); err != nil {
+			return err
+		}
+		if ids[ev.ID] {
+			return Errorf(EINVALID, field+".id", "duplicate audit event id %q", ev.ID)
+		}
+		ids[ev.ID] = true
+		if ev.At.IsZero() {
+			return Errorf(EINVALID, field+".at", "at is required")
+		}
+		if strings.TrimSpace(ev.Action) == "" {
+			return Errorf(EINVALID, field+".action", "action is required")
+		}
+	}
+	return nil
 }
 
 // ValidatePartOf checks that rels make no agency PART_OF two nations; field names

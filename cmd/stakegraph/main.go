@@ -24,8 +24,10 @@ const usage = `stakegraph — stakeholder and dependency modeler for defense pol
 
 Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
-  stakegraph import [-replace] FILE      load an interchange document (all or nothing)
-  stakegraph export [FILE]               write the model as an interchange document
+  stakegraph import [-replace] FILE      load an interchange document (all or nothing);
+                                         restores the audit trail of a backup
+  stakegraph export [-audit] [FILE]      write the model as an interchange document;
+                                         -audit adds the audit trail (a backup)
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
@@ -148,6 +150,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 
 func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	audit := fs.Bool("audit", false, "include the audit trail (a backup that import restores whole)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -156,7 +159,11 @@ func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close(context.Background())
-	doc, err := s.Export(ctx)
+	export := s.Export
+	if *audit {
+		export = s.Backup
+	}
+	doc, err := export(ctx)
 	if err != nil {
 		return describe(err)
 	}

@@ -225,3 +225,42 @@ func TestDeleteNodesRefusesToDropRelationshipsTheEditorCannotSee(t *testing.T) {
 		t.Fatalf("after the administrator's delete: %v, want agency:qzx-mod alone", found)
 	}
 }
+
+// Two writers racing to put one agency in two nations: the check after the write, in the
+// write's transaction, must let exactly one of them through every time.
+func TestConcurrentPartOfLetsOneThrough(t *testing.T) {
+	s := neo4jtest.Open(t)
+	load(t, s, small())
+	const rounds = 20
+	for round := range rounds {
+		id := fmt.Sprintf("agency:race-%d", round)
+		if _, err := s.UpsertNodes(admin, []graph.Node{{Label: graph.LabelAgency, ID: id, Name: "Race", Kind: "CIVIL"}}); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		start := make(chan struct{})
+		for _, nation := range []string{"nation:AAA", "nation:BBB"} {
+			go func() {
+				<-start
+				_, err := s.UpsertRelationships(admin, []graph.Relationship{{Type: graph.RelPartOf, From: id, To: nation}})
+				errs <- err
+			}()
+		}
+		close(start)
+		var ok int
+		for range 2 {
+			if err := <-errs; err == nil {
+				ok++
+			} else if graph.ErrorCode(err) != graph.EINVALID {
+				t.Fatalf("round %d: %v (code %s), want BAD_USER_INPUT", round, err, graph.ErrorCode(err))
+			}
+		}
+		related, err := s.Related(admin, []string{id}, graph.RelPartOf, graph.Outgoing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || len(related[id]) != 1 {
+			t.Fatalf("round %d: %d writes succeeded and the agency is PART_OF %d nations, want 1 and 1", round, ok, len(related[id]))
+		}
+	}
+}

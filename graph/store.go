@@ -81,7 +81,8 @@ type Store interface {
 
 	// Import writes a whole document in one transaction: all of it or, with the first error
 	// and its JSON path, nothing. With replace, the graph is emptied first in the same
-	// transaction.
+	// transaction. A document's Audit events that the trail lacks are added to it (a
+	// restore); those it has are left as they are.
 	Import(ctx context.Context, doc *Document, replace bool) (ImportResult, error)
 	// Export reads the whole model as a document, nodes and relationships in a stable order.
 	Export(ctx context.Context) (*Document, error)

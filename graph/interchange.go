@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DecodeDocument reads an interchange document strictly: unknown fields, wrong types and
@@ -62,7 +63,11 @@ func strict(m json.RawMessage, v any) error {
 func jsonError(path string, err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
+	var pe *time.ParseError
 	switch {
+	case errors.As(err, &pe):
+		// updatedAt, an audit event's at: the message would quote Go's reference layout.
+		return Errorf(EINVALID, path, "%q is not an RFC 3339 timestamp such as 2026-01-31T12:00:00Z", pe.Value)
 	case errors.As(err, &te):
 		field := te.Field
 		if path != "" && field != "" {

@@ -33,14 +33,6 @@ func typedNodes[T nodeKind](ns []graph.Node) []T {
 	return out
 }
 
-// typed is typedNodes for a call that may fail.
-func typed[T nodeKind](ns []graph.Node, err error) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	return typedNodes[T](ns), nil
-}
-
 // lookup finds a node of label l by id; nil when there is none (or it has another label).
 func lookup[T nodeKind](ctx context.Context, r *Resolver, id string, l graph.Label) (*T, error) {
 	n, err := r.loader(ctx).node(ctx, id)

@@ -31,9 +31,10 @@ const usage = `stakegraph — stakeholder and dependency modeler for defense pol
 Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
   stakegraph import [-replace] [-format json|csv] FILE|DIR
-                                         load a model (all or nothing)
-  stakegraph export [-format json|csv|graphml|gexf] [FILE|DIR]
-                                         write the model
+                                         load a model (all or nothing); restores the
+                                         audit trail of a backup
+  stakegraph export [-format json|csv|graphml|gexf] [-audit] [FILE|DIR]
+                                         write the model; -audit adds the audit trail
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
@@ -252,16 +253,21 @@ func openCSV(name string) (fs.FS, func(), error) {
 
 func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "export [-format json|csv|graphml|gexf] [FILE|DIR]",
+	fs.Usage = usageOf(fs, "export [-format json|csv|graphml|gexf] [-audit] [FILE|DIR]",
 		"Writes the whole model in Neo4j (NEO4J_URI...) to FILE (default standard output). csv\n"+
 			"writes nations.csv, ..., relationships.csv into DIR, or a zip archive of them to a\n"+
-			"FILE.zip or - (docs/interchange.md).")
+			"FILE.zip or - (docs/interchange.md). -audit (json only) adds the audit trail: a\n"+
+			"backup that import restores whole (docs/operations.md).")
 	formatName := fs.String("format", format.JSON, "one of "+strings.Join(format.Formats, ", "))
+	audit := fs.Bool("audit", false, "include the audit trail (a backup that import restores whole; json only)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if !slices.Contains(format.Formats, *formatName) {
 		return fmt.Errorf("export: -format %q is not one of %s", *formatName, strings.Join(format.Formats, ", "))
+	}
+	if *audit && *formatName != format.JSON {
+		return errors.New("export: -audit writes the interchange document, so it needs -format json")
 	}
 	name := fs.Arg(0)
 	if fs.NArg() > 1 {
@@ -275,7 +281,11 @@ func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close(context.Background())
-	doc, err := s.Export(ctx)
+	export := s.Export
+	if *audit {
+		export = s.Backup
+	}
+	doc, err := export(ctx)
 	if err != nil {
 		return describe(err)
 	}

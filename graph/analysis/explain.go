@@ -43,17 +43,6 @@ func (e *explainer) rel(keys ...graph.RelKey) {
 	}
 }
 
-// merge adds everything x names.
-func (e *explainer) merge(x Explanation) {
-	e.node(x.Nodes...)
-	if e.rels == nil {
-		e.rels = map[string]struct{}{}
-	}
-	for _, id := range x.Relationships {
-		e.rels[id] = struct{}{}
-	}
-}
-
 // build returns the sorted Explanation; empty lists are non-nil so JSON shows [] not null.
 func (e *explainer) build() Explanation {
 	return Explanation{Nodes: explainSorted(e.nodes), Relationships: explainSorted(e.rels)}

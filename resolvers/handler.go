@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	// Introspection allows schema introspection (the IDE needs it); without it __schema and
 	// __type are refused with INTROSPECTION_DISABLED.
 	Introspection bool
+	// SnapshotBudget bounds the memory of the in-memory snapshot and the analysis
+	// projections (snapshot.DefaultBudget when zero); used when r.Snapshots is unset.
+	SnapshotBudget int64
 	// NoFastPath runs every operation through gqlgen's executor, the fast read path
 	// (fast.go) off: for the test that compares the two, and as a way out.
 	NoFastPath bool
@@ -53,6 +57,9 @@ type Options struct {
 // extensions.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	opts = opts.withDefaults()
+	if r.Snapshots == nil {
+		r.Snapshots = snapshot.New(r.Store, opts.SnapshotBudget)
+	}
 	cfg := generated.Config{Resolvers: r, Directives: directives()}
 	cfg.Complexity = complexity()
 	srv := handler.New(fanOutSchema{generated.NewExecutableSchema(cfg), opts.ListFanOut})

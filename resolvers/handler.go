@@ -95,6 +95,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 			return resp
 		}
 	})
+	srv.AroundResponses(observeResponse)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("recovered from panic")

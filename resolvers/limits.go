@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Codes of the refusals made before any resolver runs (extensions.code). They belong to the
@@ -234,6 +235,7 @@ func Limit(h http.Handler, l Limits) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rl != nil {
 			if wait, ok := rl.allow(graph.ViewerFrom(r.Context()).Subject); !ok {
+				metrics.RateLimited.Inc()
 				secs := max(1, int(math.Ceil(wait.Seconds())))
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				writeRefusal(w, http.StatusTooManyRequests, CodeRateLimited,

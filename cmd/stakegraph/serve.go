@@ -19,6 +19,7 @@ import (
 	"github.com/stakegraph/stakegraph/auth"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 	"github.com/stakegraph/stakegraph/resolvers"
 	"github.com/stakegraph/stakegraph/seed"
 	"github.com/stakegraph/stakegraph/web"
@@ -39,6 +40,8 @@ type Main struct {
 	// Auth authenticates requests to /graphql. Nil serves every request as
 	// graph.LocalViewer, which Run allows only on a loopback address.
 	Auth *auth.Authenticator
+	// NoMetrics turns /metrics off (it needs no token: see docs/metrics.md).
+	NoMetrics bool
 
 	Store    *neo4j.Store
 	listener net.Listener
@@ -172,11 +175,14 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	if m.Auth != nil {
 		authenticate = m.Auth.Middleware
 	}
-	mux.Handle("/graphql", authenticate(resolvers.Limit(api, m.Limits)))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	// Every route is counted and timed under its own name (docs/metrics.md); an unknown
+	// path is 404, counted as "unmatched".
+	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, metrics.Route(route, h)) }
+	handle("/graphql", "/graphql", authenticate(resolvers.Limit(api, m.Limits)))
+	handle("GET /healthz", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	handle("GET /readyz", "/readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !m.Ready() {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "starting", "reason": "Neo4j is not prepared yet"})
 			return
@@ -188,8 +194,15 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
-	})
-	mux.Handle("/", web.Handler())
+	}))
+	if !m.NoMetrics {
+		handle("GET /metrics", "/metrics", metrics.Handler())
+	}
+	explorer := web.Handler()
+	handle("GET /{$}", "/", explorer)
+	handle("GET /graphiql", "/graphiql", explorer)
+	handle("GET /assets/", "/assets/", explorer)
+	handle("/", "unmatched", http.NotFoundHandler())
 
 	h := hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
 		hlog.FromRequest(r).Info().Str("method", r.Method).Str("path", r.URL.Path).
@@ -217,12 +230,13 @@ func runServe(ctx context.Context, args []string) error {
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
+	withMetrics := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics (without authentication; docs/metrics.md)")
 	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	api, lim := limits()
-	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim}
+	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics}
 	cfg, err := auth.Load(*authConfig)
 	if err != nil {
 		return err

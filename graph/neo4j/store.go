@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Config says which Neo4j to use.
@@ -102,6 +103,7 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 // statement gets the viewer's parameters, which visible() reads.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	graph.CountRoundTrip(ctx)
+	metrics.Neo4jRoundTrips.Inc()
 	res, err := tx.Run(ctx, cypher, withViewer(ctx, params))
 	if err != nil {
 		return nil, err
@@ -118,18 +120,24 @@ func mapError(ctx context.Context, err error) error {
 	if errors.As(err, &ge) {
 		return err
 	}
+	kind := "other"
+	defer func() { metrics.Neo4jErrors.WithLabelValues(kind).Inc() }()
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		kind = "timeout"
 		return graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline and was cancelled")
 	}
 	if neo4j.IsConnectivityError(err) {
+		kind = "unavailable"
 		return graph.Errorf(graph.EUNAVAILABLE, "", "Neo4j is unavailable: %v", err)
 	}
 	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
 		case strings.Contains(ne.Code, "ConstraintValidationFailed"):
+			kind = "conflict"
 			return graph.Errorf(graph.ECONFLICT, "", "the write breaks a uniqueness rule: %s", ne.Msg)
 		case strings.Contains(ne.Code, "TransactionTimedOut"), strings.Contains(ne.Code, "Terminated"):
+			kind = "timeout"
 			return graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline and was cancelled")
 		}
 	}

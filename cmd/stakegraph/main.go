@@ -18,22 +18,27 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/internal/gctune"
+	"github.com/stakegraph/stakegraph/internal/version"
 )
 
 const usage = `stakegraph — stakeholder and dependency modeler for defense policy synchronization
 
 Usage:
-  stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
+  stakegraph serve  [-addr 127.0.0.1:8080] [-auth-config FILE] [-log-format console] ...
+                                         serve the API (stakegraph serve -h lists every flag;
+                                         each can be set as STAKEGRAPH_<FLAG> too)
   stakegraph import [-replace] FILE      load an interchange document (all or nothing)
   stakegraph export [FILE]               write the model as an interchange document
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
+  stakegraph version                     print the version and the commit it was built from
 
 Neo4j: NEO4J_URI (default bolt://127.0.0.1:7687), NEO4J_USER, NEO4J_PASSWORD,
 NEO4J_DATABASE (default neo4j).
 Authentication (docs/security.md): -auth-config or STAKEGRAPH_AUTH_CONFIG, and
 STAKEGRAPH_AUTH_HS256_SECRET; without any, serve listens on loopback only.
+"stakegraph COMMAND -h" describes a command's flags.
 `
 
 func main() {
@@ -48,8 +53,15 @@ func main() {
 	}
 }
 
-// run dispatches a subcommand.
+// run dispatches a subcommand. -h is not an error: the flag package printed the help.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
+	if err := dispatch(ctx, args, stdout); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
 		return errors.New("no command given")
@@ -69,6 +81,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runGen(args, stdout)
 	case "token":
 		return runToken(args, os.Stdin, stdout)
+	case "version":
+		fmt.Fprintln(stdout, version.Get())
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/internal/metrics"
+	"github.com/stakegraph/stakegraph/internal/version"
 	"github.com/stakegraph/stakegraph/resolvers"
 	"github.com/stakegraph/stakegraph/seed"
 	"github.com/stakegraph/stakegraph/web"
@@ -180,7 +181,7 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, metrics.Route(route, h)) }
 	handle("/graphql", "/graphql", authenticate(resolvers.Limit(api, m.Limits)))
 	handle("GET /healthz", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": version.Get()})
 	}))
 	handle("GET /readyz", "/readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !m.Ready() {
@@ -224,20 +225,41 @@ func newEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-func runServe(ctx context.Context, args []string) error {
+// serveSynopsis is the first line of serve's -h.
+const serveSynopsis = "serve [flags]   serve the API, the explorer and /metrics"
+
+// serveFlags registers serve's flags on a new flag set; the function it returns reads them
+// into a Main (without its Neo4j connection and authentication) once the set is parsed.
+func serveFlags() (*flag.FlagSet, func() (*Main, string, func(io.Writer) (zerolog.Logger, error))) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	envUsage(fs, serveSynopsis)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
 	withMetrics := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics (without authentication; docs/metrics.md)")
-	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
-	if err := fs.Parse(args); err != nil {
+	authConfig := fs.String("auth-config", "", "authentication configuration `FILE` (docs/security.md)")
+	logger := logFlags(fs)
+	return fs, func() (*Main, string, func(io.Writer) (zerolog.Logger, error)) {
+		api, lim := limits()
+		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics}
+		return m, *authConfig, logger
+	}
+}
+
+func runServe(ctx context.Context, args []string) error {
+	fs, read := serveFlags()
+	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
-	api, lim := limits()
-	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics}
-	cfg, err := auth.Load(*authConfig)
+	m, authConfig, logger := read()
+	log, err := logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	ctx = log.WithContext(ctx)
+	m.Neo4j = neo4jConfig()
+	cfg, err := auth.Load(authConfig)
 	if err != nil {
 		return err
 	}
@@ -245,8 +267,8 @@ func runServe(ctx context.Context, args []string) error {
 		if m.Auth, err = auth.New(cfg); err != nil {
 			return err
 		}
-	} else if *authConfig != "" {
-		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", *authConfig)
+	} else if authConfig != "" {
+		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", authConfig)
 	}
 	if err := m.Run(ctx); err != nil {
 		return err

@@ -18,6 +18,9 @@ func runToken(args []string, stdin io.Reader, stdout io.Writer) error {
 		return errors.New("token: say new or hash")
 	}
 	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprintln(stdout, "Usage: stakegraph token new    print a fresh API token and its sha256 for staticTokens\n       stakegraph token hash   read a token on standard input and print its sha256")
+		return nil
 	case "new":
 		tok, hash, err := auth.NewToken()
 		if err != nil {

@@ -147,6 +147,9 @@ func (m *Main) Close() error {
 	if m.Store != nil {
 		err = errors.Join(err, m.Store.Close(ctx))
 	}
+	if m.Auth != nil {
+		m.Auth.Close()
+	}
 	return err
 }
 
@@ -264,11 +267,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.Configured() {
-		if m.Auth, err = auth.New(cfg); err != nil {
+		if m.Auth, err = auth.NewContext(ctx, cfg); err != nil {
 			return err
 		}
 	} else if authConfig != "" {
-		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", authConfig)
+		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile, oidcIssuer, jwksURL or staticTokens", authConfig)
 	}
 	if err := m.Run(ctx); err != nil {
 		return err

@@ -42,6 +42,10 @@ type Options struct {
 	// Introspection allows schema introspection (the IDE needs it); without it __schema and
 	// __type are refused with INTROSPECTION_DISABLED.
 	Introspection bool
+	// PersistedQueries is how many automatic persisted queries (a client sends a query's
+	// SHA-256 instead of its text) are kept, least recently used first out. Zero means 1000;
+	// negative turns them off.
+	PersistedQueries int
 }
 
 // NewHandler builds the GraphQL HTTP handler explicitly: POST and GET transports, the
@@ -57,6 +61,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.PersistedQueries > 0 {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{lru.New[string](opts.PersistedQueries)}})
+	}
+	srv.Use(requireQuery{}) // after APQ, which may fill the query in
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -120,6 +128,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxTokens == 0 {
 		o.MaxTokens = defaultMaxTokens
+	}
+	if o.PersistedQueries == 0 {
+		o.PersistedQueries = defaultPersistedQueries
 	}
 	return o
 }

@@ -28,7 +28,7 @@ func TestServeFlagsReadTheEnvironmentAndFlagsWin(t *testing.T) {
 	if err := parseWithEnv(fs, []string{"-addr", "127.0.0.1:7000"}); err != nil {
 		t.Fatal(err)
 	}
-	m, _, _ := read()
+	m, _, _, _ := read()
 	if m.Addr != "127.0.0.1:7000" {
 		t.Errorf("addr = %q, want the flag's 127.0.0.1:7000 over the environment's", m.Addr)
 	}
@@ -73,7 +73,7 @@ func TestLogLevelAndFormat(t *testing.T) {
 	if err := parseWithEnv(fs, []string{"-log-level", "warn", "-log-format", "console"}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, logger := read()
+	_, _, logger, _ := read()
 	var buf bytes.Buffer
 	log, err := logger(&buf)
 	if err != nil {
@@ -90,7 +90,7 @@ func TestLogLevelAndFormat(t *testing.T) {
 		if err := parseWithEnv(fs, bad); err != nil {
 			t.Fatal(err)
 		}
-		_, _, logger := read()
+		_, _, logger, _ := read()
 		if _, err := logger(io.Discard); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: %v, want an error naming %s", bad, err, bad[0])
 		}

@@ -9,10 +9,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/rs/cors"
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
@@ -43,6 +46,9 @@ type Main struct {
 	Auth *auth.Authenticator
 	// NoMetrics turns /metrics off (it needs no token: see docs/metrics.md).
 	NoMetrics bool
+	// CORSOrigins are the origins (https://planner.example.org, or "*") whose pages may call
+	// /graphql from a browser; none, the default, allows no other origin.
+	CORSOrigins []string
 
 	Store    *neo4j.Store
 	listener net.Listener
@@ -153,6 +159,44 @@ func (m *Main) Close() error {
 	return err
 }
 
+// cors lets the pages of CORSOrigins call h from a browser: rs/cors answers their
+// preflight requests (before authentication, since a preflight carries no token) and adds
+// the Access-Control headers. Without origins h is returned as it is.
+func (m *Main) cors(h http.Handler) http.Handler {
+	if len(m.CORSOrigins) == 0 {
+		return h
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: m.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept"},
+		ExposedHeaders: []string{"X-Request-Id", "Retry-After", "WWW-Authenticate"},
+		// Tokens travel in the Authorization header, never in cookies.
+		AllowCredentials: false,
+		MaxAge:           600,
+	}).Handler(h)
+}
+
+// parseOrigins reads -cors-origins: a comma-separated list of origins (scheme://host[:port])
+// or "*".
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o != "*" {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+				return nil, fmt.Errorf("-cors-origins: %q is not an origin such as https://planner.example.org", o)
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // loopback reports whether addr (host:port) listens only on this machine: "localhost" or a
 // loopback IP. An empty host means every interface, and any other name could resolve to
 // anything, so neither counts.
@@ -182,7 +226,7 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	// Every route is counted and timed under its own name (docs/metrics.md); an unknown
 	// path is 404, counted as "unmatched".
 	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, metrics.Route(route, h)) }
-	handle("/graphql", "/graphql", authenticate(resolvers.Limit(api, m.Limits)))
+	handle("/graphql", "/graphql", m.cors(authenticate(resolvers.Limit(resolvers.GraphQLOverHTTP(api), m.Limits))))
 	handle("GET /healthz", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": version.Get()})
 	}))
@@ -233,7 +277,7 @@ const serveSynopsis = "serve [flags]   serve the API, the explorer and /metrics"
 
 // serveFlags registers serve's flags on a new flag set; the function it returns reads them
 // into a Main (without its Neo4j connection and authentication) once the set is parsed.
-func serveFlags() (*flag.FlagSet, func() (*Main, string, func(io.Writer) (zerolog.Logger, error))) {
+func serveFlags() (*flag.FlagSet, func() (*Main, string, func(io.Writer) (zerolog.Logger, error), error)) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	envUsage(fs, serveSynopsis)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -242,11 +286,18 @@ func serveFlags() (*flag.FlagSet, func() (*Main, string, func(io.Writer) (zerolo
 	limits := limitFlags(fs)
 	withMetrics := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics (without authentication; docs/metrics.md)")
 	authConfig := fs.String("auth-config", "", "authentication configuration `FILE` (docs/security.md)")
+	corsOrigins := fs.String("cors-origins", "", "comma-separated origins whose pages may call /graphql from a browser (https://planner.example.org, or *); none by default")
+	apq := fs.Int("apq", 1000, "automatic persisted queries kept (least recently used out); 0 turns them off")
 	logger := logFlags(fs)
-	return fs, func() (*Main, string, func(io.Writer) (zerolog.Logger, error)) {
+	return fs, func() (*Main, string, func(io.Writer) (zerolog.Logger, error), error) {
 		api, lim := limits()
-		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics}
-		return m, *authConfig, logger
+		api.PersistedQueries = *apq
+		if *apq == 0 {
+			api.PersistedQueries = -1 // resolvers.Options reads zero as the default
+		}
+		origins, err := parseOrigins(*corsOrigins)
+		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics, CORSOrigins: origins}
+		return m, *authConfig, logger, err
 	}
 }
 
@@ -255,7 +306,10 @@ func runServe(ctx context.Context, args []string) error {
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
-	m, authConfig, logger := read()
+	m, authConfig, logger, err := read()
+	if err != nil {
+		return err
+	}
 	log, err := logger(os.Stderr)
 	if err != nil {
 		return err

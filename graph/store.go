@@ -84,7 +84,10 @@ type Store interface {
 	// Audit returns one page of the audit trail, newest first, and whether more follow.
 	// Only administrators may read it: others get EFORBIDDEN.
 	Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, bool, error)
-	// Snapshot reads the whole model for analysis: every node with all its properties,
-	// every relationship with only its type, ends, priority and validity, in no set order.
+	// Snapshot reads the whole model, every node and relationship with all its properties,
+	// in no set order: what package snapshot indexes for reads and analyses.
 	Snapshot(ctx context.Context) (*Document, error)
+	// Version is the graph version: an opaque string that every write transaction
+	// changes, read in one small round trip; empty before the first write.
+	Version(ctx context.Context) (string, error)
 }

@@ -75,7 +75,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		ctx = graph.WithRoundTrips(withLoader(ctx, r.Store))
+		ctx = graph.WithRoundTrips(withLoader(ctx, r.snapshots()))
 		h := next(ctx)
 		return func(ctx2 context.Context) *graphql.Response {
 			resp := h(ctx)
@@ -104,6 +104,14 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		}
 	})
 	srv.AroundResponses(observeResponse)
+	// A mutation's root fields run one after another, each with its selection: the fields
+	// read after a write must see it.
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		if graphql.GetOperationContext(ctx).Operation.Operation == ast.Mutation {
+			r.loader(ctx).wrote()
+		}
+		return next(ctx)
+	})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("recovered from panic")

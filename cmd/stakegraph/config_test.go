@@ -25,10 +25,14 @@ func TestServeFlagsReadTheEnvironmentAndFlagsWin(t *testing.T) {
 	t.Setenv("STAKEGRAPH_NO_SEED", "true")
 	t.Setenv("STAKEGRAPH_METRICS", "false")
 	fs, read := serveFlags()
-	if err := parseWithEnv(fs, []string{"-addr", "127.0.0.1:7000"}); err != nil {
+	if err := parseWithEnv(fs, []string{"-addr", "127.0.0.1:7000"}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	m, _, _, _ := read()
+	sc, err := read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sc.main
 	if m.Addr != "127.0.0.1:7000" {
 		t.Errorf("addr = %q, want the flag's 127.0.0.1:7000 over the environment's", m.Addr)
 	}
@@ -41,7 +45,7 @@ func TestServeFlagsReadTheEnvironmentAndFlagsWin(t *testing.T) {
 func TestABadEnvironmentValueNamesTheVariable(t *testing.T) {
 	t.Setenv("STAKEGRAPH_TIMEOUT", "soon")
 	fs, _ := serveFlags()
-	err := parseWithEnv(fs, nil)
+	err := parseWithEnv(fs, nil, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "STAKEGRAPH_TIMEOUT") {
 		t.Fatalf("parse with STAKEGRAPH_TIMEOUT=soon: %v, want an error naming the variable", err)
 	}
@@ -70,12 +74,12 @@ func TestHelpExitsWithoutError(t *testing.T) {
 
 func TestLogLevelAndFormat(t *testing.T) {
 	fs, read := serveFlags()
-	if err := parseWithEnv(fs, []string{"-log-level", "warn", "-log-format", "console"}); err != nil {
+	if err := parseWithEnv(fs, []string{"-log-level", "warn", "-log-format", "console"}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	_, _, logger, _ := read()
+	sc, _ := read()
 	var buf bytes.Buffer
-	log, err := logger(&buf)
+	log, err := sc.logger(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +91,11 @@ func TestLogLevelAndFormat(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"-log-level", "loud"}, {"-log-format", "xml"}} {
 		fs, read := serveFlags()
-		if err := parseWithEnv(fs, bad); err != nil {
+		if err := parseWithEnv(fs, bad, io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		_, _, logger, _ := read()
-		if _, err := logger(io.Discard); err == nil || !strings.Contains(err.Error(), bad[0]) {
+		sc, _ := read()
+		if _, err := sc.logger(io.Discard); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: %v, want an error naming %s", bad, err, bad[0])
 		}
 	}

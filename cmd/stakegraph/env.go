@@ -21,9 +21,10 @@ func envName(flagName string) string {
 }
 
 // parseWithEnv sets each of fs's flags from its environment variable (envName) when that is
-// set, then parses args: a flag on the command line overrides the environment, which
-// overrides the default. A value the flag refuses is an error naming the variable.
-func parseWithEnv(fs *flag.FlagSet, args []string) error {
+// set, then parses args as parseFlags does: a flag on the command line overrides the
+// environment, which overrides the default. A value the flag refuses is an error naming the
+// variable.
+func parseWithEnv(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := envName(f.Name)
@@ -36,18 +37,7 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return fs.Parse(args)
-}
-
-// envUsage makes fs's -h say how to call it and that every flag has a variable.
-func envUsage(fs *flag.FlagSet, synopsis string) {
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage: stakegraph %s\n\n", synopsis)
-		fmt.Fprintf(out, "Every flag can also be set in the environment as %s<FLAG> (-max-body as %s);\n", envPrefix, envName("max-body"))
-		fmt.Fprintf(out, "a flag given on the command line wins.\n\n")
-		fs.PrintDefaults()
-	}
+	return parseFlags(fs, args, stdout)
 }
 
 // logFlags registers -log-level and -log-format on fs; the function it returns builds the

@@ -19,7 +19,7 @@ func limitFlags(fs *flag.FlagSet) func() (resolvers.Options, resolvers.Limits) {
 	introspection := fs.Bool("introspection", true, "allow schema introspection (GraphiQL needs it); false refuses __schema and __type (INTROSPECTION_DISABLED)")
 	body := byteSize(32 << 20)
 	fs.Var(&body, "max-body", "refuse request bodies larger than this, e.g. 32MiB, 512KiB or bytes (HTTP 413, REQUEST_TOO_LARGE); importGraph documents must fit")
-	rate := fs.Float64("rate", 20, "requests a second each token subject may make on average; 0 turns rate limiting off (HTTP 429, RATE_LIMITED)")
+	rate := fs.Float64("rate", 20, "requests a second each token subject may make on average; 0 turns rate limiting off (HTTP 429, RATE_LIMITED); a server without authentication is not limited")
 	burst := fs.Int("burst", 60, "requests each token subject may make at once before -rate applies")
 	return func() (resolvers.Options, resolvers.Limits) {
 		r := *rate

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stakegraph/stakegraph/auth"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
 	"github.com/stakegraph/stakegraph/resolvers"
@@ -48,12 +49,16 @@ func scrape(t *testing.T, base string) map[string]float64 {
 	return out
 }
 
-// request sends method to base+path and returns the status and body.
-func request(t *testing.T, method, url, contentType, body string) (int, string) {
+// request sends method to url, with a bearer token unless it is empty, and returns the
+// status and body.
+func request(t *testing.T, method, url, token, contentType, body string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -76,14 +81,14 @@ func TestUnknownPathsAre404AndCountedAsUnmatched(t *testing.T) {
 		{"GET", "/assets/"}, {"GET", "/assets/nothing.js"}, {"GET", "/index.html"}, {"DELETE", "/"},
 	}
 	for _, u := range unknown {
-		if got, body := request(t, u.method, m.URL()+u.path, "application/json", "{}"); got != http.StatusNotFound {
+		if got, body := request(t, u.method, m.URL()+u.path, "", "application/json", "{}"); got != http.StatusNotFound {
 			t.Errorf("%s %s = %d, want 404: %.200s", u.method, u.path, got, body)
 		}
 	}
 	// The explorer's own pages are routed to it: 200 when the front end is built into the
 	// test binary, 503 (with how to build it) when not — never 404.
 	for _, p := range []string{"/", "/graphiql"} {
-		if got, _ := request(t, "GET", m.URL()+p, "", ""); got == http.StatusNotFound {
+		if got, _ := request(t, "GET", m.URL()+p, "", "", ""); got == http.StatusNotFound {
 			t.Errorf("GET %s = 404, want the explorer", p)
 		}
 	}
@@ -106,12 +111,18 @@ func TestUnknownPathsAre404AndCountedAsUnmatched(t *testing.T) {
 func TestMetricsCountOperationsRoundTripsAndRefusals(t *testing.T) {
 	neo4jtest.Open(t)
 	cfg, _ := neo4jtest.Config()
-	m, _ := start(t, &Main{Neo4j: cfg, Seed: true, Timeout: 30 * time.Second,
+	// The open server's local viewer is not rate limited: authenticate, as a deployment does.
+	a, err := auth.New(auth.Config{HS256Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := jwtFor("metrics-probe", "viewer", "GBR")
+	m, _ := start(t, &Main{Neo4j: cfg, Seed: true, Timeout: 30 * time.Second, Auth: a,
 		Limits: resolvers.Limits{RatePerSecond: 0.001, Burst: 2}})
 	waitReady(t, m)
 	before := scrape(t, m.URL())
 
-	status, body := request(t, "POST", m.URL()+"/graphql", "application/json",
+	status, body := request(t, "POST", m.URL()+"/graphql", token, "application/json",
 		`{"query":"query MetricsProbe { nations(first: 2) { totalCount nodes { agencies { id } } } }"}`)
 	if status != http.StatusOK {
 		t.Fatalf("MetricsProbe = %d: %s", status, body)
@@ -126,8 +137,8 @@ func TestMetricsCountOperationsRoundTripsAndRefusals(t *testing.T) {
 	if probe.Extensions.RoundTrips == 0 {
 		t.Fatalf("MetricsProbe reported no round trips: %s", body)
 	}
-	request(t, "POST", m.URL()+"/graphql", "application/json", `{"query":"{ nations("}`)
-	status, refused := request(t, "POST", m.URL()+"/graphql", "application/json", `{"query":"{ __typename }"}`)
+	request(t, "POST", m.URL()+"/graphql", token, "application/json", `{"query":"{ nations("}`)
+	status, refused := request(t, "POST", m.URL()+"/graphql", token, "application/json", `{"query":"{ __typename }"}`)
 	if status != http.StatusTooManyRequests {
 		t.Fatalf("third request with a burst of 2 = %d, want 429: %s", status, refused)
 	}

@@ -223,10 +223,20 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	if m.Auth != nil {
 		authenticate = m.Auth.Middleware
 	}
+	// The API and the exports share the authentication and one rate limiter.
+	guarded := http.NewServeMux()
+	guarded.Handle("/graphql", resolvers.GraphQLOverHTTP(api))
+	for path, f := range exportFiles {
+		guarded.Handle("GET "+path, exportHandler(m.Store, f, m.Timeout))
+	}
+	guardedHandler := m.cors(authenticate(resolvers.Limit(guarded, m.Limits)))
 	// Every route is counted and timed under its own name (docs/metrics.md); an unknown
 	// path is 404, counted as "unmatched".
 	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, metrics.Route(route, h)) }
-	handle("/graphql", "/graphql", m.cors(authenticate(resolvers.Limit(resolvers.GraphQLOverHTTP(api), m.Limits))))
+	handle("/graphql", "/graphql", guardedHandler)
+	for path := range exportFiles {
+		handle("GET "+path, path, guardedHandler)
+	}
 	handle("GET /healthz", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": version.Get()})
 	}))
@@ -266,30 +276,32 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func newEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc
+// serveConfig is what serve's flags and their environment variables say.
+type serveConfig struct {
+	main       *Main // without its Neo4j connection and authentication
+	authConfig string
+	debugAddr  string
+	logger     func(io.Writer) (zerolog.Logger, error)
 }
 
-// serveSynopsis is the first line of serve's -h.
-const serveSynopsis = "serve [flags]   serve the API, the explorer and /metrics"
-
 // serveFlags registers serve's flags on a new flag set; the function it returns reads them
-// into a Main (without its Neo4j connection and authentication) once the set is parsed.
-func serveFlags() (*flag.FlagSet, func() (*Main, string, func(io.Writer) (zerolog.Logger, error), error)) {
+// once the set is parsed.
+func serveFlags() (*flag.FlagSet, func() (serveConfig, error)) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	envUsage(fs, serveSynopsis)
+	fs.Usage = usageOf(fs, "serve [flags]", "Serves the GraphQL API, the IDE, the explorer and /metrics over the model in Neo4j (NEO4J_URI...).\n"+
+		"Every flag can also be set in the environment as "+envPrefix+"<FLAG> (-max-body as "+envName("max-body")+");\n"+
+		"a flag given on the command line wins.")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
+	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof) on this loopback `ADDR`, e.g. 127.0.0.1:6060; off when empty")
 	withMetrics := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics (without authentication; docs/metrics.md)")
 	authConfig := fs.String("auth-config", "", "authentication configuration `FILE` (docs/security.md)")
 	corsOrigins := fs.String("cors-origins", "", "comma-separated origins whose pages may call /graphql from a browser (https://planner.example.org, or *); none by default")
 	apq := fs.Int("apq", 1000, "automatic persisted queries kept (least recently used out); 0 turns them off")
 	logger := logFlags(fs)
-	return fs, func() (*Main, string, func(io.Writer) (zerolog.Logger, error), error) {
+	return fs, func() (serveConfig, error) {
 		api, lim := limits()
 		api.PersistedQueries = *apq
 		if *apq == 0 {
@@ -297,26 +309,27 @@ func serveFlags() (*flag.FlagSet, func() (*Main, string, func(io.Writer) (zerolo
 		}
 		origins, err := parseOrigins(*corsOrigins)
 		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics, CORSOrigins: origins}
-		return m, *authConfig, logger, err
+		return serveConfig{main: m, authConfig: *authConfig, debugAddr: *debugAddr, logger: logger}, err
 	}
 }
 
-func runServe(ctx context.Context, args []string) error {
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, read := serveFlags()
-	if err := parseWithEnv(fs, args); err != nil {
+	if err := parseWithEnv(fs, args, stdout); err != nil {
 		return err
 	}
-	m, authConfig, logger, err := read()
+	sc, err := read()
 	if err != nil {
 		return err
 	}
-	log, err := logger(os.Stderr)
+	log, err := sc.logger(os.Stderr)
 	if err != nil {
 		return err
 	}
 	ctx = log.WithContext(ctx)
+	m := sc.main
 	m.Neo4j = neo4jConfig()
-	cfg, err := auth.Load(authConfig)
+	cfg, err := auth.Load(sc.authConfig)
 	if err != nil {
 		return err
 	}
@@ -324,8 +337,13 @@ func runServe(ctx context.Context, args []string) error {
 		if m.Auth, err = auth.NewContext(ctx, cfg); err != nil {
 			return err
 		}
-	} else if authConfig != "" {
-		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile, oidcIssuer, jwksURL or staticTokens", authConfig)
+	} else if sc.authConfig != "" {
+		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile, oidcIssuer, jwksURL or staticTokens", sc.authConfig)
+	}
+	if sc.debugAddr != "" {
+		if err := serveDebug(ctx, sc.debugAddr); err != nil {
+			return err
+		}
 	}
 	if err := m.Run(ctx); err != nil {
 		return err

@@ -38,22 +38,17 @@ type ResolverRoot interface {
 	Change() ChangeResolver
 	Coalitions() CoalitionsResolver
 	Conflict() ConflictResolver
-	Coordination() CoordinationResolver
 	CutSet() CutSetResolver
 	Gap() GapResolver
 	Impact() ImpactResolver
 	Importance() ImportanceResolver
 	Lost() LostResolver
-	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Nation() NationResolver
 	Objective() ObjectiveResolver
 	ObjectiveCutSets() ObjectiveCutSetsResolver
 	Overlap() OverlapResolver
-	Provision() ProvisionResolver
-	Pursuit() PursuitResolver
 	Query() QueryResolver
-	Relationship() RelationshipResolver
 	Resilience() ResilienceResolver
 	Shared() SharedResolver
 	Threat() ThreatResolver
@@ -198,11 +193,11 @@ type ComplexityRoot struct {
 	}
 
 	Coordination struct {
-		Agency       func(childComplexity int) int
 		Confidence   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		OptMechanism func(childComplexity int) int
 		OptSource    func(childComplexity int) int
+		OtherAgency  func(childComplexity int) int
 	}
 
 	CutSet struct {
@@ -268,14 +263,14 @@ type ComplexityRoot struct {
 	}
 
 	Membership struct {
-		Agreement  func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		ID         func(childComplexity int) int
-		OptRole    func(childComplexity int) int
-		OptSource  func(childComplexity int) int
-		Party      func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Confidence      func(childComplexity int) int
+		FromStakeholder func(childComplexity int) int
+		ID              func(childComplexity int) int
+		OptRole         func(childComplexity int) int
+		OptSource       func(childComplexity int) int
+		ToAgreement     func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -368,23 +363,23 @@ type ComplexityRoot struct {
 	}
 
 	Provision struct {
-		Capability func(childComplexity int) int
-		Capacity   func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		ID         func(childComplexity int) int
-		OptSource  func(childComplexity int) int
-		Provider   func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Capacity        func(childComplexity int) int
+		Confidence      func(childComplexity int) int
+		FromStakeholder func(childComplexity int) int
+		ID              func(childComplexity int) int
+		OptSource       func(childComplexity int) int
+		ToCapability    func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
 	}
 
 	Pursuit struct {
-		Confidence  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Objective   func(childComplexity int) int
-		OptSource   func(childComplexity int) int
-		Priority    func(childComplexity int) int
-		Stakeholder func(childComplexity int) int
+		Confidence      func(childComplexity int) int
+		FromStakeholder func(childComplexity int) int
+		ID              func(childComplexity int) int
+		OptSource       func(childComplexity int) int
+		Priority        func(childComplexity int) int
+		ToObjective     func(childComplexity int) int
 	}
 
 	Query struct {
@@ -422,13 +417,13 @@ type ComplexityRoot struct {
 	Relationship struct {
 		Capacity     func(childComplexity int) int
 		Confidence   func(childComplexity int) int
-		From         func(childComplexity int) int
+		FromEntity   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		OptMechanism func(childComplexity int) int
 		OptRole      func(childComplexity int) int
 		OptSource    func(childComplexity int) int
 		Priority     func(childComplexity int) int
-		To           func(childComplexity int) int
+		ToEntity     func(childComplexity int) int
 		Type         func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
@@ -519,9 +514,6 @@ type ConflictResolver interface {
 	ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
 	ObjectiveB(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
 }
-type CoordinationResolver interface {
-	Agency(ctx context.Context, obj *graph.Link) (*graph.Agency, error)
-}
 type CutSetResolver interface {
 	Events(ctx context.Context, obj *analysis.CutSet) ([]graph.Entity, error)
 }
@@ -546,10 +538,6 @@ type ImportanceResolver interface {
 }
 type LostResolver interface {
 	Node(ctx context.Context, obj *analysis.Lost) (graph.Entity, error)
-}
-type MembershipResolver interface {
-	Party(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
-	Agreement(ctx context.Context, obj *graph.Link) (*graph.Agreement, error)
 }
 type MutationResolver interface {
 	UpsertNation(ctx context.Context, input NationInput) (*graph.Nation, error)
@@ -582,14 +570,6 @@ type OverlapResolver interface {
 	A(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
 	B(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
 }
-type ProvisionResolver interface {
-	Provider(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
-	Capability(ctx context.Context, obj *graph.Link) (*graph.Capability, error)
-}
-type PursuitResolver interface {
-	Stakeholder(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
-	Objective(ctx context.Context, obj *graph.Link) (*graph.Objective, error)
-}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
 	Nodes(ctx context.Context, ids []string) ([]graph.Entity, error)
@@ -620,10 +600,6 @@ type QueryResolver interface {
 	WhatIf(ctx context.Context, down []string, view *analysis.View, asOf *graph.Date) (*analysis.WhatIf, error)
 	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
 	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string) (*AuditPage, error)
-}
-type RelationshipResolver interface {
-	From(ctx context.Context, obj *graph.Link) (graph.Entity, error)
-	To(ctx context.Context, obj *graph.Link) (graph.Entity, error)
 }
 type ResilienceResolver interface {
 	Objective(ctx context.Context, obj *analysis.Resilience) (*graph.Objective, error)
@@ -1176,12 +1152,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Conflict.ObjectiveB(childComplexity), true
 
-	case "Coordination.agency":
-		if e.ComplexityRoot.Coordination.Agency == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Coordination.Agency(childComplexity), true
 	case "Coordination.confidence":
 		if e.ComplexityRoot.Coordination.Confidence == nil {
 			break
@@ -1206,6 +1176,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coordination.OptSource(childComplexity), true
+	case "Coordination.agency":
+		if e.ComplexityRoot.Coordination.OtherAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coordination.OtherAgency(childComplexity), true
 
 	case "CutSet.events":
 		if e.ComplexityRoot.CutSet.Events == nil {
@@ -1409,18 +1385,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Lost.Node(childComplexity), true
 
-	case "Membership.agreement":
-		if e.ComplexityRoot.Membership.Agreement == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Membership.Agreement(childComplexity), true
 	case "Membership.confidence":
 		if e.ComplexityRoot.Membership.Confidence == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Membership.Confidence(childComplexity), true
+	case "Membership.party":
+		if e.ComplexityRoot.Membership.FromStakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.FromStakeholder(childComplexity), true
 	case "Membership.id":
 		if e.ComplexityRoot.Membership.ID == nil {
 			break
@@ -1439,12 +1415,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.OptSource(childComplexity), true
-	case "Membership.party":
-		if e.ComplexityRoot.Membership.Party == nil {
+	case "Membership.agreement":
+		if e.ComplexityRoot.Membership.ToAgreement == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Membership.Party(childComplexity), true
+		return e.ComplexityRoot.Membership.ToAgreement(childComplexity), true
 	case "Membership.validFrom":
 		if e.ComplexityRoot.Membership.ValidFrom == nil {
 			break
@@ -1872,12 +1848,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
-	case "Provision.capability":
-		if e.ComplexityRoot.Provision.Capability == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Provision.Capability(childComplexity), true
 	case "Provision.capacity":
 		if e.ComplexityRoot.Provision.Capacity == nil {
 			break
@@ -1890,6 +1860,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Confidence(childComplexity), true
+	case "Provision.provider":
+		if e.ComplexityRoot.Provision.FromStakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.FromStakeholder(childComplexity), true
 	case "Provision.id":
 		if e.ComplexityRoot.Provision.ID == nil {
 			break
@@ -1902,12 +1878,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.OptSource(childComplexity), true
-	case "Provision.provider":
-		if e.ComplexityRoot.Provision.Provider == nil {
+	case "Provision.capability":
+		if e.ComplexityRoot.Provision.ToCapability == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Provision.Provider(childComplexity), true
+		return e.ComplexityRoot.Provision.ToCapability(childComplexity), true
 	case "Provision.validFrom":
 		if e.ComplexityRoot.Provision.ValidFrom == nil {
 			break
@@ -1927,18 +1903,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pursuit.Confidence(childComplexity), true
+	case "Pursuit.stakeholder":
+		if e.ComplexityRoot.Pursuit.FromStakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pursuit.FromStakeholder(childComplexity), true
 	case "Pursuit.id":
 		if e.ComplexityRoot.Pursuit.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Pursuit.ID(childComplexity), true
-	case "Pursuit.objective":
-		if e.ComplexityRoot.Pursuit.Objective == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Pursuit.Objective(childComplexity), true
 	case "Pursuit.source":
 		if e.ComplexityRoot.Pursuit.OptSource == nil {
 			break
@@ -1951,12 +1927,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pursuit.Priority(childComplexity), true
-	case "Pursuit.stakeholder":
-		if e.ComplexityRoot.Pursuit.Stakeholder == nil {
+	case "Pursuit.objective":
+		if e.ComplexityRoot.Pursuit.ToObjective == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Pursuit.Stakeholder(childComplexity), true
+		return e.ComplexityRoot.Pursuit.ToObjective(childComplexity), true
 
 	case "Query.agencies":
 		if e.ComplexityRoot.Query.Agencies == nil {
@@ -2287,11 +2263,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Confidence(childComplexity), true
 	case "Relationship.from":
-		if e.ComplexityRoot.Relationship.From == nil {
+		if e.ComplexityRoot.Relationship.FromEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.From(childComplexity), true
+		return e.ComplexityRoot.Relationship.FromEntity(childComplexity), true
 	case "Relationship.id":
 		if e.ComplexityRoot.Relationship.ID == nil {
 			break
@@ -2323,11 +2299,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Priority(childComplexity), true
 	case "Relationship.to":
-		if e.ComplexityRoot.Relationship.To == nil {
+		if e.ComplexityRoot.Relationship.ToEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.To(childComplexity), true
+		return e.ComplexityRoot.Relationship.ToEntity(childComplexity), true
 	case "Relationship.type":
 		if e.ComplexityRoot.Relationship.Type == nil {
 			break
@@ -7397,7 +7373,7 @@ func (ec *executionContext) _Coordination_agency(ctx context.Context, field grap
 			return ec.fieldContext_Coordination_agency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Coordination().Agency(ctx, obj)
+			return obj.OtherAgency(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Agency) graphql.Marshaler {
@@ -7412,7 +7388,7 @@ func (ec *executionContext) fieldContext_Coordination_agency(_ context.Context, 
 		Object:     "Coordination",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agency(ctx, field)
 		},
@@ -8428,7 +8404,7 @@ func (ec *executionContext) _Membership_party(ctx context.Context, field graphql
 			return ec.fieldContext_Membership_party(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Membership().Party(ctx, obj)
+			return obj.FromStakeholder(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
@@ -8443,7 +8419,7 @@ func (ec *executionContext) fieldContext_Membership_party(_ context.Context, fie
 		Object:     "Membership",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -8460,7 +8436,7 @@ func (ec *executionContext) _Membership_agreement(ctx context.Context, field gra
 			return ec.fieldContext_Membership_agreement(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Membership().Agreement(ctx, obj)
+			return obj.ToAgreement(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Agreement) graphql.Marshaler {
@@ -8475,7 +8451,7 @@ func (ec *executionContext) fieldContext_Membership_agreement(_ context.Context,
 		Object:     "Membership",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agreement(ctx, field)
 		},
@@ -10595,7 +10571,7 @@ func (ec *executionContext) _Provision_provider(ctx context.Context, field graph
 			return ec.fieldContext_Provision_provider(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Provider(ctx, obj)
+			return obj.FromStakeholder(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
@@ -10610,7 +10586,7 @@ func (ec *executionContext) fieldContext_Provision_provider(_ context.Context, f
 		Object:     "Provision",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -10627,7 +10603,7 @@ func (ec *executionContext) _Provision_capability(ctx context.Context, field gra
 			return ec.fieldContext_Provision_capability(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Capability(ctx, obj)
+			return obj.ToCapability(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Capability) graphql.Marshaler {
@@ -10642,7 +10618,7 @@ func (ec *executionContext) fieldContext_Provision_capability(_ context.Context,
 		Object:     "Provision",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Capability(ctx, field)
 		},
@@ -10797,7 +10773,7 @@ func (ec *executionContext) _Pursuit_stakeholder(ctx context.Context, field grap
 			return ec.fieldContext_Pursuit_stakeholder(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Pursuit().Stakeholder(ctx, obj)
+			return obj.FromStakeholder(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
@@ -10812,7 +10788,7 @@ func (ec *executionContext) fieldContext_Pursuit_stakeholder(_ context.Context, 
 		Object:     "Pursuit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -10829,7 +10805,7 @@ func (ec *executionContext) _Pursuit_objective(ctx context.Context, field graphq
 			return ec.fieldContext_Pursuit_objective(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Pursuit().Objective(ctx, obj)
+			return obj.ToObjective(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
@@ -10844,7 +10820,7 @@ func (ec *executionContext) fieldContext_Pursuit_objective(_ context.Context, fi
 		Object:     "Pursuit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
 		},
@@ -12343,7 +12319,7 @@ func (ec *executionContext) _Relationship_from(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().From(ctx, obj)
+			return obj.FromEntity(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -12358,7 +12334,7 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -12375,7 +12351,7 @@ func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.
 			return ec.fieldContext_Relationship_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().To(ctx, obj)
+			return obj.ToEntity(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -12390,7 +12366,7 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -16425,28 +16401,27 @@ func (ec *executionContext) _Coordination(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Coordination_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "agency":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Coordination_agency(ctx, field, obj)
-				})
+			out.Values[i] = ec._Coordination_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "mechanism":
 			out.Values[i] = ec._Coordination_mechanism(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Coordination_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Coordination_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16933,44 +16908,42 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Membership_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "party":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Membership_party(ctx, field, obj)
-				})
+			out.Values[i] = ec._Membership_party(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "agreement":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Membership_agreement(ctx, field, obj)
-				})
+			out.Values[i] = ec._Membership_agreement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "validFrom":
 			out.Values[i] = ec._Membership_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Membership_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._Membership_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Membership_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Membership_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17617,44 +17590,42 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._Provision_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "provider":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_provider(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "capability":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_capability(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_capability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "validFrom":
 			out.Values[i] = ec._Provision_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Provision_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "capacity":
 			out.Values[i] = ec._Provision_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Provision_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Provision_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17687,34 +17658,32 @@ func (ec *executionContext) _Pursuit(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Pursuit_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "stakeholder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Pursuit_stakeholder(ctx, field, obj)
-				})
+			out.Values[i] = ec._Pursuit_stakeholder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "objective":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Pursuit_objective(ctx, field, obj)
-				})
+			out.Values[i] = ec._Pursuit_objective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "priority":
 			out.Values[i] = ec._Pursuit_priority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Pursuit_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Pursuit_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17971,64 +17940,62 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Relationship_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "type":
 			out.Values[i] = ec._Relationship_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "priority":
 			out.Values[i] = ec._Relationship_priority(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validFrom":
 			out.Values[i] = ec._Relationship_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Relationship_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "capacity":
 			out.Values[i] = ec._Relationship_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._Relationship_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "mechanism":
 			out.Values[i] = ec._Relationship_mechanism(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Relationship_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Relationship_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -166,3 +166,17 @@ func TestMetricsCountOperationsRoundTripsAndRefusals(t *testing.T) {
 		t.Errorf("429 body does not say RATE_LIMITED: %s", refused)
 	}
 }
+
+func TestMetricsOnAnAddressOfTheirOwn(t *testing.T) {
+	m, _ := start(t, &Main{Neo4j: neo4j.Config{URI: "bolt://127.0.0.1:1"}, Timeout: time.Second, MetricsAddr: "127.0.0.1:0"})
+	if got, _ := request(t, "GET", m.URL()+"/metrics", "", "", ""); got != http.StatusNotFound {
+		t.Fatalf("/metrics on the API's address = %d, want 404 with -metrics-addr", got)
+	}
+	series := scrape(t, m.metrics.url())
+	if _, ok := series["go_goroutines"]; !ok {
+		t.Fatal("the metrics address serves no go_goroutines")
+	}
+	if got, _ := request(t, "GET", m.metrics.url()+"/graphql", "", "", ""); got != http.StatusNotFound {
+		t.Fatalf("/graphql on the metrics address = %d, want 404", got)
+	}
+}

@@ -46,12 +46,16 @@ type Main struct {
 	Auth *auth.Authenticator
 	// NoMetrics turns /metrics off (it needs no token: see docs/metrics.md).
 	NoMetrics bool
+	// MetricsAddr, when set, serves /metrics on a listener of its own at this address (an
+	// interface only the monitoring reaches) instead of on Addr.
+	MetricsAddr string
 	// CORSOrigins are the origins (https://planner.example.org, or "*") whose pages may call
 	// /graphql from a browser; none, the default, allows no other origin.
 	CORSOrigins []string
 
 	Store    *neo4j.Store
 	listener net.Listener
+	metrics  *metricsServer
 	server   *http.Server
 	ready    atomic.Bool
 	done     chan struct{}
@@ -77,6 +81,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.listener, err = net.Listen("tcp", m.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+	}
+	if m.MetricsAddr != "" && !m.NoMetrics {
+		if m.metrics, err = serveMetrics(ctx, m.MetricsAddr); err != nil {
+			_ = m.listener.Close()
+			return err
+		}
 	}
 	m.server = &http.Server{
 		Handler:           m.handler(*log),
@@ -149,6 +159,9 @@ func (m *Main) Close() error {
 	if m.server != nil {
 		err = m.server.Shutdown(ctx)
 		<-m.done
+	}
+	if m.metrics != nil {
+		err = errors.Join(err, m.metrics.close(ctx))
 	}
 	if m.Store != nil {
 		err = errors.Join(err, m.Store.Close(ctx))
@@ -253,7 +266,7 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
 	}))
-	if !m.NoMetrics {
+	if !m.NoMetrics && m.MetricsAddr == "" {
 		handle("GET /metrics", "/metrics", metrics.Handler())
 	}
 	explorer := web.Handler()
@@ -299,6 +312,7 @@ func serveFlags() (*flag.FlagSet, func() (serveConfig, error)) {
 	withMetrics := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics (without authentication; docs/metrics.md)")
 	authConfig := fs.String("auth-config", "", "authentication configuration `FILE` (docs/security.md)")
 	corsOrigins := fs.String("cors-origins", "", "comma-separated origins whose pages may call /graphql from a browser (https://planner.example.org, or *); none by default")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `ADDR` of its own (e.g. 10.0.0.5:9464) instead of on -addr")
 	apq := fs.Int("apq", 1000, "automatic persisted queries kept (least recently used out); 0 turns them off")
 	logger := logFlags(fs)
 	return fs, func() (serveConfig, error) {
@@ -308,7 +322,7 @@ func serveFlags() (*flag.FlagSet, func() (serveConfig, error)) {
 			api.PersistedQueries = -1 // resolvers.Options reads zero as the default
 		}
 		origins, err := parseOrigins(*corsOrigins)
-		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics, CORSOrigins: origins}
+		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics, MetricsAddr: *metricsAddr, CORSOrigins: origins}
 		return serveConfig{main: m, authConfig: *authConfig, debugAddr: *debugAddr, logger: logger}, err
 	}
 }

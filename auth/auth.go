@@ -113,7 +113,10 @@ func NewContext(ctx context.Context, cfg Config) (*Authenticator, error) {
 	}
 	if cfg.OIDCIssuer != "" || cfg.JWKSURL != "" {
 		ctx, a.stop = context.WithCancel(ctx)
-		client := &http.Client{Timeout: fetchTimeout}
+		client := &http.Client{Timeout: fetchTimeout, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+			// A redirect must not lead the keys over plain http either.
+			return checkFetchURL(req.URL.String())
+		}}
 		jwksURL := cfg.JWKSURL
 		if cfg.OIDCIssuer != "" {
 			var err error

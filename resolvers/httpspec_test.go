@@ -9,12 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/stakegraph/stakegraph/internal/metrics"
 	"github.com/stakegraph/stakegraph/resolvers"
 )
 
 // specHandler is the API as serve mounts it, without a database: these requests fail, or
 // ask only for __typename, before any resolver needs one.
 func specHandler(opts resolvers.Options) http.Handler {
+	opts.NoFastPath = true // the fast path reads the snapshot, and there is no store here
 	return asLocal(resolvers.GraphQLOverHTTP(resolvers.NewHandler(&resolvers.Resolver{}, opts)))
 }
 
@@ -139,5 +143,22 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	off := specHandler(resolvers.Options{PersistedQueries: -1})
 	if status, body := send(t, off, "application/json", apqBody(q1, false)); status != 400 || firstCode(t, body) != "BAD_USER_INPUT" {
 		t.Fatalf("a hash alone with APQ off: %d %v, want 400: there is no query", status, body)
+	}
+}
+
+// Each operation is counted once, whether gqlgen executes it or it fails before.
+func TestOperationsAreCountedOnce(t *testing.T) {
+	h := specHandler(resolvers.Options{})
+	count := func(name, kind, outcome string) float64 {
+		return testutil.ToFloat64(metrics.GraphQLOperations.WithLabelValues(name, kind, outcome))
+	}
+	ran, failed := count("CountedOnce", "query", "OK"), count("anonymous", "unknown", "GRAPHQL_PARSE_FAILED")
+	send(t, h, "application/json", `{"query":"query CountedOnce { __typename }"}`)
+	send(t, h, "application/json", `{"query":"{"}`)
+	if got := count("CountedOnce", "query", "OK") - ran; got != 1 {
+		t.Errorf("an executed operation was counted %v times, want 1", got)
+	}
+	if got := count("anonymous", "unknown", "GRAPHQL_PARSE_FAILED") - failed; got != 1 {
+		t.Errorf("a parse failure was counted %v times, want 1", got)
 	}
 }

@@ -9,11 +9,27 @@ import (
 	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
-// observeResponse counts every GraphQL response by operation name, type and outcome, and
-// times it. It is a response middleware rather than an operation one because gqlgen sends
-// parse and validation failures through the response middlewares only.
+type observedKey struct{}
+
+// withObserved marks ctx as an operation's, which the operation middleware counts when it
+// answers (fast path or not), so that observeResponse does not count it again.
+func withObserved(ctx context.Context) context.Context {
+	return context.WithValue(ctx, observedKey{}, true)
+}
+
+// observeResponse counts the responses of operations that never reached the operation
+// middleware: parse and validation failures, which gqlgen sends through the response
+// middlewares only.
 func observeResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if observed, _ := ctx.Value(observedKey{}).(bool); !observed {
+		observe(ctx, resp)
+	}
+	return resp
+}
+
+// observe counts one GraphQL response by operation name, type and outcome, and times it.
+func observe(ctx context.Context, resp *graphql.Response) {
 	name, kind := "", "unknown"
 	var start time.Time
 	if graphql.HasOperationContext(ctx) {
@@ -31,7 +47,6 @@ func observeResponse(ctx context.Context, next graphql.ResponseHandler) *graphql
 	if !start.IsZero() {
 		metrics.GraphQLDuration.WithLabelValues(name, kind).Observe(time.Since(start).Seconds())
 	}
-	return resp
 }
 
 // outcome is OK for a response without errors, else its first error's extensions.code

@@ -4,6 +4,7 @@ package resolvers
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/snapshot"
@@ -16,8 +17,12 @@ type Resolver struct {
 	// nil, one with the default budget is made on first use.
 	Snapshots *snapshot.Cache
 
-	once sync.Once
+	once      sync.Once
+	fastReads atomic.Int64
 }
+
+// FastReads is the number of operations answered on the fast read path (fast.go).
+func (r *Resolver) FastReads() int64 { return r.fastReads.Load() }
 
 // snapshots is r.Snapshots, made on first use when unset.
 func (r *Resolver) snapshots() *snapshot.Cache {

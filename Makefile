@@ -17,7 +17,7 @@ DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
 WEB_STAMP := web/node_modules/.stakegraph-built
 
 .PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet \
-	go-test test-web fuzz web web-deps neo4j-fetch graphql-audit audit-deps
+	go-test test-web fuzz web web-deps neo4j-fetch bench-api graphql-audit audit-deps
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -149,6 +149,9 @@ neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo
 
 bench: ## the analysis benchmark on a large model (scripts/bench.sh; figures in docs/benchmarks.md)
 	bash scripts/bench.sh
+
+bench-api: ## the read API beside @neo4j/graphql and hand-written Cypher (scripts/bench-api.sh; docs/benchmarks.md)
+	bash scripts/bench-api.sh
 
 # --- machine set-up and cleaning ---------------------------------------------------------
 

@@ -22,7 +22,7 @@ DEADCODE    := golang.org/x/tools/cmd/deadcode@v0.52.0
 WEB_STAMP := web/node_modules/.stakegraph-built
 
 .PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet lint \
-	go-test test-web fuzz web web-deps neo4j-fetch bench-api
+	go-test test-web fuzz web web-deps neo4j-fetch bench-api graphql-audit audit-deps
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -66,6 +66,7 @@ test: fmt-check vet lint generate-check web ## every test: gofmt, go vet, static
 	export STAKEGRAPH_INTEGRATION=1; \
 	status=0; \
 	$(MAKE) go-test || status=1; \
+	$(MAKE) graphql-audit || status=1; \
 	$(MAKE) test-web || status=1; \
 	exit $$status
 
@@ -83,6 +84,19 @@ test-web: web ## the web tests: Vitest, then end-to-end in headless Chromium (ne
 		echo "test-web: NEO4J_URI is not set; the end-to-end tests replace that database's data, so name it (eval \"\$$(neo4j/neo4j.sh env test)\") or run make test"; exit 1; \
 	fi; \
 	cd web && node e2e/run.mjs
+
+# The GraphQL over HTTP conformance audit of the npm package graphql-http, against the
+# server built from this tree and serving the Neo4j in NEO4J_URI (read only: -no-seed).
+# Prints every audit that did not pass and the totals; fails on any MUST failure.
+AUDIT_DIR := scripts/graphql-audit
+graphql-audit: audit-deps ## the graphql-http audit against the server (needs NEO4J_URI; make test sets it)
+	@if [[ -z "$${NEO4J_URI:-}" ]]; then echo "graphql-audit: NEO4J_URI is not set (make test sets it)"; exit 1; fi; \
+	cd $(AUDIT_DIR) && node audit.mjs
+
+audit-deps: ## npm ci in scripts/graphql-audit when its package-lock.json changed
+	@if [[ ! -f $(AUDIT_DIR)/node_modules/.package-lock.json || $(AUDIT_DIR)/package-lock.json -nt $(AUDIT_DIR)/node_modules/.package-lock.json ]]; then \
+		echo "graphql-audit: npm ci"; (cd $(AUDIT_DIR) && npm ci --no-audit --no-fund); \
+	fi
 
 # Each fuzz target explores for FUZZTIME beyond its corpus in testdata/fuzz/<Name>/ (which
 # `go test`, hence `make test`, already runs). A failure leaves the input that broke it in
@@ -117,7 +131,7 @@ lint: ## staticcheck and deadcode, at pinned versions; fails on any finding
 	echo "deadcode: nothing unreachable"
 
 build: web ## build bin/stakegraph (with the web assets)
-	$(GO) build -o $(BIN) ./cmd/stakegraph
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/stakegraph
 
 generate: ## go generate ./... (gqlgen and the like)
 	$(GO) generate ./...
@@ -175,4 +189,4 @@ clean: ## remove build output (bin/, web/dist); keeps Neo4j's jars and data
 distclean: clean ## also stop the local Neo4j instances and delete their data and jars
 	$(NEO4J) reset dev
 	$(NEO4J) reset test
-	rm -rf neo4j/lib web/node_modules
+	rm -rf neo4j/lib web/node_modules $(AUDIT_DIR)/node_modules

@@ -46,6 +46,10 @@ type Options struct {
 	// SnapshotBudget bounds the memory of the in-memory snapshot and the analysis
 	// projections (snapshot.DefaultBudget when zero); used when r.Snapshots is unset.
 	SnapshotBudget int64
+	// PersistedQueries is how many automatic persisted queries (a client sends a query's
+	// SHA-256 instead of its text) are kept, least recently used first out. Zero means 1000;
+	// negative turns them off.
+	PersistedQueries int
 	// NoFastPath runs every operation through gqlgen's executor, the fast read path
 	// (fast.go) off: for the test that compares the two, and as a way out.
 	NoFastPath bool
@@ -67,6 +71,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.PersistedQueries > 0 {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{lru.New[string](opts.PersistedQueries)}})
+	}
+	srv.Use(requireQuery{}) // after APQ, which may fill the query in
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -77,7 +85,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		ctx = graph.WithRoundTrips(withLoader(ctx, r.snapshots()))
+		ctx = withObserved(graph.WithRoundTrips(withLoader(ctx, r.snapshots())))
 		h := fastOrNext(ctx, r, opts, next)
 		return func(ctx2 context.Context) *graphql.Response {
 			resp := h(ctx)
@@ -102,9 +110,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 			zerolog.Ctx(ctx).Info().Str("operation", op.OperationName).Str("subject", v.Subject).
 				Int64("round_trips", graph.RoundTrips(ctx)).Int("errors", len(resp.Errors)).
 				Dur("duration", time.Since(op.Stats.OperationStart)).Msg("graphql")
+			observe(ctx, resp)
 			return resp
 		}
 	})
+	srv.AroundResponses(observeResponse)
 	// A mutation's root fields run one after another, each with its selection: the fields
 	// read after a write must see it.
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
@@ -155,6 +165,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxTokens == 0 {
 		o.MaxTokens = defaultMaxTokens
+	}
+	if o.PersistedQueries == 0 {
+		o.PersistedQueries = defaultPersistedQueries
 	}
 	return o
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Codes of the refusals made before any resolver runs (extensions.code). They belong to the
@@ -237,6 +238,7 @@ func Limit(h http.Handler, l Limits) http.Handler {
 		// make a script, the explorer and GraphiQL starve one another (docs/security.md).
 		if v := graph.ViewerFrom(r.Context()); rl != nil && v != graph.LocalViewer {
 			if wait, ok := rl.allow(v.Subject); !ok {
+				metrics.RateLimited.Inc()
 				secs := max(1, int(math.Ceil(wait.Seconds())))
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				writeRefusal(w, http.StatusTooManyRequests, CodeRateLimited,

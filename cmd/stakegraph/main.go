@@ -24,12 +24,15 @@ import (
 	"github.com/stakegraph/stakegraph/graph/format"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/internal/gctune"
+	"github.com/stakegraph/stakegraph/internal/version"
 )
 
 const usage = `stakegraph — stakeholder and dependency modeler for defense policy synchronization
 
 Usage:
-  stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
+  stakegraph serve  [-addr 127.0.0.1:8080] [-auth-config FILE] [-log-format console] ...
+                                         serve the API (every flag can also be set as
+                                         STAKEGRAPH_<FLAG>; README, "Configuration")
   stakegraph import [-replace] [-format json|csv] FILE|DIR
                                          load a model (all or nothing); restores the
                                          audit trail of a backup
@@ -40,6 +43,7 @@ Usage:
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
   stakegraph query  [-url URL] [-var name=value]... [-o json|ndjson|csv|table] [-all] FILE|-
                                          run a GraphQL document against a server (docs/scripting.md)
+  stakegraph version                     print the version and the commit it was built from
 
 Every command takes -h for its flags.
 
@@ -130,6 +134,9 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		return runQuery(ctx, args, os.Stdin, stdout, os.Stderr)
 	case "token":
 		return runToken(args, os.Stdin, stdout)
+	case "version":
+		fmt.Fprintln(stdout, version.Get())
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Config says which Neo4j to use.
@@ -119,7 +120,7 @@ SET v.n = v.n + 1`
 
 // Version implements graph.Store.
 func (s *Store) Version(ctx context.Context) (string, error) {
-	graph.CountRoundTrip(ctx)
+	countRoundTrip(ctx)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, readVersion, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithReadersRouting())
 	if err != nil {
@@ -135,12 +136,20 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 // run sends one statement and collects its records, counting the round trip. Every
 // statement gets the viewer's parameters, which visible() reads.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	graph.CountRoundTrip(ctx)
+	countRoundTrip(ctx)
 	res, err := tx.Run(ctx, cypher, withViewer(ctx, params))
 	if err != nil {
 		return nil, err
 	}
 	return res.Collect(ctx)
+}
+
+// countRoundTrip counts one statement sent to Neo4j, in the request's count (its
+// extensions.roundTrips) and in the process's (stakegraph_neo4j_round_trips_total). Every
+// statement sent goes through it.
+func countRoundTrip(ctx context.Context) {
+	graph.CountRoundTrip(ctx)
+	metrics.Neo4jRoundTrips.Inc()
 }
 
 // mapError turns driver errors into coded graph errors; coded errors pass through.
@@ -152,18 +161,24 @@ func mapError(ctx context.Context, err error) error {
 	if errors.As(err, &ge) {
 		return err
 	}
+	kind := "other"
+	defer func() { metrics.Neo4jErrors.WithLabelValues(kind).Inc() }()
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		kind = "timeout"
 		return graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline and was cancelled")
 	}
 	if neo4j.IsConnectivityError(err) {
+		kind = "unavailable"
 		return graph.Errorf(graph.EUNAVAILABLE, "", "Neo4j is unavailable: %v", err)
 	}
 	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
 		case strings.Contains(ne.Code, "ConstraintValidationFailed"):
+			kind = "conflict"
 			return graph.Errorf(graph.ECONFLICT, "", "the write breaks a uniqueness rule: %s", ne.Msg)
 		case strings.Contains(ne.Code, "TransactionTimedOut"), strings.Contains(ne.Code, "Terminated"):
+			kind = "timeout"
 			return graph.Errorf(graph.ETIMEOUT, "", "the request ran past its deadline and was cancelled")
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Source is where a Cache reads the model: graph.Store provides both.
@@ -101,6 +102,7 @@ func (c *Cache) Graph(ctx context.Context) (*Graph, error) {
 		g := c.cur
 		c.mu.Unlock()
 		c.graphHits.Add(1)
+		metrics.SnapshotCacheHits.Inc()
 		return g, nil
 	}
 	f := c.pending
@@ -178,6 +180,7 @@ func (c *Cache) Model(ctx context.Context, g *Graph, v *graph.Viewer, asOf graph
 		f.join() // a model build is never abandoned
 		c.mu.Unlock()
 		c.modelHits.Add(1)
+		metrics.SnapshotCacheHits.Inc()
 		return f.wait(ctx)
 	}
 	f := newFlight[*analysis.Model](key.version, false)

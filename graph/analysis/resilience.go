@@ -79,7 +79,7 @@ func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, e
 		if !ms.support[level] {
 			continue
 		}
-		res.Importance = append(res.Importance, ftImportanceOf(fl.events[e], q[level], ms.p, ms.mif[level]))
+		res.Importance = append(res.Importance, ftImportanceOf(fl.events[e], q[level], ms.p, ms.p1[level], ms.p0[level], ms.mif[level]))
 	}
 	slices.SortFunc(res.Importance, func(a, b Importance) int {
 		if c := cmp.Compare(b.Birnbaum, a.Birnbaum); c != 0 {
@@ -90,14 +90,13 @@ func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, e
 	return res, nil
 }
 
-// ftImportanceOf derives the measures from P, the event's q and its Birnbaum measure, using
-// P = q·P1 + (1-q)·P0.
-func ftImportanceOf(event string, q, p, mif float64) Importance {
-	p1 := p + (1-q)*mif
-	p0 := p - q*mif
+// ftImportanceOf derives the measures from P, the event's q, P1, P0 and Birnbaum measure.
+// P - P0 = q·Birnbaum exactly, which Fussell–Vesely uses instead of subtracting two
+// nearly equal numbers.
+func ftImportanceOf(event string, q, p, p1, p0, mif float64) Importance {
 	imp := Importance{Event: event, Birnbaum: mif}
 	if p > 0 {
-		imp.FussellVesely = (p - p0) / p
+		imp.FussellVesely = q * mif / p
 		imp.Diagnosis = q * p1 / p
 		imp.RAW = p1 / p
 	}

@@ -2777,7 +2777,13 @@ type Brokers {
 # Every analysis sees the model as it counts at asOf (default: today, UTC): relationships
 # outside their validity and agreements outside signed..expires are ignored.
 extend type Query {
-  overlap(a: ID!, b: ID!, asOf: Date): Overlap!
+  """
+  Overlapping interests of stakeholders a and b. Null, with a BAD_USER_INPUT error for this
+  field alone, when neither pursues any objective (the score would be 0/0); when only one
+  does, the score is 0. Nullable so that one undefined pair in an aliased batch leaves the
+  other aliases' answers.
+  """
+  overlap(a: ID!, b: ID!, asOf: Date): Overlap
   "Other stakeholders of the same label ranked by overlap score, ties by id."
   partners(of: ID!, first: Int = 10, asOf: Date): [Overlap!]!
   "threshold: alignment edges with a lower score are dropped."
@@ -11636,10 +11642,10 @@ func (ec *executionContext) _Query_overlap(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
-			return ec.marshalNOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx, selections, v)
+			return ec.marshalOOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_overlap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17850,7 +17856,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "overlap":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overlap(ctx, field)
 				})
@@ -19557,14 +19563,6 @@ func (ec *executionContext) marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstake
 	return ret
 }
 
-func (ec *executionContext) marshalNOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Overlap!")
-		return graphql.Null
-	}
-	return ec._Overlap(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -20411,6 +20409,13 @@ func (ec *executionContext) unmarshalOObjectiveFilter2ᚖgithubᚗcomᚋstakegra
 	}
 	res, err := ec.unmarshalInputObjectiveFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Overlap(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖstring(ctx context.Context, v any) (*string, error) {

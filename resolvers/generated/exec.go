@@ -2614,31 +2614,41 @@ The ids of the nodes and relationships that make an answer true, so that an anal
 check it and the explorer can highlight it. Relationship ids read TYPE:from->to.
 """
 type Explanation {
+  "Ids of the nodes involved, sorted."
   nodes: [ID!]!
+  "Ids of the relationships involved (TYPE:from->to), sorted."
   relationships: [ID!]!
 }
 
 """
-Which failure logic an analysis uses (DESIGN §2). Without a stakeholder: the coalition view,
-where any up provider makes a capability available. With one: that stakeholder's access view,
-where only its own family's providers, or providers reached through an agreement governing the
-capability that both are party to (the agreement then being a failure point), count.
+Which failure logic an analysis uses (docs/analyses.md, "Failure logic"). Without a
+stakeholder: the coalition view, where any up provider makes a capability available. With
+one: that stakeholder's access view, where only its own family's providers, or providers
+reached through an agreement governing the capability that both are party to (the agreement
+then being a failure point), count.
 """
 input View {
+  "The stakeholder whose access view to use; absent for the coalition view."
   stakeholder: ID
 }
 
 "Objectives two stakeholders both pursue, with each one's priority."
 type Shared {
+  "The objective both pursue."
   objective: Objective!
+  "a's priority for it, 1..5 (a nation's is the highest of itself and its agencies)."
   priorityA: Int!
+  "b's priority for it, 1..5."
   priorityB: Int!
 }
 
 "A pursues objectiveA, B pursues objectiveB, and the two objectives conflict."
 type Conflict {
+  "The objective a pursues."
   objectiveA: Objective!
+  "The objective b pursues, joined to objectiveA by CONFLICTS_WITH."
   objectiveB: Objective!
+  "The two stakeholders, the two objectives, the CONFLICTS_WITH and the pursuits behind it."
   explanation: Explanation!
 }
 
@@ -2648,50 +2658,86 @@ Overlapping interests of two stakeholders: score is the weighted Jaccard index
 highest of itself and its agencies).
 """
 type Overlap {
+  "The first stakeholder."
   a: Stakeholder!
+  "The second stakeholder."
   b: Stakeholder!
+  "Weighted Jaccard index, 0..1: 1 for identical priorities, 0 when nothing is shared."
   score: Float!
+  "Objectives both pursue, by id."
   shared: [Shared!]!
+  "Pairs of conflicting objectives, a's first, sorted."
   conflicts: [Conflict!]!
+  "The two stakeholders, the shared objectives and the pursuits giving their priorities."
   explanation: Explanation!
 }
 
 "Communities of nations on the alignment graph, with their weighted Newman modularity."
 type Coalitions {
+  "The threshold used: alignment edges scoring below it were dropped."
   threshold: Float!
+  "Weighted Newman modularity of the partition (resolution 1); 0 when the alignment graph has no edge."
   modularity: Float!
+  "The partition: every nation in exactly one community; each sorted by id, communities by their first id."
   communities: [[Nation!]!]!
+  "The nations in communities of two or more, the objectives that hold each together and the pursuits behind them."
   explanation: Explanation!
 }
 
-enum GapKind { COVERAGE ACCESS SINGLE_SOURCE EXPIRING UNADDRESSED_THREAT UNSPECIFIED }
+"What kind of thing is missing."
+enum GapKind {
+  "An objective needs a capability (directly or through DEPENDS_ON) that nobody validly provides."
+  COVERAGE
+  "A stakeholder pursues an objective needing a capability that is provided, but by no provider it may use (own family or a shared agreement)."
+  ACCESS
+  "A needed capability whose valid providers all belong to one nation's family (or one international agency)."
+  SINGLE_SOURCE
+  "A gap present at the horizon date and absent at asOf, with what ends in between."
+  EXPIRING
+  "A threat no objective addresses."
+  UNADDRESSED_THREAT
+  "An objective that requires nothing, so nothing can be said about it."
+  UNSPECIFIED
+}
 
 """
-A gap (DESIGN §3). COVERAGE: objective, capability. ACCESS: stakeholder, objective,
-capability. SINGLE_SOURCE: capability (stakeholder = the family's nation or international
-agency). EXPIRING: cause is the gap that appears by the horizon, causedBy what ends.
+A gap. COVERAGE: objective, capability. ACCESS: stakeholder, objective, capability.
+SINGLE_SOURCE: capability (stakeholder = the family's nation or international agency).
+EXPIRING: cause is the gap that appears by the horizon, causedBy what ends.
 UNADDRESSED_THREAT: threat. UNSPECIFIED: objective.
 """
 type Gap {
+  "The kind of gap; it decides which of the fields below are set."
   kind: GapKind!
+  "COVERAGE, ACCESS, UNSPECIFIED (and EXPIRING, from its cause): the objective concerned; null otherwise."
   objective: Objective
+  "COVERAGE, ACCESS, SINGLE_SOURCE (and EXPIRING): the missing or single-sourced capability; null otherwise."
   capability: Capability
+  "ACCESS: the stakeholder lacking access. SINGLE_SOURCE: the nation (or international agency) every provider belongs to. Null otherwise."
   stakeholder: Stakeholder
+  "UNADDRESSED_THREAT: the threat; null otherwise."
   threat: Threat
+  "EXPIRING: the gap that appears at the horizon; null for other kinds."
   cause: Gap
   "EXPIRING: ids of the relationships or agreements whose end causes the gap."
   causedBy: [ID!]!
+  "The chain objective → capability → … (REQUIRES, DEPENDS_ON), the pursuit, the providers and agreements considered; for EXPIRING also what ends."
   explanation: Explanation!
 }
 
+"The number of gaps of one kind."
 type GapCount {
+  "The kind counted."
   kind: GapKind!
+  "How many gaps of that kind the filters select (not limited by any page size)."
   count: Int!
 }
 
 "A minimal cut set: basic events (stakeholders, agreements) whose joint failure makes the objective not achievable."
 type CutSet {
+  "The basic events, sorted by id; their number is the order of the cut set."
   events: [Node!]!
+  "The objective, the capability chains to the capabilities that fail, their providers, agreements and the relationships involved."
   explanation: Explanation!
 }
 
@@ -2700,14 +2746,19 @@ The minimal cut sets of one objective up to the order asked. An objective that i
 achievable even with everything up has none; its gaps say why.
 """
 type ObjectiveCutSets {
+  "The objective."
   objective: Objective!
+  "Whether it is achievable with every basic event up; false means a coverage or access gap, and no cut sets."
   achievable: Boolean!
+  "Minimal cut sets by order, then by event ids; empty when not achievable or when nothing up to the order asked brings it down."
   cutSets: [CutSet!]!
 }
 
 "Objectives for which one basic event is a single point of failure."
 type HangingOn {
+  "The stakeholder or agreement."
   event: Node!
+  "The objectives that fail when it alone is down, by id."
   objectives: [Objective!]!
 }
 
@@ -2717,8 +2768,11 @@ objective fails, P1 the same with the event surely down and P0 with it surely up
 birnbaum = P1 − P0; fussellVesely = (P − P0) / P; raw = P1 / P; rrw = P / P0.
 """
 type Importance {
+  "The stakeholder or agreement."
   event: Node!
+  "P1 − P0, 0..1: how much the objective's failure probability depends on this event."
   birnbaum: Float!
+  "(P − P0) / P, 0..1: the share of the failure probability that goes away if the event never fails; 0 when P = 0."
   fussellVesely: Float!
   "Risk achievement worth; null when P = 0 (the objective cannot fail, so no ratio exists)."
   raw: Float
@@ -2732,45 +2786,67 @@ probability that it is not achievable given each basic event's reliability, and 
 basic events ranked by Birnbaum importance.
 """
 type Resilience {
+  "The objective."
   objective: Objective!
+  "Whether it is achievable with every basic event up."
   achievable: Boolean!
+  "Size of the smallest minimal cut set; 0 when there is none (not achievable, or requires nothing)."
   minCutOrder: Int!
+  "Exact probability 0..1 that the objective is not achievable, events failing independently with q = 1 − reliability; 1 when not achievable at all."
   probability: Float!
+  "Every basic event the objective depends on, by Birnbaum (highest first), then id."
   importance: [Importance!]!
 }
 
 "An objective or capability lost in a what-if."
 type Lost {
+  "The objective or capability that stops working."
   node: Node!
+  "The down events, capability chains, providers and relationships that make it so."
   explanation: Explanation!
 }
 
 "What stops working when the given basic events are down."
 type WhatIf {
+  "The events set down, sorted and without duplicates."
   down: [Node!]!
+  "Objectives achievable with everything up that are not with these events down, by id."
   objectives: [Lost!]!
+  "Capabilities available with everything up that are not with these events down, by id."
   capabilities: [Lost!]!
 }
 
 "Everything downstream of a node, and the objectives for which it is a single point of failure."
 type Impact {
+  "The node asked about."
   node: Node!
+  "The capabilities it provides, governs or is, and every capability whose closure contains one of them."
   capabilities: [Capability!]!
+  "Objectives requiring one of those capabilities."
   objectives: [Objective!]!
+  "Stakeholders pursuing one of those objectives."
   stakeholders: [Stakeholder!]!
+  "The objectives for which the node (a stakeholder or agreement) alone is a single point of failure in the view."
   singlePointOf: [Objective!]!
+  "The node and the relationships leading downstream from it."
   explanation: Explanation!
 }
 
+"A bridge of the coordination network: removing the link splits a component."
 type Bridge {
+  "One end (the smaller id)."
   a: Node!
+  "The other end."
   b: Node!
 }
 
 "Articulation points and bridges of the coordination network (PART_OF, COORDINATES_WITH, PARTY_TO)."
 type Brokers {
+  "Stakeholders and agreements whose removal disconnects the network, by id."
   articulationPoints: [Node!]!
+  "Links whose removal disconnects the network."
   bridges: [Bridge!]!
+  "The articulation points, the bridges' ends and the bridging relationships."
   explanation: Explanation!
 }
 
@@ -2783,42 +2859,137 @@ extend type Query {
   does, the score is 0. Nullable so that one undefined pair in an aliased batch leaves the
   other aliases' answers.
   """
-  overlap(a: ID!, b: ID!, asOf: Date): Overlap
+  overlap(
+    "A nation or agency."
+    a: ID!
+    "Another (or the same) nation or agency."
+    b: ID!
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Overlap
   "Other stakeholders of the same label ranked by overlap score, ties by id."
-  partners(of: ID!, first: Int = 10, asOf: Date): [Overlap!]!
+  partners(
+    "The stakeholder to find partners for; it must pursue something."
+    of: ID!
+    "How many partners to return, 1..500."
+    first: Int = 10
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [Overlap!]!
   "threshold: alignment edges with a lower score are dropped."
-  coalitions(threshold: Float = 0.2, asOf: Date): Coalitions!
+  coalitions(
+    "0..1: alignment edges (pair overlap scores) below it are dropped before communities are found."
+    threshold: Float = 0.2
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Coalitions!
   """
   Gaps of the given kinds (all when absent), ordered by kind, objective, capability,
   stakeholder and threat; at most first (1..100000) of them. EXPIRING gaps are those present
   at horizon (default: asOf + 365 days) and absent at asOf.
   """
-  gaps(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date, first: Int = 1000): [Gap!]!
+  gaps(
+    "Kinds to report; all when absent."
+    kinds: [GapKind!]
+    "Only gaps of this objective."
+    objective: ID
+    "Only gaps of this stakeholder (ACCESS: who lacks access; SINGLE_SOURCE: the family)."
+    stakeholder: ID
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "EXPIRING: the later date compared with asOf; default asOf + 365 days, not before asOf."
+    horizon: Date
+    "Most gaps to return, 1..100000; the rest are cut off silently (gapCounts tells how many there are)."
+    first: Int = 1000
+  ): [Gap!]!
   "How many gaps of each kind the same filters find (all of them, not just a first page)."
-  gapCounts(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date): [GapCount!]!
+  gapCounts(
+    "Kinds to count; all when absent."
+    kinds: [GapKind!]
+    "Only gaps of this objective."
+    objective: ID
+    "Only gaps of this stakeholder."
+    stakeholder: ID
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "EXPIRING: the later date compared with asOf; default asOf + 365 days."
+    horizon: Date
+  ): [GapCount!]!
   "Minimal cut sets of order ≤ maxOrder (1..3), of one objective or of all."
-  cutSets(objective: ID, maxOrder: Int = 2, view: View, asOf: Date): [ObjectiveCutSets!]!
+  cutSets(
+    "The objective; every objective, by id, when absent."
+    objective: ID
+    "Largest cut-set order to report, 1..3."
+    maxOrder: Int = 2
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [ObjectiveCutSets!]!
   "The order-1 cut sets: single points of failure of one objective or of all."
-  singlePointsOfFailure(objective: ID, view: View, asOf: Date): [ObjectiveCutSets!]!
+  singlePointsOfFailure(
+    "The objective; every objective, by id, when absent."
+    objective: ID
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [ObjectiveCutSets!]!
   "Inverted: for each stakeholder or agreement, the objectives that hang on it alone."
-  hangingOn(event: ID, view: View, asOf: Date): [HangingOn!]!
-  resilience(objective: ID!, view: View, asOf: Date): Resilience!
-  brokers(asOf: Date): Brokers!
+  hangingOn(
+    "Only this stakeholder or agreement (listed even when nothing hangs on it); all such events when absent."
+    event: ID
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [HangingOn!]!
+  "Minimum cut order, exact failure probability and importance of basic events for one objective."
+  resilience(
+    "The objective."
+    objective: ID!
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Resilience!
+  "Articulation points and bridges of the coordination network."
+  brokers("Date the model is read at; default today (UTC)." asOf: Date): Brokers!
   "Set basic events (stakeholders, agreements) down and see what stops working."
-  whatIf(down: [ID!]!, view: View, asOf: Date): WhatIf!
-  impact(id: ID!, view: View, asOf: Date): Impact!
+  whatIf(
+    "Stakeholders and agreements (counting at asOf) to set down; a nation takes its agencies with it."
+    down: [ID!]!
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): WhatIf!
+  "Everything downstream of a node, and the objectives it alone can bring down."
+  impact(
+    "Any stakeholder, agreement or capability."
+    id: ID!
+    "Failure logic for singlePointOf: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Impact!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/audit.graphqls", Input: `"One write: who made it, when, and each node and relationship before and after."
 type AuditEvent {
   "Sortable by time; pass the last one as after for the next page."
   id: ID!
+  "When the write committed."
   at: Time!
+  "Who wrote: the token's subject, or local in open mode."
   subject: String!
+  "The writer's role at the time (VIEWER, ANALYST, EDITOR, ADMIN)."
   role: String!
+  "The writer's nation code; null when the subject has none."
   nation: String
   "upsertNodes, deleteNodes, upsertRelationships, deleteRelationships or import."
   action: String!
+  "Every node and relationship the write touched; empty when summary stands in for them."
   changes: [Change!]!
   "For a write too large to list (an import of a large document), what it held."
   summary: String
@@ -2826,25 +2997,51 @@ type AuditEvent {
 
 "A node or relationship before and after a write: before is null for a creation, after for a deletion."
 type Change {
+  "node or relationship."
   kind: String!
+  "The node id, or the relationship id TYPE:from->to."
   id: ID!
   "The node or relationship as it was, in the interchange format."
   before: JSON
+  "The node or relationship as it became, in the interchange format; null for a deletion."
   after: JSON
 }
 
+"One page of the audit trail, newest first."
 type AuditPage {
+  "The events of this page."
   events: [AuditEvent!]!
+  "True when older events follow; pass the last event's id as after."
   hasNextPage: Boolean!
 }
 
 extend type Query {
   "The audit trail, newest first (administrators only). first is 1..500."
-  auditTrail(subject: String, action: String, since: Time, first: Int = 50, after: ID): AuditPage! @hasRole(role: ADMIN)
+  auditTrail(
+    "Only writes by this subject."
+    subject: String
+    "Only this action (upsertNodes, deleteNodes, upsertRelationships, deleteRelationships, import)."
+    action: String
+    "Only writes at or after this time."
+    since: Time
+    "Page size, 1..500."
+    first: Int = 50
+    "Id of the last event of the previous page; from the newest when absent."
+    after: ID
+  ): AuditPage! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/auth.graphqls", Input: `"The roles of docs/security.md, weakest first: each may do everything the ones before it may."
-enum Role { VIEWER ANALYST EDITOR ADMIN }
+enum Role {
+  "Reads every query and runs every analysis, over what is releasable to its nation."
+  VIEWER
+  "The same rights as VIEWER; kept apart for audit and policy."
+  ANALYST
+  "Also upserts and deletes single nodes, and upserts and deletes relationships."
+  EDITOR
+  "Also imports, exports the whole graph, deletes in bulk and reads the audit trail; sees everything."
+  ADMIN
+}
 
 """
 Only a viewer with at least role may resolve the field; anyone else gets FORBIDDEN before
@@ -2863,98 +3060,195 @@ scalar JSON
 
 "Any node of the model. Ids are unique across the whole graph."
 interface Node {
+  "Stable id, unique across every kind (e.g. nation:USA, cap:air-refuelling)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written; null for nodes loaded without a timestamp."
   updatedAt: Time
 }
 
 "A nation or an agency: the parties that pursue objectives, provide capabilities and join agreements."
 interface Stakeholder implements Node {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
   "Estimated probability (0..1) that this stakeholder delivers when needed; null means 1."
   reliability: Float
+  "The objectives this stakeholder pursues (its own PURSUES, not its agencies')."
   pursues: [Pursuit!]!
+  "The capabilities it provides, with each provision's validity and capacity."
   provides: [Provision!]!
+  "The agreements it is a party to, with each membership's validity and role."
   partyTo: [Membership!]!
 }
 
+"A sovereign state, identified by its ISO 3166-1 alpha-3 code. A nation that is down takes all its agencies down."
 type Nation implements Node & Stakeholder {
+  "Stable id, e.g. nation:FRA."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
+  "Probability (0..1) that the nation delivers when needed; null means 1 (never fails)."
   reliability: Float
-  "ISO 3166-1 alpha-3."
+  "ISO 3166-1 alpha-3 code, unique among nations (e.g. FRA)."
   code: String!
+  "Free-text region (e.g. Europe); null when not set."
   region: String
+  "The agencies PART_OF this nation, by id."
   agencies: [Agency!]!
+  "The objectives the nation itself pursues (its agencies' are on the agencies)."
   pursues: [Pursuit!]!
+  "The capabilities the nation itself provides."
   provides: [Provision!]!
+  "The agreements the nation is a party to; membership extends to its agencies."
   partyTo: [Membership!]!
 }
 
-enum AgencyKind { MILITARY DIPLOMATIC INTELLIGENCE CIVIL INTERNATIONAL }
+"What an agency does."
+enum AgencyKind {
+  "Armed forces, defence ministries and commands."
+  MILITARY
+  "Foreign ministries and embassies."
+  DIPLOMATIC
+  "Intelligence and security services."
+  INTELLIGENCE
+  "Civil authorities: interior, emergency management, transport, health…"
+  CIVIL
+  "International bodies (usually part of no nation)."
+  INTERNATIONAL
+}
 
+"A body acting on a nation's behalf, or an international body belonging to no nation."
 type Agency implements Node & Stakeholder {
+  "Stable id, e.g. agency:fra-dga."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
+  "Probability (0..1) that the agency delivers when needed; null means 1. Its nation's failure takes it down too."
   reliability: Float
+  "What the agency does."
   kind: AgencyKind!
   "The nation the agency belongs to; null for international bodies."
   nation: Nation
+  "Inter-agency mechanisms (COORDINATES_WITH) in either direction."
   coordinatesWith: [Coordination!]!
+  "The objectives the agency pursues, with its own priority."
   pursues: [Pursuit!]!
+  "The capabilities the agency provides."
   provides: [Provision!]!
+  "The agreements the agency is a party to in its own name (its nation's memberships also count for it)."
   partyTo: [Membership!]!
 }
 
-enum ObjectiveDomain { LAND MARITIME AIR SPACE CYBER INFORMATION COUNTER_TERRORISM STABILITY DETERRENCE OTHER }
+"The domain an objective belongs to."
+enum ObjectiveDomain {
+  "Land operations."
+  LAND
+  "Maritime operations and sea lanes."
+  MARITIME
+  "Air operations and air defence."
+  AIR
+  "Space assets and services."
+  SPACE
+  "Cyber defence and operations."
+  CYBER
+  "Information environment, strategic communication."
+  INFORMATION
+  "Counter-terrorism."
+  COUNTER_TERRORISM
+  "Stabilisation, crisis management, reconstruction."
+  STABILITY
+  "Deterrence, nuclear and conventional."
+  DETERRENCE
+  "Anything else."
+  OTHER
+}
 
+"An interest stakeholders pursue; achievable when every required capability is available."
 type Objective implements Node {
+  "Stable id, e.g. obj:baltic-air-policing."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
+  "The domain the objective belongs to."
   domain: ObjectiveDomain!
+  "The stakeholders pursuing it, each with its priority (1..5)."
   pursuedBy: [Pursuit!]!
   "Every required capability is needed for the objective."
   requires: [Capability!]!
+  "The threats the objective addresses."
   addresses: [Threat!]!
+  "Objectives in conflict with this one (CONFLICTS_WITH in either direction)."
   conflictsWith: [Objective!]!
 }
 
+"Something an objective needs; available when, for it and every capability it depends on, some provider is up."
 type Capability implements Node {
+  "Stable id, e.g. cap:air-refuelling."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
+  "Free-text grouping (e.g. ISR, logistics); null when not set."
   category: String
   "Any one up provider makes the capability available."
   providers: [Provision!]!
@@ -2962,288 +3256,696 @@ type Capability implements Node {
   dependsOn: [Capability!]!
   "Capabilities that depend on this one."
   dependents: [Capability!]!
+  "Objectives that require this capability directly."
   requiredBy: [Objective!]!
+  "Agreements that let their parties share this capability's provision."
   governedBy: [Agreement!]!
 }
 
-enum AgreementKind { TREATY ALLIANCE MOU ARRANGEMENT PROGRAMME }
+"The legal form of an agreement."
+enum AgreementKind {
+  "A treaty between states."
+  TREATY
+  "An alliance (e.g. a collective defence organisation)."
+  ALLIANCE
+  "A memorandum of understanding."
+  MOU
+  "A technical or implementing arrangement."
+  ARRANGEMENT
+  "A cooperative programme (joint procurement, research)."
+  PROGRAMME
+}
 
+"A treaty, alliance or arrangement. It counts only between signed and expires; its parties may use each other's provision of the capabilities it governs."
 type Agreement implements Node {
+  "Stable id, e.g. agr:nato."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
+  "Probability (0..1) that the agreement holds when needed; null means 1. Matters only where access runs through it."
   reliability: Float
+  "The legal form."
   kind: AgreementKind!
+  "First day in force; null means in force since always."
   signed: Date
+  "First day no longer in force (exclusive); null means open-ended."
   expires: Date
+  "The parties, with each membership's validity and role."
   parties: [Membership!]!
   "Capabilities whose provision the parties may share under this agreement."
   governs: [Capability!]!
 }
 
-enum ThreatKind { CYBER TERRORISM HYBRID CONVENTIONAL WMD OTHER }
+"The nature of a threat."
+enum ThreatKind {
+  "Attacks on networks and information systems."
+  CYBER
+  "Terrorism."
+  TERRORISM
+  "Hybrid campaigns: disinformation, coercion, sabotage below armed conflict."
+  HYBRID
+  "Conventional military threats."
+  CONVENTIONAL
+  "Weapons of mass destruction."
+  WMD
+  "Anything else."
+  OTHER
+}
 
+"A threat objectives may address; one no objective addresses is an UNADDRESSED_THREAT gap."
 type Threat implements Node {
+  "Stable id, e.g. threat:ransomware."
   id: ID!
+  "Display name."
   name: String!
+  "Free text; null when none was given."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When the node was last written."
   updatedAt: Time
+  "The nature of the threat."
   kind: ThreatKind!
+  "Objectives addressing this threat."
   addressedBy: [Objective!]!
 }
 
 "(Stakeholder)-[:PURSUES]->(Objective)"
 type Pursuit {
+  "Relationship id, PURSUES:stakeholder->objective."
   id: ID!
+  "Who pursues."
   stakeholder: Stakeholder!
+  "What is pursued."
   objective: Objective!
   "1..5, 5 = highest."
   priority: Int!
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
 "(Stakeholder)-[:PROVIDES]->(Capability)"
 type Provision {
+  "Relationship id, PROVIDES:provider->capability."
   id: ID!
+  "The providing nation or agency."
   provider: Stakeholder!
+  "The capability provided."
   capability: Capability!
+  "First day the provision counts; null means since always."
   validFrom: Date
+  "First day it no longer counts (exclusive); null means open-ended."
   validTo: Date
+  "How much is provided, in the source's own units; informational, no analysis uses it."
   capacity: Float
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
 "(Stakeholder)-[:PARTY_TO]->(Agreement)"
 type Membership {
+  "Relationship id, PARTY_TO:party->agreement."
   id: ID!
+  "The member nation or agency (a nation's membership covers its agencies)."
   party: Stakeholder!
+  "The agreement."
   agreement: Agreement!
+  "First day the membership counts; null means since always."
   validFrom: Date
+  "First day it no longer counts (exclusive); null means open-ended."
   validTo: Date
+  "Free-text role (e.g. lead nation, observer); informational."
   role: String
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
-enum Mechanism { JOINT_TASK_FORCE COMMITTEE LIAISON OTHER }
+"The form an inter-agency mechanism takes."
+enum Mechanism {
+  "A joint task force."
+  JOINT_TASK_FORCE
+  "A standing committee or board."
+  COMMITTEE
+  "Liaison officers or a liaison cell."
+  LIAISON
+  "Anything else."
+  OTHER
+}
 
 "(Agency)-[:COORDINATES_WITH]-(Agency), seen from one end."
 type Coordination {
+  "Relationship id as stored, COORDINATES_WITH:from->to (direction carries no meaning)."
   id: ID!
+  "The agency at the other end."
   agency: Agency!
+  "The form of the mechanism; null when not known."
   mechanism: Mechanism
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
+"The relationship types of the model."
 enum RelationshipType {
-  PART_OF PURSUES REQUIRES PROVIDES DEPENDS_ON PARTY_TO GOVERNS COORDINATES_WITH ADDRESSES CONFLICTS_WITH
+  "(Agency)->(Nation): the agency belongs to the nation."
+  PART_OF
+  "(Stakeholder)->(Objective), with a priority 1..5."
+  PURSUES
+  "(Objective)->(Capability): the objective needs all of them."
+  REQUIRES
+  "(Stakeholder)->(Capability): any one up provider makes it available."
+  PROVIDES
+  "(Capability)->(Capability): works only if all dependencies work."
+  DEPENDS_ON
+  "(Stakeholder)->(Agreement): membership."
+  PARTY_TO
+  "(Agreement)->(Capability): parties may use each other's provision."
+  GOVERNS
+  "(Agency)-(Agency): an inter-agency mechanism; direction carries no meaning."
+  COORDINATES_WITH
+  "(Objective)->(Threat)."
+  ADDRESSES
+  "(Objective)-(Objective): divergent interests; direction carries no meaning."
+  CONFLICTS_WITH
 }
 
 "Any relationship, as written by upsertRelationships."
 type Relationship {
   "TYPE:from->to"
   id: ID!
+  "The relationship type."
   type: RelationshipType!
+  "The start node."
   from: Node!
+  "The end node."
   to: Node!
+  "PURSUES only: 1..5, 5 = highest; null for other types."
   priority: Int
+  "PROVIDES and PARTY_TO: first day it counts; null means since always."
   validFrom: Date
+  "PROVIDES and PARTY_TO: first day it no longer counts (exclusive); null means open-ended."
   validTo: Date
+  "PROVIDES only: amount provided, in the source's units."
   capacity: Float
+  "PARTY_TO only: free-text role."
   role: String
+  "COORDINATES_WITH only: the form of the mechanism."
   mechanism: Mechanism
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
+"Where a keyset page ends."
 type PageInfo {
+  "True when more items follow this page."
   hasNextPage: Boolean!
+  "Pass as after to get the next page; null for an empty page."
   endCursor: String
 }
 
-type NationConnection { edges: [NationEdge!]! nodes: [Nation!]! pageInfo: PageInfo! totalCount: Int! }
-type NationEdge { cursor: String! node: Nation! }
-type AgencyConnection { edges: [AgencyEdge!]! nodes: [Agency!]! pageInfo: PageInfo! totalCount: Int! }
-type AgencyEdge { cursor: String! node: Agency! }
-type ObjectiveConnection { edges: [ObjectiveEdge!]! nodes: [Objective!]! pageInfo: PageInfo! totalCount: Int! }
-type ObjectiveEdge { cursor: String! node: Objective! }
-type CapabilityConnection { edges: [CapabilityEdge!]! nodes: [Capability!]! pageInfo: PageInfo! totalCount: Int! }
-type CapabilityEdge { cursor: String! node: Capability! }
-type AgreementConnection { edges: [AgreementEdge!]! nodes: [Agreement!]! pageInfo: PageInfo! totalCount: Int! }
-type AgreementEdge { cursor: String! node: Agreement! }
-type ThreatConnection { edges: [ThreatEdge!]! nodes: [Threat!]! pageInfo: PageInfo! totalCount: Int! }
-type ThreatEdge { cursor: String! node: Threat! }
+"A page of nations ordered by id."
+type NationConnection {
+  "The nations with their cursors."
+  edges: [NationEdge!]!
+  "The nations of this page."
+  nodes: [Nation!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many nations match the filter in all pages."
+  totalCount: Int!
+}
+"One nation of a page with its cursor."
+type NationEdge {
+  "Opaque cursor: pass as after to continue after this nation."
+  cursor: String!
+  "The nation."
+  node: Nation!
+}
+"A page of agencies ordered by id."
+type AgencyConnection {
+  "The agencies with their cursors."
+  edges: [AgencyEdge!]!
+  "The agencies of this page."
+  nodes: [Agency!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many agencies match the filter in all pages."
+  totalCount: Int!
+}
+"One agency of a page with its cursor."
+type AgencyEdge {
+  "Opaque cursor: pass as after to continue after this agency."
+  cursor: String!
+  "The agency."
+  node: Agency!
+}
+"A page of objectives ordered by id."
+type ObjectiveConnection {
+  "The objectives with their cursors."
+  edges: [ObjectiveEdge!]!
+  "The objectives of this page."
+  nodes: [Objective!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many objectives match the filter in all pages."
+  totalCount: Int!
+}
+"One objective of a page with its cursor."
+type ObjectiveEdge {
+  "Opaque cursor: pass as after to continue after this objective."
+  cursor: String!
+  "The objective."
+  node: Objective!
+}
+"A page of capabilities ordered by id."
+type CapabilityConnection {
+  "The capabilities with their cursors."
+  edges: [CapabilityEdge!]!
+  "The capabilities of this page."
+  nodes: [Capability!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many capabilities match the filter in all pages."
+  totalCount: Int!
+}
+"One capability of a page with its cursor."
+type CapabilityEdge {
+  "Opaque cursor: pass as after to continue after this capability."
+  cursor: String!
+  "The capability."
+  node: Capability!
+}
+"A page of agreements ordered by id."
+type AgreementConnection {
+  "The agreements with their cursors."
+  edges: [AgreementEdge!]!
+  "The agreements of this page."
+  nodes: [Agreement!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many agreements match the filter in all pages."
+  totalCount: Int!
+}
+"One agreement of a page with its cursor."
+type AgreementEdge {
+  "Opaque cursor: pass as after to continue after this agreement."
+  cursor: String!
+  "The agreement."
+  node: Agreement!
+}
+"A page of threats ordered by id."
+type ThreatConnection {
+  "The threats with their cursors."
+  edges: [ThreatEdge!]!
+  "The threats of this page."
+  nodes: [Threat!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many threats match the filter in all pages."
+  totalCount: Int!
+}
+"One threat of a page with its cursor."
+type ThreatEdge {
+  "Opaque cursor: pass as after to continue after this threat."
+  cursor: String!
+  "The threat."
+  node: Threat!
+}
 
-input NationFilter { ids: [ID!] nameContains: String region: String }
-input AgencyFilter { ids: [ID!] nameContains: String kind: AgencyKind }
-input ObjectiveFilter { ids: [ID!] nameContains: String domain: ObjectiveDomain }
-input CapabilityFilter { ids: [ID!] nameContains: String category: String }
-input AgreementFilter { ids: [ID!] nameContains: String kind: AgreementKind }
-input ThreatFilter { ids: [ID!] nameContains: String kind: ThreatKind }
+"Selects nations; every field given must match."
+input NationFilter {
+  "Only these ids."
+  ids: [ID!]
+  "Name contains this text, case-insensitive."
+  nameContains: String
+  "Region equals this text exactly."
+  region: String
+}
+"Selects agencies; every field given must match."
+input AgencyFilter {
+  "Only these ids."
+  ids: [ID!]
+  "Name contains this text, case-insensitive."
+  nameContains: String
+  "Only agencies of this kind."
+  kind: AgencyKind
+}
+"Selects objectives; every field given must match."
+input ObjectiveFilter {
+  "Only these ids."
+  ids: [ID!]
+  "Name contains this text, case-insensitive."
+  nameContains: String
+  "Only objectives of this domain."
+  domain: ObjectiveDomain
+}
+"Selects capabilities; every field given must match."
+input CapabilityFilter {
+  "Only these ids."
+  ids: [ID!]
+  "Name contains this text, case-insensitive."
+  nameContains: String
+  "Category equals this text exactly."
+  category: String
+}
+"Selects agreements; every field given must match."
+input AgreementFilter {
+  "Only these ids."
+  ids: [ID!]
+  "Name contains this text, case-insensitive."
+  nameContains: String
+  "Only agreements of this kind."
+  kind: AgreementKind
+}
+"Selects threats; every field given must match."
+input ThreatFilter {
+  "Only these ids."
+  ids: [ID!]
+  "Name contains this text, case-insensitive."
+  nameContains: String
+  "Only threats of this kind."
+  kind: ThreatKind
+}
 
+"Reads of the model and its analyses; everything a viewer cannot see (releasableTo) is left out."
 type Query {
   "Any node by id, whatever its kind; null when there is none."
-  node(id: ID!): Node
+  node("The node's id." id: ID!): Node
   "Nodes by id, in the order asked; null for unknown ids."
-  nodes(ids: [ID!]!): [Node]!
+  nodes("The ids to read." ids: [ID!]!): [Node]!
   "Nodes of every kind whose name contains text (case-insensitive), by id."
-  search(text: String!, first: Int = 20): [Node!]!
+  search(
+    "1 to 200 characters, matched case-insensitively inside names."
+    text: String!
+    "Most results to return, 1..500."
+    first: Int = 20
+  ): [Node!]!
 
   "Pages are keyset pages ordered by id: pass pageInfo.endCursor as after. first is 1..500."
-  nations(filter: NationFilter, first: Int = 50, after: String): NationConnection!
-  agencies(filter: AgencyFilter, first: Int = 50, after: String): AgencyConnection!
-  objectives(filter: ObjectiveFilter, first: Int = 50, after: String): ObjectiveConnection!
-  capabilities(filter: CapabilityFilter, first: Int = 50, after: String): CapabilityConnection!
-  agreements(filter: AgreementFilter, first: Int = 50, after: String): AgreementConnection!
-  threats(filter: ThreatFilter, first: Int = 50, after: String): ThreatConnection!
+  nations(
+    "Which nations; all when absent."
+    filter: NationFilter
+    "Page size, 1..500."
+    first: Int = 50
+    "Cursor of the previous page's last item (pageInfo.endCursor); from the start when absent."
+    after: String
+  ): NationConnection!
+  "Agencies, one keyset page at a time, ordered by id."
+  agencies(
+    "Which agencies; all when absent."
+    filter: AgencyFilter
+    "Page size, 1..500."
+    first: Int = 50
+    "Cursor of the previous page's last item; from the start when absent."
+    after: String
+  ): AgencyConnection!
+  "Objectives, one keyset page at a time, ordered by id."
+  objectives(
+    "Which objectives; all when absent."
+    filter: ObjectiveFilter
+    "Page size, 1..500."
+    first: Int = 50
+    "Cursor of the previous page's last item; from the start when absent."
+    after: String
+  ): ObjectiveConnection!
+  "Capabilities, one keyset page at a time, ordered by id."
+  capabilities(
+    "Which capabilities; all when absent."
+    filter: CapabilityFilter
+    "Page size, 1..500."
+    first: Int = 50
+    "Cursor of the previous page's last item; from the start when absent."
+    after: String
+  ): CapabilityConnection!
+  "Agreements, one keyset page at a time, ordered by id."
+  agreements(
+    "Which agreements; all when absent."
+    filter: AgreementFilter
+    "Page size, 1..500."
+    first: Int = 50
+    "Cursor of the previous page's last item; from the start when absent."
+    after: String
+  ): AgreementConnection!
+  "Threats, one keyset page at a time, ordered by id."
+  threats(
+    "Which threats; all when absent."
+    filter: ThreatFilter
+    "Page size, 1..500."
+    first: Int = 50
+    "Cursor of the previous page's last item; from the start when absent."
+    after: String
+  ): ThreatConnection!
 
   "A nation by id or by ISO code (give one)."
-  nation(id: ID, code: String): Nation
-  agency(id: ID!): Agency
-  objective(id: ID!): Objective
-  capability(id: ID!): Capability
-  agreement(id: ID!): Agreement
-  threat(id: ID!): Threat
+  nation("The nation's id." id: ID, "ISO 3166-1 alpha-3 code, e.g. FRA." code: String): Nation
+  "An agency by id; null when there is none."
+  agency("The agency's id." id: ID!): Agency
+  "An objective by id; null when there is none."
+  objective("The objective's id." id: ID!): Objective
+  "A capability by id; null when there is none."
+  capability("The capability's id." id: ID!): Capability
+  "An agreement by id; null when there is none."
+  agreement("The agreement's id." id: ID!): Agreement
+  "A threat by id; null when there is none."
+  threat("The threat's id." id: ID!): Threat
 
   "The whole model in the interchange format (docs/interchange.md); admins only."
   exportGraph: JSON! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
-	{Name: "../../schema/mutation.graphqls", Input: `"Properties every node input shares. Absent optional properties are removed: an upsert replaces the node."
+	{Name: "../../schema/mutation.graphqls", Input: `"A nation to create or replace. Absent optional properties are removed: an upsert replaces the node."
 input NationInput {
+  "Stable id, unique across every kind (e.g. nation:FRA)."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "ISO 3166-1 alpha-3 code, unique among nations."
   code: String!
+  "Free-text region."
   region: String
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
+  "Probability 0..1 that the nation delivers when needed; absent means 1."
   reliability: Float
 }
 
+"An agency to create or replace; link it to its nation with a PART_OF relationship."
 input AgencyInput {
+  "Stable id, unique across every kind (e.g. agency:fra-dga)."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "What the agency does."
   kind: AgencyKind!
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
+  "Probability 0..1 that the agency delivers when needed; absent means 1."
   reliability: Float
 }
 
+"An objective to create or replace."
 input ObjectiveInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "The objective's domain."
   domain: ObjectiveDomain!
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
 }
 
+"A capability to create or replace."
 input CapabilityInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "Free-text grouping."
   category: String
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
 }
 
+"An agreement to create or replace."
 input AgreementInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "The legal form."
   kind: AgreementKind!
+  "First day in force; absent means since always."
   signed: Date
+  "First day no longer in force (exclusive), after signed; absent means open-ended."
   expires: Date
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
+  "Probability 0..1 that the agreement holds when needed; absent means 1."
   reliability: Float
 }
 
+"A threat to create or replace."
 input ThreatInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "The nature of the threat."
   kind: ThreatKind!
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
 }
 
 """
-Any relationship. Give only the properties its type has (DESIGN §1): priority (PURSUES, required,
-1..5); validFrom, validTo (PROVIDES, PARTY_TO); capacity (PROVIDES); role (PARTY_TO);
-mechanism (COORDINATES_WITH). Dates are strings so that a malformed one is reported with its field.
+Any relationship. Give only the properties its type has (see docs/analyses.md, "The model"):
+priority (PURSUES, required, 1..5); validFrom, validTo (PROVIDES, PARTY_TO); capacity
+(PROVIDES); role (PARTY_TO); mechanism (COORDINATES_WITH). Dates are strings so that a
+malformed one is reported with its field.
 """
 input RelationshipInput {
+  "The relationship type; from and to must have the labels it joins."
   type: RelationshipType!
+  "Id of the start node."
   from: ID!
+  "Id of the end node."
   to: ID!
+  "PURSUES only, required there: 1..5, 5 = highest."
   priority: Int
+  "PROVIDES, PARTY_TO: first day it counts, YYYY-MM-DD; absent means since always."
   validFrom: String
+  "PROVIDES, PARTY_TO: first day it no longer counts (exclusive), YYYY-MM-DD; absent means open-ended."
   validTo: String
+  "PROVIDES only: amount provided, in the source's units (not used by analyses)."
   capacity: Float
+  "PARTY_TO only: free-text role (e.g. lead nation)."
   role: String
+  "COORDINATES_WITH only: the form of the mechanism."
   mechanism: Mechanism
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1."
   confidence: Float
 }
 
+"Names one relationship: at most one exists per (type, from, to)."
 input RelationshipKey {
+  "The relationship type."
   type: RelationshipType!
+  "Id of the start node."
   from: ID!
+  "Id of the end node."
   to: ID!
 }
 
+"What a delete removed."
 type DeleteResult {
+  "How many nodes or relationships were deleted (0 when the request was refused)."
   deleted: Int!
 }
 
+"What an import loaded."
 type ImportResult {
+  "Nodes written."
   nodes: Int!
+  "Relationships written."
   relationships: Int!
 }
 
+"Writes; each is one transaction that applies entirely or not at all, and is recorded in the audit trail."
 type Mutation {
   "Create or replace by id."
-  upsertNation(input: NationInput!): Nation! @hasRole(role: EDITOR)
-  upsertAgency(input: AgencyInput!): Agency! @hasRole(role: EDITOR)
-  upsertObjective(input: ObjectiveInput!): Objective! @hasRole(role: EDITOR)
-  upsertCapability(input: CapabilityInput!): Capability! @hasRole(role: EDITOR)
-  upsertAgreement(input: AgreementInput!): Agreement! @hasRole(role: EDITOR)
-  upsertThreat(input: ThreatInput!): Threat! @hasRole(role: EDITOR)
+  upsertNation("The nation as it should be." input: NationInput!): Nation! @hasRole(role: EDITOR)
+  "Create or replace an agency by id."
+  upsertAgency("The agency as it should be." input: AgencyInput!): Agency! @hasRole(role: EDITOR)
+  "Create or replace an objective by id."
+  upsertObjective("The objective as it should be." input: ObjectiveInput!): Objective! @hasRole(role: EDITOR)
+  "Create or replace a capability by id."
+  upsertCapability("The capability as it should be." input: CapabilityInput!): Capability! @hasRole(role: EDITOR)
+  "Create or replace an agreement by id."
+  upsertAgreement("The agreement as it should be." input: AgreementInput!): Agreement! @hasRole(role: EDITOR)
+  "Create or replace a threat by id."
+  upsertThreat("The threat as it should be." input: ThreatInput!): Threat! @hasRole(role: EDITOR)
   """
   Delete nodes of any kind with their relationships; one unknown id deletes nothing. One id
   needs an editor, several (a bulk delete) an admin.
   """
-  deleteNodes(ids: [ID!]!): DeleteResult! @hasRole(role: EDITOR, bulk: ADMIN)
+  deleteNodes("Ids of the nodes to delete." ids: [ID!]!): DeleteResult! @hasRole(role: EDITOR, bulk: ADMIN)
 
   "Create or replace relationships by (type, from, to), all or nothing."
-  upsertRelationships(input: [RelationshipInput!]!): [Relationship!]! @hasRole(role: EDITOR)
+  upsertRelationships("The relationships as they should be." input: [RelationshipInput!]!): [Relationship!]! @hasRole(role: EDITOR)
   "Delete relationships; one missing relationship deletes nothing."
-  deleteRelationships(keys: [RelationshipKey!]!): DeleteResult! @hasRole(role: EDITOR)
+  deleteRelationships("The relationships to delete." keys: [RelationshipKey!]!): DeleteResult! @hasRole(role: EDITOR)
 
   """
   Load an interchange document (docs/interchange.md) in one transaction: all of it, or nothing
   with the first error and its JSON path. replace: true empties the graph first, in the same transaction.
   """
-  importGraph(document: JSON!, replace: Boolean = false): ImportResult! @hasRole(role: ADMIN)
+  importGraph(
+    "The interchange document (version, nodes, relationships)."
+    document: JSON!
+    "Empty the graph first (in the same transaction); default false merges by id."
+    replace: Boolean = false
+  ): ImportResult! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 }

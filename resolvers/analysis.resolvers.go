@@ -47,6 +47,14 @@ func (r *cutSetResolver) Events(ctx context.Context, obj *analysis.CutSet) ([]gr
 	return r.entities(ctx, obj.Events), nil
 }
 
+func (r *failureAnalysisResolver) Objective(ctx context.Context, obj *analysis.FailureAnalysis) (*graph.Objective, error) {
+	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
+}
+
+func (r *failureAnalysisResolver) Resilience(ctx context.Context, obj *analysis.FailureAnalysis) (*analysis.Resilience, error) {
+	return obj.Resilience, obj.ResilienceErr
+}
+
 func (r *gapResolver) Objective(ctx context.Context, obj *analysis.Gap) (*graph.Objective, error) {
 	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
 }
@@ -120,6 +128,16 @@ func (r *overlapResolver) B(ctx context.Context, obj *analysis.Overlap) (graph.S
 	return s, nil
 }
 
+func (r *overlapMatrixResolver) Stakeholders(ctx context.Context, obj *analysis.OverlapMatrix) ([]graph.Stakeholder, error) {
+	out := make([]graph.Stakeholder, 0, len(obj.Stakeholders))
+	for _, e := range r.entities(ctx, obj.Stakeholders) {
+		if s, ok := e.(graph.Stakeholder); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 func (r *queryResolver) Overlap(ctx context.Context, a string, b string, asOf *graph.Date) (*analysis.Overlap, error) {
 	m, err := r.model(ctx, asOf)
 	if err != nil {
@@ -130,6 +148,18 @@ func (r *queryResolver) Overlap(ctx context.Context, a string, b string, asOf *g
 		return nil, analysisError(err)
 	}
 	return &o, nil
+}
+
+func (r *queryResolver) OverlapMatrix(ctx context.Context, ids []string, asOf *graph.Date) (*analysis.OverlapMatrix, error) {
+	m, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	mx, err := m.OverlapMatrix(ids)
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return &mx, nil
 }
 
 func (r *queryResolver) Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error) {
@@ -172,6 +202,39 @@ func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *str
 	return gaps[:min(limit, len(gaps))], nil
 }
 
+func (r *queryResolver) GapsConnection(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int, after *string) (*generated.GapConnection, error) {
+	limit := deref(first)
+	if limit < 1 || limit > maxGaps {
+		return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxGaps, limit)
+	}
+	var from *analysis.GapKey
+	if after != nil && *after != "" {
+		k, err := decodeGapCursor(*after)
+		if err != nil {
+			return nil, err
+		}
+		from = &k
+	}
+	gaps, err := r.gaps(ctx, kinds, objective, stakeholder, asOf, horizon)
+	if err != nil {
+		return nil, err
+	}
+	rest := gaps
+	if from != nil {
+		rest = analysis.GapsAfter(gaps, *from)
+	}
+	page := rest[:min(limit, len(rest))]
+	out := &generated.GapConnection{Nodes: page, Edges: make([]generated.GapEdge, len(page)), TotalCount: len(gaps),
+		PageInfo: &generated.PageInfo{HasNextPage: len(rest) > len(page)}}
+	for i, g := range page {
+		out.Edges[i] = generated.GapEdge{Cursor: encodeGapCursor(g.Key()), Node: &page[i]}
+	}
+	if len(page) > 0 {
+		out.PageInfo.EndCursor = &out.Edges[len(page)-1].Cursor
+	}
+	return out, nil
+}
+
 func (r *queryResolver) GapCounts(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]generated.GapCount, error) {
 	gaps, err := r.gaps(ctx, kinds, objective, stakeholder, asOf, horizon)
 	if err != nil {
@@ -196,6 +259,18 @@ func (r *queryResolver) CutSets(ctx context.Context, objective *string, maxOrder
 
 func (r *queryResolver) SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error) {
 	return r.cutSets(ctx, objective, 1, view, asOf)
+}
+
+func (r *queryResolver) FailureAnalysis(ctx context.Context, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) ([]analysis.FailureAnalysis, error) {
+	m, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	fas, err := m.FailureAnalyses(ctx, objectives, deref(view), deref(maxOrder))
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return fas, nil
 }
 
 func (r *queryResolver) HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]generated.HangingOn, error) {
@@ -288,6 +363,10 @@ func (r *Resolver) Conflict() generated.ConflictResolver { return &conflictResol
 
 func (r *Resolver) CutSet() generated.CutSetResolver { return &cutSetResolver{r} }
 
+func (r *Resolver) FailureAnalysis() generated.FailureAnalysisResolver {
+	return &failureAnalysisResolver{r}
+}
+
 func (r *Resolver) Gap() generated.GapResolver { return &gapResolver{r} }
 
 func (r *Resolver) Impact() generated.ImpactResolver { return &impactResolver{r} }
@@ -302,6 +381,8 @@ func (r *Resolver) ObjectiveCutSets() generated.ObjectiveCutSetsResolver {
 
 func (r *Resolver) Overlap() generated.OverlapResolver { return &overlapResolver{r} }
 
+func (r *Resolver) OverlapMatrix() generated.OverlapMatrixResolver { return &overlapMatrixResolver{r} }
+
 func (r *Resolver) Resilience() generated.ResilienceResolver { return &resilienceResolver{r} }
 
 func (r *Resolver) Shared() generated.SharedResolver { return &sharedResolver{r} }
@@ -313,12 +394,14 @@ type (
 	coalitionsResolver       struct{ *Resolver }
 	conflictResolver         struct{ *Resolver }
 	cutSetResolver           struct{ *Resolver }
+	failureAnalysisResolver  struct{ *Resolver }
 	gapResolver              struct{ *Resolver }
 	impactResolver           struct{ *Resolver }
 	importanceResolver       struct{ *Resolver }
 	lostResolver             struct{ *Resolver }
 	objectiveCutSetsResolver struct{ *Resolver }
 	overlapResolver          struct{ *Resolver }
+	overlapMatrixResolver    struct{ *Resolver }
 	resilienceResolver       struct{ *Resolver }
 	sharedResolver           struct{ *Resolver }
 	whatIfResolver           struct{ *Resolver }

@@ -2,9 +2,12 @@ package resolvers_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/seed"
 )
 
 // TestOverlapBatchKeepsDefinedPairs is issue 8: one undefined pair (neither side pursues
@@ -43,4 +46,162 @@ func TestOverlapBatchKeepsDefinedPairs(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.EINVALID || len(r.Errors[0].Path) != 1 || r.Errors[0].Path[0] != "none" {
 		t.Fatalf("errors %+v, want one %s on path [none]", r.Errors, graph.EINVALID)
 	}
+}
+
+// TestBatchAnalysesOnTheDemo checks the batch fields against the single ones on the demo
+// seed: failureAnalysis against cutSets, singlePointsOfFailure and resilience; gaps paged
+// through gapsConnection against gaps; overlapMatrix against overlap.
+func TestBatchAnalysesOnTheDemo(t *testing.T) {
+	a := newAPI(t)
+	demo, err := seed.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.load(demo)
+	const asOf = "2026-11-27"
+	vars := map[string]any{"asOf": asOf}
+
+	t.Run("failureAnalysis equals the single analyses", func(t *testing.T) {
+		a.t = t
+		type cutSets = []struct {
+			Events []struct{ ID string }
+		}
+		var batch struct {
+			FailureAnalysis []struct {
+				Objective             struct{ ID string }
+				Achievable            bool
+				CutSets               cutSets
+				SinglePointsOfFailure cutSets
+				Resilience            *struct {
+					Probability float64
+					MinCutOrder int
+				}
+			}
+		}
+		a.ok(`query($asOf: Date) { failureAnalysis(asOf: $asOf, maxOrder: 2) { objective { id } achievable
+			cutSets { events { id } } singlePointsOfFailure { events { id } } resilience { probability minCutOrder } } }`, vars, &batch)
+		var single struct {
+			CutSets               []struct{ CutSets cutSets }
+			SinglePointsOfFailure []struct{ CutSets cutSets }
+		}
+		a.ok(`query($asOf: Date) { cutSets(asOf: $asOf, maxOrder: 2) { cutSets { events { id } } }
+			singlePointsOfFailure(asOf: $asOf) { cutSets { events { id } } } }`, vars, &single)
+		if len(batch.FailureAnalysis) == 0 || len(batch.FailureAnalysis) != len(single.CutSets) {
+			t.Fatalf("%d analyses, cutSets has %d objectives", len(batch.FailureAnalysis), len(single.CutSets))
+		}
+		withSPOF := 0
+		for i, fa := range batch.FailureAnalysis {
+			if got, want := fmt.Sprint(fa.CutSets), fmt.Sprint(single.CutSets[i].CutSets); got != want {
+				t.Errorf("%s: cut sets %s, cutSets says %s", fa.Objective.ID, got, want)
+			}
+			if got, want := fmt.Sprint(fa.SinglePointsOfFailure), fmt.Sprint(single.SinglePointsOfFailure[i].CutSets); got != want {
+				t.Errorf("%s: single points %s, singlePointsOfFailure says %s", fa.Objective.ID, got, want)
+			}
+			if len(fa.SinglePointsOfFailure) > 0 {
+				withSPOF++
+			}
+			var res struct {
+				Resilience struct {
+					Probability float64
+					MinCutOrder int
+				}
+			}
+			a.ok(`query($o: ID!, $asOf: Date) { resilience(objective: $o, asOf: $asOf) { probability minCutOrder } }`,
+				map[string]any{"o": fa.Objective.ID, "asOf": asOf}, &res)
+			if fa.Resilience == nil || *fa.Resilience != res.Resilience {
+				t.Errorf("%s: resilience %+v, resilience says %+v", fa.Objective.ID, fa.Resilience, res.Resilience)
+			}
+		}
+		if withSPOF == 0 {
+			t.Fatal("no objective of the demo has a single point of failure: the comparison is empty")
+		}
+	})
+
+	t.Run("gapsConnection pages through every gap", func(t *testing.T) {
+		a.t = t
+		var all struct {
+			Gaps []struct {
+				Kind       string
+				Objective  *struct{ ID string }
+				Capability *struct{ ID string }
+			}
+		}
+		a.ok(`query($asOf: Date) { gaps(asOf: $asOf, first: 100000) { kind objective { id } capability { id } } }`, vars, &all)
+		var paged []string
+		after := ""
+		pages := 0
+		for {
+			var page struct {
+				GapsConnection struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+					Nodes []struct {
+						Kind       string
+						Objective  *struct{ ID string }
+						Capability *struct{ ID string }
+					}
+				}
+			}
+			a.ok(`query($asOf: Date, $after: String) { gapsConnection(asOf: $asOf, first: 7, after: $after) {
+				totalCount pageInfo { hasNextPage endCursor } nodes { kind objective { id } capability { id } } } }`,
+				map[string]any{"asOf": asOf, "after": after}, &page)
+			c := page.GapsConnection
+			if c.TotalCount != len(all.Gaps) {
+				t.Fatalf("totalCount %d, gaps lists %d", c.TotalCount, len(all.Gaps))
+			}
+			for _, g := range c.Nodes {
+				paged = append(paged, fmt.Sprint(g.Kind, g.Objective, g.Capability))
+			}
+			pages++
+			if !c.PageInfo.HasNextPage {
+				break
+			}
+			if len(c.Nodes) != 7 || c.PageInfo.EndCursor == nil || pages > len(all.Gaps) {
+				t.Fatalf("page %d: %d gaps, cursor %v, with more to come", pages, len(c.Nodes), c.PageInfo.EndCursor)
+			}
+			after = *c.PageInfo.EndCursor
+		}
+		var want []string
+		for _, g := range all.Gaps {
+			want = append(want, fmt.Sprint(g.Kind, g.Objective, g.Capability))
+		}
+		if fmt.Sprint(paged) != fmt.Sprint(want) || pages < 2 {
+			t.Fatalf("%d pages gave\n%v\nwant\n%v", pages, paged, want)
+		}
+		a.fails(`{ gapsConnection(after: "bm9wZQ") { totalCount } }`, nil, graph.EINVALID, "after")
+	})
+
+	t.Run("overlapMatrix equals overlap", func(t *testing.T) {
+		a.t = t
+		ids := []string{"nation:USA", "nation:FRA", "nation:DEU", "nation:POL"}
+		var mx struct {
+			OverlapMatrix struct {
+				Stakeholders []struct{ ID string }
+				Scores       [][]*float64
+				Pairs        []struct {
+					A, B  struct{ ID string }
+					Score float64
+				}
+			}
+		}
+		a.ok(`query($ids: [ID!]!, $asOf: Date) { overlapMatrix(ids: $ids, asOf: $asOf) { stakeholders { id } scores pairs { a { id } b { id } score } } }`,
+			map[string]any{"ids": ids, "asOf": asOf}, &mx)
+		m := mx.OverlapMatrix
+		if len(m.Stakeholders) != len(ids) || len(m.Scores) != len(ids) || len(m.Pairs) != len(ids)*(len(ids)-1)/2 {
+			t.Fatalf("matrix %+v, want %d stakeholders, rows and %d pairs", m, len(ids), len(ids)*(len(ids)-1)/2)
+		}
+		for _, p := range m.Pairs {
+			var one struct{ Overlap struct{ Score float64 } }
+			a.ok(`query($a: ID!, $b: ID!, $asOf: Date) { overlap(a: $a, b: $b, asOf: $asOf) { score } }`,
+				map[string]any{"a": p.A.ID, "b": p.B.ID, "asOf": asOf}, &one)
+			i, j := slices.Index(ids, p.A.ID), slices.Index(ids, p.B.ID)
+			if one.Overlap.Score != p.Score || m.Scores[i][j] == nil || *m.Scores[i][j] != p.Score || *m.Scores[j][i] != p.Score {
+				t.Errorf("%s–%s: matrix %v / pair %v, overlap %v", p.A.ID, p.B.ID, m.Scores[i][j], p.Score, one.Overlap.Score)
+			}
+		}
+		a.fails(`{ overlapMatrix(ids: ["nation:USA", "obj:nope"]) { scores } }`, nil, graph.EINVALID, "ids[1]")
+	})
 }

@@ -695,3 +695,40 @@ func gapValidTos(m *Model) map[graph.RelKey]graph.Date {
 	}
 	return out
 }
+
+// GapKey is a gap's identity: what Gaps orders by, and what makes two gaps (at two dates,
+// or in two scenarios) the same gap. Cause is the kind of an EXPIRING gap's cause.
+type GapKey struct {
+	Kind, Objective, Capability, Stakeholder, Threat, Cause string
+}
+
+// Key returns g's identity.
+func (g Gap) Key() GapKey {
+	k := GapKey{Kind: g.Kind, Objective: g.Objective, Capability: g.Capability, Stakeholder: g.Stakeholder, Threat: g.Threat}
+	if g.Cause != nil {
+		k.Cause = g.Cause.Kind
+	}
+	return k
+}
+
+// compareGapKeys orders keys as Gaps orders gaps, the cause's kind breaking the last tie.
+func compareGapKeys(a, b GapKey) int {
+	return cmp.Or(
+		cmp.Compare(slices.Index(GapKinds, a.Kind), slices.Index(GapKinds, b.Kind)),
+		cmp.Compare(a.Objective, b.Objective),
+		cmp.Compare(a.Capability, b.Capability),
+		cmp.Compare(a.Stakeholder, b.Stakeholder),
+		cmp.Compare(a.Threat, b.Threat),
+		cmp.Compare(slices.Index(GapKinds, a.Cause), slices.Index(GapKinds, b.Cause)),
+	)
+}
+
+// GapsAfter returns the gaps of sorted (as Gaps returns them) that come after key k: the
+// rest of a keyset page, valid even when gaps before k came or went since k was read.
+func GapsAfter(sorted []Gap, k GapKey) []Gap {
+	i, found := slices.BinarySearchFunc(sorted, k, func(g Gap, k GapKey) int { return compareGapKeys(g.Key(), k) })
+	if found {
+		i++
+	}
+	return sorted[i:]
+}

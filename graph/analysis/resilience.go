@@ -56,7 +56,11 @@ func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, e
 	if err := m.checkObjective(o); err != nil {
 		return Resilience{}, err
 	}
-	fl := m.newFailureLogic(v)
+	return m.newFailureLogic(v).resilience(ctx, o)
+}
+
+// resilience is Resilience on a prepared failure logic.
+func (fl *failureLogic) resilience(ctx context.Context, o string) (Resilience, error) {
 	res := Resilience{Objective: o, Achievable: true, Importance: []Importance{}}
 	closure := fl.objectiveClosure(o)
 	for _, x := range closure {

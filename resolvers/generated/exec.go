@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Conflict() ConflictResolver
 	Coordination() CoordinationResolver
 	CutSet() CutSetResolver
+	FailureAnalysis() FailureAnalysisResolver
 	Gap() GapResolver
 	Impact() ImpactResolver
 	Importance() ImportanceResolver
@@ -50,6 +51,7 @@ type ResolverRoot interface {
 	Objective() ObjectiveResolver
 	ObjectiveCutSets() ObjectiveCutSetsResolver
 	Overlap() OverlapResolver
+	OverlapMatrix() OverlapMatrixResolver
 	Provision() ProvisionResolver
 	Pursuit() PursuitResolver
 	Query() QueryResolver
@@ -219,6 +221,14 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int) int
 	}
 
+	FailureAnalysis struct {
+		Achievable            func(childComplexity int) int
+		CutSets               func(childComplexity int) int
+		Objective             func(childComplexity int) int
+		Resilience            func(childComplexity int) int
+		SinglePointsOfFailure func(childComplexity int) int
+	}
+
 	Gap struct {
 		Capability  func(childComplexity int) int
 		Cause       func(childComplexity int) int
@@ -230,9 +240,21 @@ type ComplexityRoot struct {
 		Threat      func(childComplexity int) int
 	}
 
+	GapConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	GapCount struct {
 		Count func(childComplexity int) int
 		Kind  func(childComplexity int) int
+	}
+
+	GapEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	HangingOn struct {
@@ -362,6 +384,12 @@ type ComplexityRoot struct {
 		Shared      func(childComplexity int) int
 	}
 
+	OverlapMatrix struct {
+		Pairs        func(childComplexity int) int
+		Scores       func(childComplexity int) int
+		Stakeholders func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
@@ -399,8 +427,10 @@ type ComplexityRoot struct {
 		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
 		CutSets               func(childComplexity int, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) int
 		ExportGraph           func(childComplexity int) int
+		FailureAnalysis       func(childComplexity int, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) int
 		GapCounts             func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) int
 		Gaps                  func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) int
+		GapsConnection        func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int, after *string) int
 		HangingOn             func(childComplexity int, event *string, view *analysis.View, asOf *graph.Date) int
 		Impact                func(childComplexity int, id string, view *analysis.View, asOf *graph.Date) int
 		Nation                func(childComplexity int, id *string, code *string) int
@@ -410,6 +440,7 @@ type ComplexityRoot struct {
 		Objective             func(childComplexity int, id string) int
 		Objectives            func(childComplexity int, filter *ObjectiveFilter, first *int, after *string) int
 		Overlap               func(childComplexity int, a string, b string, asOf *graph.Date) int
+		OverlapMatrix         func(childComplexity int, ids []string, asOf *graph.Date) int
 		Partners              func(childComplexity int, of string, first *int, asOf *graph.Date) int
 		Resilience            func(childComplexity int, objective string, view *analysis.View, asOf *graph.Date) int
 		Search                func(childComplexity int, text string, first *int) int
@@ -525,6 +556,11 @@ type CoordinationResolver interface {
 type CutSetResolver interface {
 	Events(ctx context.Context, obj *analysis.CutSet) ([]graph.Entity, error)
 }
+type FailureAnalysisResolver interface {
+	Objective(ctx context.Context, obj *analysis.FailureAnalysis) (*graph.Objective, error)
+
+	Resilience(ctx context.Context, obj *analysis.FailureAnalysis) (*analysis.Resilience, error)
+}
 type GapResolver interface {
 	Objective(ctx context.Context, obj *analysis.Gap) (*graph.Objective, error)
 	Capability(ctx context.Context, obj *analysis.Gap) (*graph.Capability, error)
@@ -582,6 +618,9 @@ type OverlapResolver interface {
 	A(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
 	B(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
 }
+type OverlapMatrixResolver interface {
+	Stakeholders(ctx context.Context, obj *analysis.OverlapMatrix) ([]graph.Stakeholder, error)
+}
 type ProvisionResolver interface {
 	Provider(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
 	Capability(ctx context.Context, obj *graph.Link) (*graph.Capability, error)
@@ -608,12 +647,15 @@ type QueryResolver interface {
 	Threat(ctx context.Context, id string) (*graph.Threat, error)
 	ExportGraph(ctx context.Context) (any, error)
 	Overlap(ctx context.Context, a string, b string, asOf *graph.Date) (*analysis.Overlap, error)
+	OverlapMatrix(ctx context.Context, ids []string, asOf *graph.Date) (*analysis.OverlapMatrix, error)
 	Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error)
 	Coalitions(ctx context.Context, threshold *float64, asOf *graph.Date) (*analysis.Coalitions, error)
 	Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) ([]analysis.Gap, error)
+	GapsConnection(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int, after *string) (*GapConnection, error)
 	GapCounts(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]GapCount, error)
 	CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
 	SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
+	FailureAnalysis(ctx context.Context, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) ([]analysis.FailureAnalysis, error)
 	HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]HangingOn, error)
 	Resilience(ctx context.Context, objective string, view *analysis.View, asOf *graph.Date) (*analysis.Resilience, error)
 	Brokers(ctx context.Context, asOf *graph.Date) (*analysis.Brokers, error)
@@ -1240,6 +1282,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Explanation.Relationships(childComplexity), true
 
+	case "FailureAnalysis.achievable":
+		if e.ComplexityRoot.FailureAnalysis.Achievable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.Achievable(childComplexity), true
+	case "FailureAnalysis.cutSets":
+		if e.ComplexityRoot.FailureAnalysis.CutSets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.CutSets(childComplexity), true
+	case "FailureAnalysis.objective":
+		if e.ComplexityRoot.FailureAnalysis.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.Objective(childComplexity), true
+	case "FailureAnalysis.resilience":
+		if e.ComplexityRoot.FailureAnalysis.Resilience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.Resilience(childComplexity), true
+	case "FailureAnalysis.singlePointsOfFailure":
+		if e.ComplexityRoot.FailureAnalysis.SinglePointsOfFailure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.SinglePointsOfFailure(childComplexity), true
+
 	case "Gap.capability":
 		if e.ComplexityRoot.Gap.Capability == nil {
 			break
@@ -1289,6 +1362,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Gap.Threat(childComplexity), true
 
+	case "GapConnection.edges":
+		if e.ComplexityRoot.GapConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.Edges(childComplexity), true
+	case "GapConnection.nodes":
+		if e.ComplexityRoot.GapConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.Nodes(childComplexity), true
+	case "GapConnection.pageInfo":
+		if e.ComplexityRoot.GapConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.PageInfo(childComplexity), true
+	case "GapConnection.totalCount":
+		if e.ComplexityRoot.GapConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.TotalCount(childComplexity), true
+
 	case "GapCount.count":
 		if e.ComplexityRoot.GapCount.Count == nil {
 			break
@@ -1301,6 +1399,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GapCount.Kind(childComplexity), true
+
+	case "GapEdge.cursor":
+		if e.ComplexityRoot.GapEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapEdge.Cursor(childComplexity), true
+	case "GapEdge.node":
+		if e.ComplexityRoot.GapEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapEdge.Node(childComplexity), true
 
 	case "HangingOn.event":
 		if e.ComplexityRoot.HangingOn.Event == nil {
@@ -1859,6 +1970,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Overlap.Shared(childComplexity), true
 
+	case "OverlapMatrix.pairs":
+		if e.ComplexityRoot.OverlapMatrix.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverlapMatrix.Pairs(childComplexity), true
+	case "OverlapMatrix.scores":
+		if e.ComplexityRoot.OverlapMatrix.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverlapMatrix.Scores(childComplexity), true
+	case "OverlapMatrix.stakeholders":
+		if e.ComplexityRoot.OverlapMatrix.Stakeholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverlapMatrix.Stakeholders(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2074,6 +2204,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportGraph(childComplexity), true
+	case "Query.failureAnalysis":
+		if e.ComplexityRoot.Query.FailureAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_failureAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FailureAnalysis(childComplexity, args["objectives"].([]string), args["view"].(*analysis.View), args["asOf"].(*graph.Date), args["maxOrder"].(*int)), true
 	case "Query.gapCounts":
 		if e.ComplexityRoot.Query.GapCounts == nil {
 			break
@@ -2096,6 +2237,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Gaps(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date), args["first"].(*int)), true
+	case "Query.gapsConnection":
+		if e.ComplexityRoot.Query.GapsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gapsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GapsConnection(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.hangingOn":
 		if e.ComplexityRoot.Query.HangingOn == nil {
 			break
@@ -2196,6 +2348,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Overlap(childComplexity, args["a"].(string), args["b"].(string), args["asOf"].(*graph.Date)), true
+	case "Query.overlapMatrix":
+		if e.ComplexityRoot.Query.OverlapMatrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overlapMatrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverlapMatrix(childComplexity, args["ids"].([]string), args["asOf"].(*graph.Date)), true
 	case "Query.partners":
 		if e.ComplexityRoot.Query.Partners == nil {
 			break
@@ -2672,6 +2835,19 @@ type Overlap {
   explanation: Explanation!
 }
 
+"""
+The overlap of every pair of a set of stakeholders. scores is the full symmetric matrix in
+the order of stakeholders; pairs carries the details of each defined pair once.
+"""
+type OverlapMatrix {
+  "The stakeholders asked for, in the order given: row and column i of scores."
+  stakeholders: [Stakeholder!]!
+  "scores[i][j] is the overlap score of stakeholders i and j (1 on the diagonal); null where neither pursues anything."
+  scores: [[Float]!]!
+  "The overlap of every defined pair i < j, row by row."
+  pairs: [Overlap!]!
+}
+
 "Communities of nations on the alignment graph, with their weighted Newman modularity."
 type Coalitions {
   "The threshold used: alignment edges scoring below it were dropped."
@@ -2725,6 +2901,26 @@ type Gap {
   explanation: Explanation!
 }
 
+"One page of gaps, in the order of gaps, with how many there are in all."
+type GapConnection {
+  "The gaps of this page with their cursors."
+  edges: [GapEdge!]!
+  "The gaps of this page."
+  nodes: [Gap!]!
+  "Whether more gaps follow, and the cursor to ask for them."
+  pageInfo: PageInfo!
+  "How many gaps the filters select in all pages: compare with the page to see what was cut off."
+  totalCount: Int!
+}
+
+"One gap of a page with its cursor."
+type GapEdge {
+  "Opaque keyset cursor naming this gap: pass as after to continue after it (still valid if gaps before it disappear)."
+  cursor: String!
+  "The gap."
+  node: Gap!
+}
+
 "The number of gaps of one kind."
 type GapCount {
   "The kind counted."
@@ -2752,6 +2948,23 @@ type ObjectiveCutSets {
   achievable: Boolean!
   "Minimal cut sets by order, then by event ids; empty when not achievable or when nothing up to the order asked brings it down."
   cutSets: [CutSet!]!
+}
+
+"""
+The failure analysis of one objective in one view: its minimal cut sets, its single points
+of failure and its resilience, computed together.
+"""
+type FailureAnalysis {
+  "The objective."
+  objective: Objective!
+  "Whether it is achievable with every basic event up; false means a coverage or access gap, and no cut sets."
+  achievable: Boolean!
+  "Minimal cut sets up to maxOrder, by order then event ids."
+  cutSets: [CutSet!]!
+  "The order-1 cut sets: each one stakeholder or agreement whose failure alone makes the objective not achievable."
+  singlePointsOfFailure: [CutSet!]!
+  "Minimum cut order, exact failure probability and importance; null, with a TOO_COMPLEX error for this objective only, when its decision diagram passes the size bound."
+  resilience: Resilience
 }
 
 "Objectives for which one basic event is a single point of failure."
@@ -2867,6 +3080,13 @@ extend type Query {
     "Date the model is read at; default today (UTC)."
     asOf: Date
   ): Overlap
+  "The overlap of every pair of a set of stakeholders; an undefined pair is a null score, not an error."
+  overlapMatrix(
+    "1 to 200 distinct nations or agencies, in the order rows and columns take."
+    ids: [ID!]!
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): OverlapMatrix!
   "Other stakeholders of the same label ranked by overlap score, ties by id."
   partners(
     "The stakeholder to find partners for; it must pursue something."
@@ -2899,9 +3119,29 @@ extend type Query {
     asOf: Date
     "EXPIRING: the later date compared with asOf; default asOf + 365 days, not before asOf."
     horizon: Date
-    "Most gaps to return, 1..100000; the rest are cut off silently (gapCounts tells how many there are)."
+    "Most gaps to return, 1..100000; the rest are cut off without notice (gapsConnection shows it)."
     first: Int = 1000
   ): [Gap!]!
+  """
+  Gaps as keyset pages, with totalCount and pageInfo.hasNextPage so that truncation is
+  visible; same filters and order as gaps.
+  """
+  gapsConnection(
+    "Kinds to report; all when absent."
+    kinds: [GapKind!]
+    "Only gaps of this objective."
+    objective: ID
+    "Only gaps of this stakeholder (ACCESS: who lacks access; SINGLE_SOURCE: the family)."
+    stakeholder: ID
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "EXPIRING: the later date compared with asOf; default asOf + 365 days, not before asOf."
+    horizon: Date
+    "Page size, 1..100000."
+    first: Int = 1000
+    "Cursor of the previous page's last gap (pageInfo.endCursor); from the start when absent."
+    after: String
+  ): GapConnection!
   "How many gaps of each kind the same filters find (all of them, not just a first page)."
   gapCounts(
     "Kinds to count; all when absent."
@@ -2935,6 +3175,20 @@ extend type Query {
     "Date the model is read at; default today (UTC)."
     asOf: Date
   ): [ObjectiveCutSets!]!
+  """
+  Cut sets, single points of failure and resilience of many objectives in one field,
+  sharing the work between objectives. Results keep the order of objectives.
+  """
+  failureAnalysis(
+    "The objectives, without repeats; every objective, by id, when absent."
+    objectives: [ID!]
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "Largest cut-set order to report, 1..3."
+    maxOrder: Int = 2
+  ): [FailureAnalysis!]!
   "Inverted: for each stakeholder or agreement, the objectives that hang on it alone."
   hangingOn(
     "Only this stakeholder or agreement (listed even when nothing hangs on it); all such events when absent."
@@ -4263,6 +4517,22 @@ func (ec *executionContext) childFields_Explanation(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Explanation", field.Name)
 }
 
+func (ec *executionContext) childFields_FailureAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_FailureAnalysis_objective(ctx, field)
+	case "achievable":
+		return ec.fieldContext_FailureAnalysis_achievable(ctx, field)
+	case "cutSets":
+		return ec.fieldContext_FailureAnalysis_cutSets(ctx, field)
+	case "singlePointsOfFailure":
+		return ec.fieldContext_FailureAnalysis_singlePointsOfFailure(ctx, field)
+	case "resilience":
+		return ec.fieldContext_FailureAnalysis_resilience(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FailureAnalysis", field.Name)
+}
+
 func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -4285,6 +4555,20 @@ func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.C
 	return nil, fmt.Errorf("no field named %q was found under type Gap", field.Name)
 }
 
+func (ec *executionContext) childFields_GapConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GapConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_GapConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GapConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GapConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_GapCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -4293,6 +4577,16 @@ func (ec *executionContext) childFields_GapCount(ctx context.Context, field grap
 		return ec.fieldContext_GapCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GapCount", field.Name)
+}
+
+func (ec *executionContext) childFields_GapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GapEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GapEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_HangingOn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4521,6 +4815,18 @@ func (ec *executionContext) childFields_Overlap(ctx context.Context, field graph
 		return ec.fieldContext_Overlap_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Overlap", field.Name)
+}
+
+func (ec *executionContext) childFields_OverlapMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stakeholders":
+		return ec.fieldContext_OverlapMatrix_stakeholders(ctx, field)
+	case "scores":
+		return ec.fieldContext_OverlapMatrix_scores(ctx, field)
+	case "pairs":
+		return ec.fieldContext_OverlapMatrix_pairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverlapMatrix", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5243,6 +5549,44 @@ func (ec *executionContext) field_Query_cutSets_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_failureAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "objectives",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objectives"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxOrder",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxOrder"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_gapCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5286,6 +5630,68 @@ func (ec *executionContext) field_Query_gapCounts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["horizon"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gapsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOGapKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "stakeholder",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stakeholder"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "horizon",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["horizon"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -5524,6 +5930,28 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overlapMatrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -8330,6 +8758,157 @@ func (ec *executionContext) fieldContext_Explanation_relationships(_ context.Con
 	return graphql.NewScalarFieldContext("Explanation", field, false, false, "ID")
 }
 
+func (ec *executionContext) _FailureAnalysis_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureAnalysis().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureAnalysis_achievable(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_achievable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Achievable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_achievable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailureAnalysis", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FailureAnalysis_cutSets(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_cutSets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CutSets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CutSet) graphql.Marshaler {
+			return ec.marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_cutSets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CutSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureAnalysis_singlePointsOfFailure(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_singlePointsOfFailure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsOfFailure(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CutSet) graphql.Marshaler {
+			return ec.marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_singlePointsOfFailure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CutSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureAnalysis_resilience(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_resilience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureAnalysis().Resilience(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
+			return ec.marshalOResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_resilience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Resilience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Gap_kind(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8568,6 +9147,125 @@ func (ec *executionContext) fieldContext_Gap_explanation(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _GapConnection_edges(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []GapEdge) graphql.Marshaler {
+			return ec.marshalNGapEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapConnection", field, false, false, "Int")
+}
+
 func (ec *executionContext) _GapCount_kind(ctx context.Context, field graphql.CollectedField, obj *GapCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8612,6 +9310,61 @@ func (ec *executionContext) _GapCount_count(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_GapCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GapCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GapEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *GapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GapEdge_node(ctx context.Context, field graphql.CollectedField, obj *GapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _HangingOn_event(ctx context.Context, field graphql.CollectedField, obj *HangingOn) (ret graphql.Marshaler) {
@@ -11225,6 +11978,93 @@ func (ec *executionContext) fieldContext_Overlap_explanation(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _OverlapMatrix_stakeholders(ctx context.Context, field graphql.CollectedField, obj *analysis.OverlapMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverlapMatrix_stakeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverlapMatrix().Stakeholders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverlapMatrix_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverlapMatrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverlapMatrix_scores(ctx context.Context, field graphql.CollectedField, obj *analysis.OverlapMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverlapMatrix_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]*float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕᚕᚖfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverlapMatrix_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverlapMatrix", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OverlapMatrix_pairs(ctx context.Context, field graphql.CollectedField, obj *analysis.OverlapMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverlapMatrix_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Overlap) graphql.Marshaler {
+			return ec.marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverlapMatrix_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverlapMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Overlap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12374,6 +13214,50 @@ func (ec *executionContext) fieldContext_Query_overlap(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_overlapMatrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overlapMatrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverlapMatrix(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.OverlapMatrix) graphql.Marshaler {
+			return ec.marshalNOverlapMatrix2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapMatrix(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overlapMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverlapMatrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overlapMatrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12506,6 +13390,50 @@ func (ec *executionContext) fieldContext_Query_gaps(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_gapsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gapsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GapsConnection(ctx, fc.Args["kinds"].([]string), fc.Args["objective"].(*string), fc.Args["stakeholder"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["horizon"].(*graph.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+			return ec.marshalNGapConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gapsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gapsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_gapCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12632,6 +13560,50 @@ func (ec *executionContext) fieldContext_Query_singlePointsOfFailure(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_singlePointsOfFailure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_failureAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_failureAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FailureAnalysis(ctx, fc.Args["objectives"].([]string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date), fc.Args["maxOrder"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.FailureAnalysis) graphql.Marshaler {
+			return ec.marshalNFailureAnalysis2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_failureAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailureAnalysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_failureAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17283,6 +18255,61 @@ func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var failureAnalysisImplementors = []string{"FailureAnalysis"}
+
+func (ec *executionContext) _FailureAnalysis(ctx context.Context, sel ast.SelectionSet, obj *analysis.FailureAnalysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, failureAnalysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FailureAnalysis")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureAnalysis_objective(ctx, field, obj)
+				})
+		case "achievable":
+			out.Values[i] = ec._FailureAnalysis_achievable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cutSets":
+			out.Values[i] = ec._FailureAnalysis_cutSets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "singlePointsOfFailure":
+			out.Values[i] = ec._FailureAnalysis_singlePointsOfFailure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resilience":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureAnalysis_resilience(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var gapImplementors = []string{"Gap"}
 
 func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj *analysis.Gap) graphql.Marshaler {
@@ -17355,6 +18382,54 @@ func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var gapConnectionImplementors = []string{"GapConnection"}
+
+func (ec *executionContext) _GapConnection(ctx context.Context, sel ast.SelectionSet, obj *GapConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapConnection")
+		case "edges":
+			out.Values[i] = ec._GapConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._GapConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GapConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GapConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var gapCountImplementors = []string{"GapCount"}
 
 func (ec *executionContext) _GapCount(ctx context.Context, sel ast.SelectionSet, obj *GapCount) graphql.Marshaler {
@@ -17373,6 +18448,44 @@ func (ec *executionContext) _GapCount(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "count":
 			out.Values[i] = ec._GapCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapEdgeImplementors = []string{"GapEdge"}
+
+func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, obj *GapEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapEdge")
+		case "cursor":
+			out.Values[i] = ec._GapEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GapEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18273,6 +19386,50 @@ func (ec *executionContext) _Overlap(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var overlapMatrixImplementors = []string{"OverlapMatrix"}
+
+func (ec *executionContext) _OverlapMatrix(ctx context.Context, sel ast.SelectionSet, obj *analysis.OverlapMatrix) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overlapMatrixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverlapMatrix")
+		case "stakeholders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverlapMatrix_stakeholders(ctx, field, obj)
+				})
+		case "scores":
+			out.Values[i] = ec._OverlapMatrix_scores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairs":
+			out.Values[i] = ec._OverlapMatrix_pairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *PageInfo) graphql.Marshaler {
@@ -18562,6 +19719,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overlap(ctx, field)
 				})
+		case "overlapMatrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overlapMatrix(ctx, field)
+				})
 		case "partners":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18580,6 +19743,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_gaps(ctx, field)
 				})
+		case "gapsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gapsConnection(ctx, field)
+				})
 		case "gapCounts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18597,6 +19766,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_singlePointsOfFailure(ctx, field)
+				})
+		case "failureAnalysis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_failureAnalysis(ctx, field)
 				})
 		case "hangingOn":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -19800,6 +20975,26 @@ func (ec *executionContext) marshalNExplanation2githubᚗcomᚋstakegraphᚋstak
 	return ec._Explanation(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFailureAnalysis2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysis(ctx context.Context, sel ast.SelectionSet, v analysis.FailureAnalysis) graphql.Marshaler {
+	return ec._FailureAnalysis(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFailureAnalysis2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysisᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.FailureAnalysis) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFailureAnalysis2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloat(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19812,6 +21007,58 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕᚕᚖfloat64ᚄ(ctx context.Context, v any) ([][]*float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]*float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2ᚕᚖfloat64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕᚕᚖfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v [][]*float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2ᚕᚖfloat64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕᚖfloat64(ctx context.Context, v any) ([]*float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOFloat2ᚖfloat64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕᚖfloat64(ctx context.Context, sel ast.SelectionSet, v []*float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOFloat2ᚖfloat64(ctx, sel, v[i])
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNGap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx context.Context, sel ast.SelectionSet, v analysis.Gap) graphql.Marshaler {
@@ -19834,6 +21081,22 @@ func (ec *executionContext) marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegrap
 	return ret
 }
 
+func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx context.Context, sel ast.SelectionSet, v *analysis.Gap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Gap!")
+		return graphql.Null
+	}
+	return ec._Gap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGapConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapConnection(ctx context.Context, sel ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GapConnection!")
+		return graphql.Null
+	}
+	return ec._GapConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGapCount2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCount(ctx context.Context, sel ast.SelectionSet, v GapCount) graphql.Marshaler {
 	return ec._GapCount(ctx, sel, &v)
 }
@@ -19843,6 +21106,26 @@ func (ec *executionContext) marshalNGapCount2ᚕgithubᚗcomᚋstakegraphᚋstak
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGapCount2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGapEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdge(ctx context.Context, sel ast.SelectionSet, v GapEdge) graphql.Marshaler {
+	return ec._GapEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGapEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []GapEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGapEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20263,6 +21546,14 @@ func (ec *executionContext) marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstake
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOverlapMatrix2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapMatrix(ctx context.Context, sel ast.SelectionSet, v *analysis.OverlapMatrix) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverlapMatrix!")
+		return graphql.Null
+	}
+	return ec._OverlapMatrix(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
@@ -21118,6 +22409,13 @@ func (ec *executionContext) marshalOOverlap2ᚖgithubᚗcomᚋstakegraphᚋstake
 		return graphql.Null
 	}
 	return ec._Overlap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx context.Context, sel ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Resilience(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
 )
 
 // A page of agencies ordered by id.
@@ -180,12 +181,32 @@ type DeleteResult struct {
 	Deleted int `json:"deleted"`
 }
 
+// One page of gaps, in the order of gaps, with how many there are in all.
+type GapConnection struct {
+	// The gaps of this page with their cursors.
+	Edges []GapEdge `json:"edges"`
+	// The gaps of this page.
+	Nodes []analysis.Gap `json:"nodes"`
+	// Whether more gaps follow, and the cursor to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many gaps the filters select in all pages: compare with the page to see what was cut off.
+	TotalCount int `json:"totalCount"`
+}
+
 // The number of gaps of one kind.
 type GapCount struct {
 	// The kind counted.
 	Kind string `json:"kind"`
 	// How many gaps of that kind the filters select (not limited by any page size).
 	Count int `json:"count"`
+}
+
+// One gap of a page with its cursor.
+type GapEdge struct {
+	// Opaque keyset cursor naming this gap: pass as after to continue after it (still valid if gaps before it disappear).
+	Cursor string `json:"cursor"`
+	// The gap.
+	Node *analysis.Gap `json:"node"`
 }
 
 // Objectives for which one basic event is a single point of failure.

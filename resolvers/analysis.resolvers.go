@@ -27,12 +27,28 @@ func (r *brokersResolver) Bridges(ctx context.Context, obj *analysis.Brokers) ([
 	return out, nil
 }
 
+func (r *coalitionMoveResolver) Nation(ctx context.Context, obj *analysis.CoalitionMove) (*graph.Nation, error) {
+	return typedEntity[graph.Nation](ctx, r.Resolver, obj.Nation), nil
+}
+
+func (r *coalitionMoveResolver) Before(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error) {
+	return typedEntities[graph.Nation](ctx, r.Resolver, obj.Before), nil
+}
+
+func (r *coalitionMoveResolver) After(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error) {
+	return typedEntities[graph.Nation](ctx, r.Resolver, obj.After), nil
+}
+
 func (r *coalitionsResolver) Communities(ctx context.Context, obj *analysis.Coalitions) ([][]graph.Nation, error) {
 	out := make([][]graph.Nation, len(obj.Communities))
 	for i, c := range obj.Communities {
 		out[i] = typedEntities[graph.Nation](ctx, r.Resolver, c)
 	}
 	return out, nil
+}
+
+func (r *comparisonResolver) Down(ctx context.Context, obj *analysis.Comparison) ([]graph.Entity, error) {
+	return r.entities(ctx, obj.Down), nil
 }
 
 func (r *conflictResolver) ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error) {
@@ -112,6 +128,10 @@ func (r *importanceResolver) Rrw(ctx context.Context, obj *analysis.Importance) 
 
 func (r *lostResolver) Node(ctx context.Context, obj *analysis.Lost) (graph.Entity, error) {
 	return r.entity(ctx, obj.ID), nil
+}
+
+func (r *objectiveChangeResolver) Objective(ctx context.Context, obj *analysis.ObjectiveChange) (*graph.Objective, error) {
+	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
 }
 
 func (r *objectiveCutSetsResolver) Objective(ctx context.Context, obj *analysis.ObjectiveCutSets) (*graph.Objective, error) {
@@ -331,6 +351,24 @@ func (r *queryResolver) WhatIf(ctx context.Context, down []string, view *analysi
 	return &w, nil
 }
 
+func (r *queryResolver) Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error) {
+	base, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	scen := base
+	if scenarioAsOf != nil && *scenarioAsOf != "" {
+		if scen, err = r.model(ctx, scenarioAsOf); err != nil {
+			return nil, renameField(err, "asOf", "scenarioAsOf")
+		}
+	}
+	c, err := analysis.Compare(ctx, base, scen, down, deref(view), deref(threshold))
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return &c, nil
+}
+
 func (r *queryResolver) Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error) {
 	m, err := r.model(ctx, asOf)
 	if err != nil {
@@ -351,13 +389,25 @@ func (r *sharedResolver) Objective(ctx context.Context, obj *analysis.Shared) (*
 	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
 }
 
+func (r *singlePointChangeResolver) Objective(ctx context.Context, obj *analysis.SinglePointChange) (*graph.Objective, error) {
+	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
+}
+
+func (r *singlePointChangeResolver) Event(ctx context.Context, obj *analysis.SinglePointChange) (graph.Entity, error) {
+	return r.entity(ctx, obj.Event), nil
+}
+
 func (r *whatIfResolver) Down(ctx context.Context, obj *analysis.WhatIf) ([]graph.Entity, error) {
 	return r.entities(ctx, obj.Down), nil
 }
 
 func (r *Resolver) Brokers() generated.BrokersResolver { return &brokersResolver{r} }
 
+func (r *Resolver) CoalitionMove() generated.CoalitionMoveResolver { return &coalitionMoveResolver{r} }
+
 func (r *Resolver) Coalitions() generated.CoalitionsResolver { return &coalitionsResolver{r} }
+
+func (r *Resolver) Comparison() generated.ComparisonResolver { return &comparisonResolver{r} }
 
 func (r *Resolver) Conflict() generated.ConflictResolver { return &conflictResolver{r} }
 
@@ -375,6 +425,10 @@ func (r *Resolver) Importance() generated.ImportanceResolver { return &importanc
 
 func (r *Resolver) Lost() generated.LostResolver { return &lostResolver{r} }
 
+func (r *Resolver) ObjectiveChange() generated.ObjectiveChangeResolver {
+	return &objectiveChangeResolver{r}
+}
+
 func (r *Resolver) ObjectiveCutSets() generated.ObjectiveCutSetsResolver {
 	return &objectiveCutSetsResolver{r}
 }
@@ -387,22 +441,30 @@ func (r *Resolver) Resilience() generated.ResilienceResolver { return &resilienc
 
 func (r *Resolver) Shared() generated.SharedResolver { return &sharedResolver{r} }
 
+func (r *Resolver) SinglePointChange() generated.SinglePointChangeResolver {
+	return &singlePointChangeResolver{r}
+}
+
 func (r *Resolver) WhatIf() generated.WhatIfResolver { return &whatIfResolver{r} }
 
 type (
-	brokersResolver          struct{ *Resolver }
-	coalitionsResolver       struct{ *Resolver }
-	conflictResolver         struct{ *Resolver }
-	cutSetResolver           struct{ *Resolver }
-	failureAnalysisResolver  struct{ *Resolver }
-	gapResolver              struct{ *Resolver }
-	impactResolver           struct{ *Resolver }
-	importanceResolver       struct{ *Resolver }
-	lostResolver             struct{ *Resolver }
-	objectiveCutSetsResolver struct{ *Resolver }
-	overlapResolver          struct{ *Resolver }
-	overlapMatrixResolver    struct{ *Resolver }
-	resilienceResolver       struct{ *Resolver }
-	sharedResolver           struct{ *Resolver }
-	whatIfResolver           struct{ *Resolver }
+	brokersResolver           struct{ *Resolver }
+	coalitionMoveResolver     struct{ *Resolver }
+	coalitionsResolver        struct{ *Resolver }
+	comparisonResolver        struct{ *Resolver }
+	conflictResolver          struct{ *Resolver }
+	cutSetResolver            struct{ *Resolver }
+	failureAnalysisResolver   struct{ *Resolver }
+	gapResolver               struct{ *Resolver }
+	impactResolver            struct{ *Resolver }
+	importanceResolver        struct{ *Resolver }
+	lostResolver              struct{ *Resolver }
+	objectiveChangeResolver   struct{ *Resolver }
+	objectiveCutSetsResolver  struct{ *Resolver }
+	overlapResolver           struct{ *Resolver }
+	overlapMatrixResolver     struct{ *Resolver }
+	resilienceResolver        struct{ *Resolver }
+	sharedResolver            struct{ *Resolver }
+	singlePointChangeResolver struct{ *Resolver }
+	whatIfResolver            struct{ *Resolver }
 )

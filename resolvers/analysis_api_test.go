@@ -205,3 +205,80 @@ func TestBatchAnalysesOnTheDemo(t *testing.T) {
 		a.fails(`{ overlapMatrix(ids: ["nation:USA", "obj:nope"]) { scores } }`, nil, graph.EINVALID, "ids[1]")
 	})
 }
+
+// TestCompareOnTheDemo checks compare through the API on the demo seed: identical sides
+// differ in nothing; a nation down loses what whatIf loses; a later date differs.
+func TestCompareOnTheDemo(t *testing.T) {
+	a := newAPI(t)
+	demo, err := seed.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.load(demo)
+	type comparison struct {
+		Empty           bool
+		Down            []struct{ ID string }
+		GapsAppeared    []struct{ Kind string }
+		GapsDisappeared []struct{ Kind string }
+		ObjectivesLost  []struct {
+			Objective   struct{ ID string }
+			Explanation struct{ Nodes []string }
+		}
+		SinglePointsAppeared []struct {
+			Objective struct{ ID string }
+			Event     struct{ ID string }
+		}
+		CoalitionMoves []struct {
+			Nation struct{ ID string }
+			After  []struct{ ID string }
+		}
+	}
+	const fields = `empty down { id } gapsAppeared { kind } gapsDisappeared { kind }
+		objectivesLost { objective { id } explanation { nodes } } singlePointsAppeared { objective { id } event { id } }
+		coalitionMoves { nation { id } after { id } }`
+	var same struct{ Compare comparison }
+	a.ok(`{ compare(asOf: "2026-11-27", scenarioAsOf: "2026-11-27") { `+fields+` } }`, nil, &same)
+	if !same.Compare.Empty || len(same.Compare.GapsAppeared)+len(same.Compare.ObjectivesLost)+len(same.Compare.CoalitionMoves) != 0 {
+		t.Fatalf("identical sides differ: %+v", same.Compare)
+	}
+
+	var down struct {
+		Compare comparison
+		WhatIf  struct{ Objectives []struct{ Node struct{ ID string } } }
+	}
+	a.ok(`{ compare(asOf: "2026-11-27", down: ["nation:USA"]) { `+fields+` }
+		whatIf(asOf: "2026-11-27", down: ["nation:USA"]) { objectives { node { id } } } }`, nil, &down)
+	c := down.Compare
+	var lost, whatIf []string
+	for _, o := range c.ObjectivesLost {
+		lost = append(lost, o.Objective.ID)
+		if !slices.Contains(o.Explanation.Nodes, "nation:USA") {
+			t.Errorf("%s lost without nation:USA in its explanation: %v", o.Objective.ID, o.Explanation.Nodes)
+		}
+	}
+	for _, o := range down.WhatIf.Objectives {
+		whatIf = append(whatIf, o.Node.ID)
+	}
+	if c.Empty || len(lost) == 0 || !slices.Equal(lost, whatIf) {
+		t.Fatalf("USA down: compare loses %v, whatIf %v; want the same, not empty", lost, whatIf)
+	}
+	if len(c.Down) != 1 || c.Down[0].ID != "nation:USA" {
+		t.Fatalf("down %+v, want nation:USA", c.Down)
+	}
+	left := false
+	for _, m := range c.CoalitionMoves {
+		left = left || m.Nation.ID == "nation:USA" && len(m.After) == 0
+	}
+	if !left {
+		t.Fatalf("coalition moves %+v do not show nation:USA leaving", c.CoalitionMoves)
+	}
+
+	var later struct{ Compare comparison }
+	a.ok(`{ compare(asOf: "2026-11-27", scenarioAsOf: "2030-01-01") { `+fields+` } }`, nil, &later)
+	if later.Compare.Empty || len(later.Compare.GapsAppeared) == 0 {
+		t.Fatalf("2030 against 2026 shows no new gap: %+v", later.Compare)
+	}
+	t.Logf("USA down: %d objectives lost, %d gaps appeared, %d single points appeared, %d coalition moves; 2030: %d gaps appeared, %d disappeared",
+		len(lost), len(c.GapsAppeared), len(c.SinglePointsAppeared), len(c.CoalitionMoves), len(later.Compare.GapsAppeared), len(later.Compare.GapsDisappeared))
+	a.fails(`{ compare(down: ["cap:nope"]) { empty } }`, nil, graph.EINVALID, "down[0]")
+}

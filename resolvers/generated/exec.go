@@ -36,7 +36,9 @@ type ResolverRoot interface {
 	Brokers() BrokersResolver
 	Capability() CapabilityResolver
 	Change() ChangeResolver
+	CoalitionMove() CoalitionMoveResolver
 	Coalitions() CoalitionsResolver
+	Comparison() ComparisonResolver
 	Conflict() ConflictResolver
 	Coordination() CoordinationResolver
 	CutSet() CutSetResolver
@@ -49,6 +51,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Nation() NationResolver
 	Objective() ObjectiveResolver
+	ObjectiveChange() ObjectiveChangeResolver
 	ObjectiveCutSets() ObjectiveCutSetsResolver
 	Overlap() OverlapResolver
 	OverlapMatrix() OverlapMatrixResolver
@@ -58,6 +61,7 @@ type ResolverRoot interface {
 	Relationship() RelationshipResolver
 	Resilience() ResilienceResolver
 	Shared() SharedResolver
+	SinglePointChange() SinglePointChangeResolver
 	Threat() ThreatResolver
 	WhatIf() WhatIfResolver
 }
@@ -186,11 +190,34 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 	}
 
+	CoalitionMove struct {
+		After               func(childComplexity int) int
+		BaselineExplanation func(childComplexity int) int
+		Before              func(childComplexity int) int
+		Nation              func(childComplexity int) int
+		ScenarioExplanation func(childComplexity int) int
+	}
+
 	Coalitions struct {
 		Communities func(childComplexity int) int
 		Explanation func(childComplexity int) int
 		Modularity  func(childComplexity int) int
 		Threshold   func(childComplexity int) int
+	}
+
+	Comparison struct {
+		BaselineAsOf            func(childComplexity int) int
+		CoalitionMoves          func(childComplexity int) int
+		Down                    func(childComplexity int) int
+		Empty                   func(childComplexity int) int
+		GapsAppeared            func(childComplexity int) int
+		GapsDisappeared         func(childComplexity int) int
+		ObjectivesGained        func(childComplexity int) int
+		ObjectivesLost          func(childComplexity int) int
+		ScenarioAsOf            func(childComplexity int) int
+		SinglePointsAppeared    func(childComplexity int) int
+		SinglePointsDisappeared func(childComplexity int) int
+		Threshold               func(childComplexity int) int
 	}
 
 	Conflict struct {
@@ -357,6 +384,11 @@ type ComplexityRoot struct {
 		UpdatedAt      func(childComplexity int) int
 	}
 
+	ObjectiveChange struct {
+		Explanation func(childComplexity int) int
+		Objective   func(childComplexity int) int
+	}
+
 	ObjectiveConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -425,6 +457,7 @@ type ComplexityRoot struct {
 		Capabilities          func(childComplexity int, filter *CapabilityFilter, first *int, after *string) int
 		Capability            func(childComplexity int, id string) int
 		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
+		Compare               func(childComplexity int, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) int
 		CutSets               func(childComplexity int, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) int
 		ExportGraph           func(childComplexity int) int
 		FailureAnalysis       func(childComplexity int, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) int
@@ -477,6 +510,12 @@ type ComplexityRoot struct {
 		Objective func(childComplexity int) int
 		PriorityA func(childComplexity int) int
 		PriorityB func(childComplexity int) int
+	}
+
+	SinglePointChange struct {
+		Event       func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Objective   func(childComplexity int) int
 	}
 
 	Threat struct {
@@ -543,8 +582,16 @@ type ChangeResolver interface {
 	Before(ctx context.Context, obj *graph.Change) (any, error)
 	After(ctx context.Context, obj *graph.Change) (any, error)
 }
+type CoalitionMoveResolver interface {
+	Nation(ctx context.Context, obj *analysis.CoalitionMove) (*graph.Nation, error)
+	Before(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error)
+	After(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error)
+}
 type CoalitionsResolver interface {
 	Communities(ctx context.Context, obj *analysis.Coalitions) ([][]graph.Nation, error)
+}
+type ComparisonResolver interface {
+	Down(ctx context.Context, obj *analysis.Comparison) ([]graph.Entity, error)
 }
 type ConflictResolver interface {
 	ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
@@ -611,6 +658,9 @@ type ObjectiveResolver interface {
 	Addresses(ctx context.Context, obj *graph.Objective) ([]graph.Threat, error)
 	ConflictsWith(ctx context.Context, obj *graph.Objective) ([]graph.Objective, error)
 }
+type ObjectiveChangeResolver interface {
+	Objective(ctx context.Context, obj *analysis.ObjectiveChange) (*graph.Objective, error)
+}
 type ObjectiveCutSetsResolver interface {
 	Objective(ctx context.Context, obj *analysis.ObjectiveCutSets) (*graph.Objective, error)
 }
@@ -660,6 +710,7 @@ type QueryResolver interface {
 	Resilience(ctx context.Context, objective string, view *analysis.View, asOf *graph.Date) (*analysis.Resilience, error)
 	Brokers(ctx context.Context, asOf *graph.Date) (*analysis.Brokers, error)
 	WhatIf(ctx context.Context, down []string, view *analysis.View, asOf *graph.Date) (*analysis.WhatIf, error)
+	Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error)
 	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
 	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string) (*AuditPage, error)
 }
@@ -672,6 +723,10 @@ type ResilienceResolver interface {
 }
 type SharedResolver interface {
 	Objective(ctx context.Context, obj *analysis.Shared) (*graph.Objective, error)
+}
+type SinglePointChangeResolver interface {
+	Objective(ctx context.Context, obj *analysis.SinglePointChange) (*graph.Objective, error)
+	Event(ctx context.Context, obj *analysis.SinglePointChange) (graph.Entity, error)
 }
 type ThreatResolver interface {
 	AddressedBy(ctx context.Context, obj *graph.Threat) ([]graph.Objective, error)
@@ -1174,6 +1229,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Kind(childComplexity), true
 
+	case "CoalitionMove.after":
+		if e.ComplexityRoot.CoalitionMove.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.After(childComplexity), true
+	case "CoalitionMove.baselineExplanation":
+		if e.ComplexityRoot.CoalitionMove.BaselineExplanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.BaselineExplanation(childComplexity), true
+	case "CoalitionMove.before":
+		if e.ComplexityRoot.CoalitionMove.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.Before(childComplexity), true
+	case "CoalitionMove.nation":
+		if e.ComplexityRoot.CoalitionMove.Nation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.Nation(childComplexity), true
+	case "CoalitionMove.scenarioExplanation":
+		if e.ComplexityRoot.CoalitionMove.ScenarioExplanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.ScenarioExplanation(childComplexity), true
+
 	case "Coalitions.communities":
 		if e.ComplexityRoot.Coalitions.Communities == nil {
 			break
@@ -1198,6 +1284,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coalitions.Threshold(childComplexity), true
+
+	case "Comparison.baselineAsOf":
+		if e.ComplexityRoot.Comparison.BaselineAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.BaselineAsOf(childComplexity), true
+	case "Comparison.coalitionMoves":
+		if e.ComplexityRoot.Comparison.CoalitionMoves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.CoalitionMoves(childComplexity), true
+	case "Comparison.down":
+		if e.ComplexityRoot.Comparison.Down == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Down(childComplexity), true
+	case "Comparison.empty":
+		if e.ComplexityRoot.Comparison.Empty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Empty(childComplexity), true
+	case "Comparison.gapsAppeared":
+		if e.ComplexityRoot.Comparison.GapsAppeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.GapsAppeared(childComplexity), true
+	case "Comparison.gapsDisappeared":
+		if e.ComplexityRoot.Comparison.GapsDisappeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.GapsDisappeared(childComplexity), true
+	case "Comparison.objectivesGained":
+		if e.ComplexityRoot.Comparison.ObjectivesGained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.ObjectivesGained(childComplexity), true
+	case "Comparison.objectivesLost":
+		if e.ComplexityRoot.Comparison.ObjectivesLost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.ObjectivesLost(childComplexity), true
+	case "Comparison.scenarioAsOf":
+		if e.ComplexityRoot.Comparison.ScenarioAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.ScenarioAsOf(childComplexity), true
+	case "Comparison.singlePointsAppeared":
+		if e.ComplexityRoot.Comparison.SinglePointsAppeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.SinglePointsAppeared(childComplexity), true
+	case "Comparison.singlePointsDisappeared":
+		if e.ComplexityRoot.Comparison.SinglePointsDisappeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.SinglePointsDisappeared(childComplexity), true
+	case "Comparison.threshold":
+		if e.ComplexityRoot.Comparison.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Threshold(childComplexity), true
 
 	case "Conflict.explanation":
 		if e.ComplexityRoot.Conflict.Explanation == nil {
@@ -1876,6 +2035,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Objective.UpdatedAt(childComplexity), true
 
+	case "ObjectiveChange.explanation":
+		if e.ComplexityRoot.ObjectiveChange.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveChange.Explanation(childComplexity), true
+	case "ObjectiveChange.objective":
+		if e.ComplexityRoot.ObjectiveChange.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveChange.Objective(childComplexity), true
+
 	case "ObjectiveConnection.edges":
 		if e.ComplexityRoot.ObjectiveConnection.Edges == nil {
 			break
@@ -2187,6 +2359,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Coalitions(childComplexity, args["threshold"].(*float64), args["asOf"].(*graph.Date)), true
+	case "Query.compare":
+		if e.ComplexityRoot.Query.Compare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Compare(childComplexity, args["asOf"].(*graph.Date), args["scenarioAsOf"].(*graph.Date), args["down"].([]string), args["view"].(*analysis.View), args["threshold"].(*float64)), true
 	case "Query.cutSets":
 		if e.ComplexityRoot.Query.CutSets == nil {
 			break
@@ -2559,6 +2742,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shared.PriorityB(childComplexity), true
+
+	case "SinglePointChange.event":
+		if e.ComplexityRoot.SinglePointChange.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SinglePointChange.Event(childComplexity), true
+	case "SinglePointChange.explanation":
+		if e.ComplexityRoot.SinglePointChange.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SinglePointChange.Explanation(childComplexity), true
+	case "SinglePointChange.objective":
+		if e.ComplexityRoot.SinglePointChange.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SinglePointChange.Objective(childComplexity), true
 
 	case "Threat.addressedBy":
 		if e.ComplexityRoot.Threat.AddressedBy == nil {
@@ -3063,6 +3265,70 @@ type Brokers {
   explanation: Explanation!
 }
 
+"A single point of failure of an objective that appears or disappears in a comparison."
+type SinglePointChange {
+  "The objective."
+  objective: Objective!
+  "The stakeholder or agreement whose failure alone (on top of the scenario's down events) makes the objective not achievable."
+  event: Node!
+  "On the side where it holds: the event, the down events that leave it alone, the capability chains and routes it takes down."
+  explanation: Explanation!
+}
+
+"An objective that stops or starts being achievable in a comparison."
+type ObjectiveChange {
+  "The objective."
+  objective: Objective!
+  "Why it is not achievable on the side where it is not: the failing capabilities, their chains, providers and the down events."
+  explanation: Explanation!
+}
+
+"A nation whose coalition changes: its co-members differ (nations down in the scenario aside), or it is down and leaves."
+type CoalitionMove {
+  "The nation."
+  nation: Nation!
+  "Its community in the baseline, itself included."
+  before: [Nation!]!
+  "Its community in the scenario, itself included; empty when the nation is down."
+  after: [Nation!]!
+  "The baseline community and the shared objectives and pursuits that hold it together."
+  baselineExplanation: Explanation!
+  "The scenario community and what holds it together."
+  scenarioExplanation: Explanation!
+}
+
+"""
+What appears and what disappears between a baseline (asOf, nothing down) and a scenario
+(scenarioAsOf, the down events down). What appears is explained by the scenario, what
+disappears by the baseline. Identical inputs give empty lists.
+"""
+type Comparison {
+  "The baseline's date."
+  baselineAsOf: Date!
+  "The scenario's date."
+  scenarioAsOf: Date!
+  "The basic events down in the scenario, by id."
+  down: [Node!]!
+  "The threshold of the coalitions compared."
+  threshold: Float!
+  "True when nothing differs."
+  empty: Boolean!
+  "Gaps present in the scenario and not in the baseline (every kind but EXPIRING; same identity as in gaps), in the order of gaps."
+  gapsAppeared: [Gap!]!
+  "Gaps present in the baseline and not in the scenario."
+  gapsDisappeared: [Gap!]!
+  "Single points of failure (objective, event) of the view in the scenario and not in the baseline, by objective then event."
+  singlePointsAppeared: [SinglePointChange!]!
+  "Single points of failure in the baseline and not in the scenario."
+  singlePointsDisappeared: [SinglePointChange!]!
+  "Objectives achievable in the baseline and not in the scenario, by id."
+  objectivesLost: [ObjectiveChange!]!
+  "Objectives not achievable in the baseline and achievable in the scenario, by id."
+  objectivesGained: [ObjectiveChange!]!
+  "Nations whose coalition changes, by id."
+  coalitionMoves: [CoalitionMove!]!
+}
+
 # Every analysis sees the model as it counts at asOf (default: today, UTC): relationships
 # outside their validity and agreements outside signed..expires are ignored.
 extend type Query {
@@ -3218,6 +3484,24 @@ extend type Query {
     "Date the model is read at; default today (UTC)."
     asOf: Date
   ): WhatIf!
+  """
+  Compare a scenario with a baseline: gaps, single points of failure, achievable
+  objectives and coalitions that appear or disappear. In the scenario a down stakeholder
+  delivers nothing (a down nation takes its agencies with it), a down agreement does not
+  count, and a down nation or agency leaves the coalitions.
+  """
+  compare(
+    "The baseline's date; default today (UTC)."
+    asOf: Date
+    "The scenario's date; default the baseline's."
+    scenarioAsOf: Date
+    "Stakeholders and agreements (counting at scenarioAsOf) down in the scenario; none by default."
+    down: [ID!] = []
+    "Failure logic for single points and achievability: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "0..1: the coalitions' alignment threshold on both sides."
+    threshold: Float = 0.2
+  ): Comparison!
   "Everything downstream of a node, and the objectives it alone can bring down."
   impact(
     "Any stakeholder, agreement or capability."
@@ -4447,6 +4731,22 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
+func (ec *executionContext) childFields_CoalitionMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nation":
+		return ec.fieldContext_CoalitionMove_nation(ctx, field)
+	case "before":
+		return ec.fieldContext_CoalitionMove_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CoalitionMove_after(ctx, field)
+	case "baselineExplanation":
+		return ec.fieldContext_CoalitionMove_baselineExplanation(ctx, field)
+	case "scenarioExplanation":
+		return ec.fieldContext_CoalitionMove_scenarioExplanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoalitionMove", field.Name)
+}
+
 func (ec *executionContext) childFields_Coalitions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "threshold":
@@ -4459,6 +4759,36 @@ func (ec *executionContext) childFields_Coalitions(ctx context.Context, field gr
 		return ec.fieldContext_Coalitions_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coalitions", field.Name)
+}
+
+func (ec *executionContext) childFields_Comparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "baselineAsOf":
+		return ec.fieldContext_Comparison_baselineAsOf(ctx, field)
+	case "scenarioAsOf":
+		return ec.fieldContext_Comparison_scenarioAsOf(ctx, field)
+	case "down":
+		return ec.fieldContext_Comparison_down(ctx, field)
+	case "threshold":
+		return ec.fieldContext_Comparison_threshold(ctx, field)
+	case "empty":
+		return ec.fieldContext_Comparison_empty(ctx, field)
+	case "gapsAppeared":
+		return ec.fieldContext_Comparison_gapsAppeared(ctx, field)
+	case "gapsDisappeared":
+		return ec.fieldContext_Comparison_gapsDisappeared(ctx, field)
+	case "singlePointsAppeared":
+		return ec.fieldContext_Comparison_singlePointsAppeared(ctx, field)
+	case "singlePointsDisappeared":
+		return ec.fieldContext_Comparison_singlePointsDisappeared(ctx, field)
+	case "objectivesLost":
+		return ec.fieldContext_Comparison_objectivesLost(ctx, field)
+	case "objectivesGained":
+		return ec.fieldContext_Comparison_objectivesGained(ctx, field)
+	case "coalitionMoves":
+		return ec.fieldContext_Comparison_coalitionMoves(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Comparison", field.Name)
 }
 
 func (ec *executionContext) childFields_Conflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4763,6 +5093,16 @@ func (ec *executionContext) childFields_Objective(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Objective", field.Name)
 }
 
+func (ec *executionContext) childFields_ObjectiveChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_ObjectiveChange_objective(ctx, field)
+	case "explanation":
+		return ec.fieldContext_ObjectiveChange_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveChange", field.Name)
+}
+
 func (ec *executionContext) childFields_ObjectiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4935,6 +5275,18 @@ func (ec *executionContext) childFields_Shared(ctx context.Context, field graphq
 		return ec.fieldContext_Shared_priorityB(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shared", field.Name)
+}
+
+func (ec *executionContext) childFields_SinglePointChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_SinglePointChange_objective(ctx, field)
+	case "event":
+		return ec.fieldContext_SinglePointChange_event(ctx, field)
+	case "explanation":
+		return ec.fieldContext_SinglePointChange_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SinglePointChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Threat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5508,6 +5860,52 @@ func (ec *executionContext) field_Query_coalitions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scenarioAsOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenarioAsOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "down",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["down"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg4
 	return args, nil
 }
 
@@ -8295,6 +8693,166 @@ func (ec *executionContext) fieldContext_Change_after(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Change", field, true, true, "JSON")
 }
 
+func (ec *executionContext) _CoalitionMove_nation(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_nation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoalitionMove().Nation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_nation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_before(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoalitionMove().Before(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_after(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoalitionMove().After(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_baselineExplanation(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_baselineExplanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineExplanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_baselineExplanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_scenarioExplanation(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_scenarioExplanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScenarioExplanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_scenarioExplanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Coalitions_threshold(ctx context.Context, field graphql.CollectedField, obj *analysis.Coalitions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8400,6 +8958,354 @@ func (ec *executionContext) fieldContext_Coalitions_explanation(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_baselineAsOf(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_baselineAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_baselineAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Comparison_scenarioAsOf(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_scenarioAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScenarioAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_scenarioAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Comparison_down(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_down(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Comparison().Down(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_down(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_threshold(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Comparison_empty(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_empty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Empty(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_empty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Comparison_gapsAppeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_gapsAppeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapsAppeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_gapsAppeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_gapsDisappeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_gapsDisappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapsDisappeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_gapsDisappeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_singlePointsAppeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_singlePointsAppeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsAppeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.SinglePointChange) graphql.Marshaler {
+			return ec.marshalNSinglePointChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_singlePointsAppeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SinglePointChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_singlePointsDisappeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_singlePointsDisappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsDisappeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.SinglePointChange) graphql.Marshaler {
+			return ec.marshalNSinglePointChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_singlePointsDisappeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SinglePointChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_objectivesLost(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_objectivesLost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectivesLost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ObjectiveChange) graphql.Marshaler {
+			return ec.marshalNObjectiveChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_objectivesLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_objectivesGained(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_objectivesGained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectivesGained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ObjectiveChange) graphql.Marshaler {
+			return ec.marshalNObjectiveChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_objectivesGained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_coalitionMoves(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_coalitionMoves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoalitionMoves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CoalitionMove) graphql.Marshaler {
+			return ec.marshalNCoalitionMove2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMoveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_coalitionMoves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoalitionMove(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11534,6 +12440,70 @@ func (ec *executionContext) fieldContext_Objective_conflictsWith(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _ObjectiveChange_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveChange_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ObjectiveChange().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveChange_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveChange_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveChange_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveChange_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ObjectiveConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13786,6 +14756,50 @@ func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_compare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Compare(ctx, fc.Args["asOf"].(*graph.Date), fc.Args["scenarioAsOf"].(*graph.Date), fc.Args["down"].([]string), fc.Args["view"].(*analysis.View), fc.Args["threshold"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14471,6 +15485,102 @@ func (ec *executionContext) _Shared_priorityB(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Shared_priorityB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shared", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SinglePointChange_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.SinglePointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SinglePointChange_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SinglePointChange().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SinglePointChange_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SinglePointChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SinglePointChange_event(ctx context.Context, field graphql.CollectedField, obj *analysis.SinglePointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SinglePointChange_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SinglePointChange().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SinglePointChange_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SinglePointChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SinglePointChange_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.SinglePointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SinglePointChange_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SinglePointChange_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SinglePointChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Threat_id(ctx context.Context, field graphql.CollectedField, obj *graph.Threat) (ret graphql.Marshaler) {
@@ -17997,6 +19107,62 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var coalitionMoveImplementors = []string{"CoalitionMove"}
+
+func (ec *executionContext) _CoalitionMove(ctx context.Context, sel ast.SelectionSet, obj *analysis.CoalitionMove) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coalitionMoveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoalitionMove")
+		case "nation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoalitionMove_nation(ctx, field, obj)
+				})
+		case "before":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoalitionMove_before(ctx, field, obj)
+				})
+		case "after":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoalitionMove_after(ctx, field, obj)
+				})
+		case "baselineExplanation":
+			out.Values[i] = ec._CoalitionMove_baselineExplanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scenarioExplanation":
+			out.Values[i] = ec._CoalitionMove_scenarioExplanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coalitionsImplementors = []string{"Coalitions"}
 
 func (ec *executionContext) _Coalitions(ctx context.Context, sel ast.SelectionSet, obj *analysis.Coalitions) graphql.Marshaler {
@@ -18026,6 +19192,95 @@ func (ec *executionContext) _Coalitions(ctx context.Context, sel ast.SelectionSe
 				})
 		case "explanation":
 			out.Values[i] = ec._Coalitions_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonImplementors = []string{"Comparison"}
+
+func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSet, obj *analysis.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Comparison")
+		case "baselineAsOf":
+			out.Values[i] = ec._Comparison_baselineAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scenarioAsOf":
+			out.Values[i] = ec._Comparison_scenarioAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "down":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_down(ctx, field, obj)
+				})
+		case "threshold":
+			out.Values[i] = ec._Comparison_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "empty":
+			out.Values[i] = ec._Comparison_empty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gapsAppeared":
+			out.Values[i] = ec._Comparison_gapsAppeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gapsDisappeared":
+			out.Values[i] = ec._Comparison_gapsDisappeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "singlePointsAppeared":
+			out.Values[i] = ec._Comparison_singlePointsAppeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "singlePointsDisappeared":
+			out.Values[i] = ec._Comparison_singlePointsDisappeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "objectivesLost":
+			out.Values[i] = ec._Comparison_objectivesLost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "objectivesGained":
+			out.Values[i] = ec._Comparison_objectivesGained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coalitionMoves":
+			out.Values[i] = ec._Comparison_coalitionMoves(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -19196,6 +20451,45 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var objectiveChangeImplementors = []string{"ObjectiveChange"}
+
+func (ec *executionContext) _ObjectiveChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.ObjectiveChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveChange")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ObjectiveChange_objective(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._ObjectiveChange_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
 
 func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *ObjectiveConnection) graphql.Marshaler {
@@ -19797,6 +21091,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_whatIf(ctx, field)
 				})
+		case "compare":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compare(ctx, field)
+				})
 		case "impact":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -20008,6 +21308,51 @@ func (ec *executionContext) _Shared(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "priorityB":
 			out.Values[i] = ec._Shared_priorityB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var singlePointChangeImplementors = []string{"SinglePointChange"}
+
+func (ec *executionContext) _SinglePointChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.SinglePointChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, singlePointChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SinglePointChange")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SinglePointChange_objective(ctx, field, obj)
+				})
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SinglePointChange_event(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._SinglePointChange_explanation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -20895,12 +22240,40 @@ func (ec *executionContext) marshalNChange2ᚕgithubᚗcomᚋstakegraphᚋstakeg
 	return ret
 }
 
+func (ec *executionContext) marshalNCoalitionMove2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMove(ctx context.Context, sel ast.SelectionSet, v analysis.CoalitionMove) graphql.Marshaler {
+	return ec._CoalitionMove(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoalitionMove2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CoalitionMove) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoalitionMove2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMove(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCoalitions2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitions(ctx context.Context, sel ast.SelectionSet, v *analysis.Coalitions) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Coalitions!")
 		return graphql.Null
 	}
 	return ec._Coalitions(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparison2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐComparison(ctx context.Context, sel ast.SelectionSet, v *analysis.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Comparison!")
+		return graphql.Null
+	}
+	return ec._Comparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConflict2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐConflict(ctx context.Context, sel ast.SelectionSet, v analysis.Conflict) graphql.Marshaler {
@@ -20961,6 +22334,16 @@ func (ec *executionContext) marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakeg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx context.Context, v any) (graph.Date, error) {
+	var res graph.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx context.Context, sel ast.SelectionSet, v graph.Date) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐDeleteResult(ctx context.Context, sel ast.SelectionSet, v *DeleteResult) graphql.Marshaler {
@@ -21461,6 +22844,26 @@ func (ec *executionContext) marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋsta
 	return ec._Objective(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNObjectiveChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChange(ctx context.Context, sel ast.SelectionSet, v analysis.ObjectiveChange) graphql.Marshaler {
+	return ec._ObjectiveChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjectiveChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.ObjectiveChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectiveChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐObjectiveConnection(ctx context.Context, sel ast.SelectionSet, v *ObjectiveConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ObjectiveConnection!")
@@ -21703,6 +23106,26 @@ func (ec *executionContext) marshalNShared2ᚕgithubᚗcomᚋstakegraphᚋstakeg
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShared2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐShared(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSinglePointChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChange(ctx context.Context, sel ast.SelectionSet, v analysis.SinglePointChange) graphql.Marshaler {
+	return ec._SinglePointChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSinglePointChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.SinglePointChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSinglePointChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -244,7 +244,9 @@ func TestCompareOnTheDemo(t *testing.T) {
 
 	var down struct {
 		Compare comparison
-		WhatIf  struct{ Objectives []struct{ Node struct{ ID string } } }
+		WhatIf  struct {
+			Objectives []struct{ Node struct{ ID string } }
+		}
 	}
 	a.ok(`{ compare(asOf: "2026-11-27", down: ["nation:USA"]) { `+fields+` }
 		whatIf(asOf: "2026-11-27", down: ["nation:USA"]) { objectives { node { id } } } }`, nil, &down)

@@ -8,7 +8,7 @@ import (
 )
 
 // bdd is a reduced ordered binary decision diagram over basic events, the exact method of
-// DESIGN §2 for probabilities (as `scram --bdd`). Node 0 is false, node 1 is true; a node's
+// docs/analyses.md, "Failure logic" for probabilities (as `scram --bdd`). Node 0 is false, node 1 is true; a node's
 // children always have smaller indexes than the node, so slices indexed by node can be
 // filled bottom-up in one pass. A variable's level is its position in the order.
 type bdd struct {

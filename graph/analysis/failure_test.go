@@ -26,7 +26,7 @@ func ftViews() []View {
 
 // TestFailureLogicMatchesReference checks cut sets, probabilities, importance, what-if,
 // impact and single points on random models against brute force over the reference
-// semantics of DESIGN §2, in every view and at several dates.
+// semantics of docs/analyses.md, "Failure logic", in every view and at several dates.
 func TestFailureLogicMatchesReference(t *testing.T) {
 	ctx := context.Background()
 	for seed := range 60 {

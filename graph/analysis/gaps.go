@@ -8,7 +8,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// Gap kinds (DESIGN §3).
+// Gap kinds (docs/analyses.md, "Analyses").
 const (
 	GapCoverage          = "COVERAGE"           // (O, X): X in O's closure has no valid provider
 	GapAccess            = "ACCESS"             // (S, O, X): S pursues O itself; X is provided, but by no one S may use
@@ -325,7 +325,7 @@ func (ix *gapIndex) user(s string) *gapUser {
 	return u
 }
 
-// canUse reports whether u has a usable provider of capability x (DESIGN §2, ignoring
+// canUse reports whether u has a usable provider of capability x (docs/analyses.md, "Failure logic", ignoring
 // up/down): one in u's family, or one sharing with u an agreement that governs x.
 func (ix *gapIndex) canUse(u *gapUser, x int32) bool {
 	if slices.Contains(ix.families[x], u.family) {

@@ -14,14 +14,14 @@ type Shared struct {
 	PriorityA, PriorityB int
 }
 
-// Conflict is a pair of conflicting objectives (DESIGN §3): A pursues ObjectiveA, B pursues
+// Conflict is a pair of conflicting objectives (docs/analyses.md, "Analyses"): A pursues ObjectiveA, B pursues
 // ObjectiveB, and the two are joined by CONFLICTS_WITH in either direction.
 type Conflict struct {
 	ObjectiveA, ObjectiveB string
 	Explanation            Explanation
 }
 
-// Overlap is how far the interests of stakeholders A and B coincide (DESIGN §3). A nation
+// Overlap is how far the interests of stakeholders A and B coincide (docs/analyses.md, "Analyses"). A nation
 // speaks for its agencies throughout: its objectives, priorities and conflicts include
 // theirs.
 type Overlap struct {
@@ -127,7 +127,7 @@ func (m *Model) ovStakeholder(id, field string) ([]ovInterest, error) {
 	return m.ovInterests(id), nil
 }
 
-// Overlap compares the interests of stakeholders a and b (DESIGN §3). When only one of
+// Overlap compares the interests of stakeholders a and b (docs/analyses.md, "Analyses"). When only one of
 // them pursues something the union of their objectives is not empty: the score is 0, with
 // nothing shared and no conflict. Errors: EINVALID (field "a" or "b") when an id is not a
 // stakeholder; EINVALID (field "b") when neither pursues anything, since a score over an
@@ -205,7 +205,7 @@ func ovExplainInterest(ex *explainer, x ovInterest) {
 }
 
 // Partners ranks every other stakeholder with a's label by overlap score, highest first,
-// ties by id (DESIGN §3); limit > 0 keeps the first limit. A candidate that pursues nothing
+// ties by id (docs/analyses.md, "Analyses"); limit > 0 keeps the first limit. A candidate that pursues nothing
 // scores 0 (a pursues something, so the union is not empty). Errors: EINVALID (field "a")
 // when a is not a stakeholder or pursues nothing, EINVALID (field "limit") for a negative
 // limit.
@@ -265,7 +265,7 @@ type OverlapMatrix struct {
 	Pairs []Overlap
 }
 
-// OverlapMatrix compares every pair of stakeholders in ids (DESIGN §3, Overlap) in one
+// OverlapMatrix compares every pair of stakeholders in ids (docs/analyses.md, "Analyses", Overlap) in one
 // pass: an undefined pair (both pursue nothing) is a nil score, not an error, so that one
 // idle stakeholder does not void the whole matrix. Errors: EINVALID (field "ids[i]") for
 // an id that is not a stakeholder or repeats one before it, EINVALID (field "ids") for

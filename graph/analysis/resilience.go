@@ -7,7 +7,7 @@ import (
 )
 
 // Importance ranks one basic event's contribution to an objective's failure probability
-// P (DESIGN §2), with P1 and P0 the probability when the event is surely down and surely
+// P (docs/analyses.md, "Failure logic"), with P1 and P0 the probability when the event is surely down and surely
 // up. The definitions are SCRAM's (`scram --importance`), so the oracle test compares them.
 // A ratio whose denominator is zero is reported as 0, a value none of them takes otherwise
 // when defined (RAW and RRW are at least 1); JSON never sees NaN or Inf.
@@ -29,7 +29,7 @@ type Importance struct {
 	RRW float64
 }
 
-// Resilience summarises how an objective can fail (DESIGN §3).
+// Resilience summarises how an objective can fail (docs/analyses.md, "Analyses").
 type Resilience struct {
 	Objective  string
 	Achievable bool // with every basic event up

@@ -20,10 +20,10 @@ import (
 )
 
 // TestScramOracle checks cut sets, probabilities and importance against SCRAM, an
-// independent fault-tree tool (DESIGN §2), on random models at several dates and in
+// independent fault-tree tool (docs/analyses.md, "Failure logic"), on random models at several dates and in
 // several views. The Open-PSA MEF input is written from the reference reading of the
 // raw graph (failure_ref_test.go), not from the production fault trees, with the mapping
-// of DESIGN §2: objective = OR over required capabilities, capability = OR over its
+// of docs/analyses.md, "Failure logic": objective = OR over required capabilities, capability = OR over its
 // closure members, member = AND over its routes, route = OR over its events.
 //
 // SCRAM prints numbers with 6 significant digits, so values are compared to that

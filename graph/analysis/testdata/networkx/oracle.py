@@ -6,7 +6,7 @@ Usage: oracle.py CASES.json OUT.json
 
 Each case names an interchange document (graph.Document as JSON), an asOf date, a
 threshold and the partition the Go code found. This script projects the document at asOf
-on its own, following DESIGN §1 (validFrom <= d < validTo, signed <= d < expires, an agreement
+on its own, following docs/analyses.md, "Validity by date" (validFrom <= d < validTo, signed <= d < expires, an agreement
 that does not count is dropped with its relationships), and answers with networkx:
   - articulation points and bridges of the coordination network (a MultiGraph, so that two
     COORDINATES_WITH in opposite directions are two parallel links);

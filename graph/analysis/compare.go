@@ -125,7 +125,9 @@ func (m *Model) downSet(down []string) map[string]bool {
 
 // without projects m again leaving out what isDown takes away: the provisions of down
 // stakeholders, down agreements with their relationships, and, when stakeholders is set,
-// the down stakeholders themselves with all their relationships.
+// the down stakeholders themselves with all their relationships — and then, for the
+// coalitions, everything but the interests (PURSUES, PART_OF), which keeps a second copy
+// of a large model small.
 func (m *Model) without(isDown map[string]bool, stakeholders bool) *Model {
 	nodes := make([]graph.Node, 0, len(m.Nodes))
 	for id, n := range m.Nodes {
@@ -136,7 +138,8 @@ func (m *Model) without(isDown map[string]bool, stakeholders bool) *Model {
 	}
 	rels := make([]graph.Relationship, 0, len(m.Relationships))
 	for _, r := range m.Relationships {
-		if r.Type == graph.RelProvides && isDown[r.From] {
+		if r.Type == graph.RelProvides && isDown[r.From] ||
+			stakeholders && r.Type != graph.RelPursues && r.Type != graph.RelPartOf {
 			continue
 		}
 		rels = append(rels, r)
@@ -155,36 +158,52 @@ func compareGaps(ctx context.Context, base, scen *Model, isDown map[string]bool)
 	if len(isDown) > 0 {
 		scenGaps = scen.without(isDown, false)
 	}
-	before, err := Gaps(ctx, base, nil, GapFilter{Kinds: compareKinds})
+	// Both sides may hold hundreds of thousands of gaps: compare them unexplained and
+	// explain only those that change.
+	ixBefore, before, err := gapsUnexplained(ctx, base, compareKinds)
 	if err != nil {
 		return nil, nil, err
 	}
-	after, err := Gaps(ctx, scenGaps, nil, GapFilter{Kinds: compareKinds})
+	ixAfter, after, err := gapsUnexplained(ctx, scenGaps, compareKinds)
 	if err != nil {
 		return nil, nil, err
 	}
+	// Both lists are in key order: one merge finds the differences without hashing
+	// hundreds of thousands of keys.
 	appeared, disappeared = []Gap{}, []Gap{}
-	inBefore := make(map[GapKey]bool, len(before))
-	for _, g := range before {
-		inBefore[g.Key()] = true
-	}
-	inAfter := make(map[GapKey]bool, len(after))
-	for _, g := range after {
-		inAfter[g.Key()] = true
-		if inBefore[g.Key()] {
-			continue
+	for i, j := 0, 0; i < len(before) || j < len(after); {
+		c := 0
+		switch {
+		case i == len(before):
+			c = 1
+		case j == len(after):
+			c = -1
+		default:
+			c = compareGapKeys(before[i].Key(), after[j].Key())
 		}
-		if g.Capability != "" && len(isDown) > 0 {
+		switch {
+		case c < 0:
+			disappeared = append(disappeared, before[i])
+			i++
+		case c > 0:
+			appeared = append(appeared, after[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	ixAfter.explainAll(appeared)
+	ixBefore.explainAll(disappeared)
+	if len(isDown) > 0 {
+		for i, g := range appeared {
+			if g.Capability == "" {
+				continue
+			}
 			var ex explainer
 			ex.merge(g.Explanation)
 			scen.explainDownProvision(&ex, g.Capability, isDown)
-			g.Explanation = ex.build()
-		}
-		appeared = append(appeared, g)
-	}
-	for _, g := range before {
-		if !inAfter[g.Key()] {
-			disappeared = append(disappeared, g)
+			appeared[i].Explanation = ex.build()
 		}
 	}
 	return appeared, disappeared, nil

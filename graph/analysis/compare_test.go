@@ -239,3 +239,80 @@ func TestCompareProperties(t *testing.T) {
 		t.Fatalf("too few single points to mean anything: %v", checked)
 	}
 }
+
+// TestCompareGapsAcrossDates checks the gaps of a comparison of two dates against Gaps on
+// each date: what appears is the later date's gaps less the earlier's, by identity, with the
+// explanation Gaps gives it; what disappears the reverse.
+func TestCompareGapsAcrossDates(t *testing.T) {
+	ctx := context.Background()
+	changed := 0
+	for seed := range 30 {
+		r := rand.New(rand.NewPCG(uint64(seed), 17))
+		nodes, rels := ftGenerate(r, ftSmall)
+		base, scen := NewModel(nodes, rels, "2024-06-01"), NewModel(nodes, rels, "2029-03-01")
+		c, err := Compare(ctx, base, scen, nil, View{}, 0.2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gapsOf := func(m *Model) map[GapKey]Gap {
+			gs, err := Gaps(ctx, m, nil, GapFilter{Kinds: compareKinds})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[GapKey]Gap{}
+			for _, g := range gs {
+				out[g.Key()] = g
+			}
+			return out
+		}
+		before, after := gapsOf(base), gapsOf(scen)
+		check := func(what string, got []Gap, in, notIn map[GapKey]Gap) {
+			t.Helper()
+			want := 0
+			for k := range in {
+				if _, ok := notIn[k]; !ok {
+					want++
+				}
+			}
+			if len(got) != want {
+				t.Fatalf("seed %d: %d gaps %s, Gaps on each date says %d", seed, len(got), what, want)
+			}
+			for _, g := range got {
+				ref, ok := in[g.Key()]
+				if _, also := notIn[g.Key()]; !ok || also {
+					t.Fatalf("seed %d: gap %+v %s, but Gaps disagrees", seed, g.Key(), what)
+				}
+				if fmt.Sprint(g.Explanation) != fmt.Sprint(ref.Explanation) {
+					t.Fatalf("seed %d: gap %+v %s explained %v, Gaps explains %v", seed, g.Key(), what, g.Explanation, ref.Explanation)
+				}
+			}
+			changed += len(got)
+		}
+		check("appeared", c.GapsAppeared, after, before)
+		check("disappeared", c.GapsDisappeared, before, after)
+	}
+	if changed < 20 {
+		t.Fatalf("only %d gaps changed between the dates: the test compares too little", changed)
+	}
+	t.Logf("%d gap changes checked", changed)
+}
+
+// BenchmarkCompare is a comparison on the large generated model: a later date with three
+// nations down, against the baseline, on projections made once.
+func BenchmarkCompare(b *testing.B) {
+	nodes, rels := ftLarge()
+	base, scen := NewModel(nodes, rels, "2027-01-01"), NewModel(nodes, rels, "2029-03-01")
+	var c Comparison
+	for b.Loop() {
+		var err error
+		c, err = Compare(context.Background(), base, scen, []string{"nation:1", "nation:2", "nation:3"}, View{}, 0.2)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(c.GapsAppeared)), "gapsAppeared")
+	b.ReportMetric(float64(len(c.SinglePointsAppeared)), "singlePointsAppeared")
+	b.ReportMetric(float64(len(c.ObjectivesLost)), "objectivesLost")
+	b.ReportMetric(float64(len(c.CoalitionMoves)), "coalitionMoves")
+	b.ReportMetric(ftPeakRSS(), "peakRSS-MiB")
+}

@@ -732,3 +732,24 @@ func GapsAfter(sorted []Gap, k GapKey) []Gap {
 	}
 	return sorted[i:]
 }
+
+// gapsUnexplained returns every gap of m of the given kinds (EXPIRING excluded) in the
+// order of Gaps, without explanations, and the index that explains them (explainAll):
+// a caller that keeps a few of hundreds of thousands explains only those.
+func gapsUnexplained(ctx context.Context, m *Model, kinds []string) (*gapIndex, []Gap, error) {
+	want := map[string]bool{}
+	for _, k := range kinds {
+		want[k] = k != GapExpiring
+	}
+	ix := newGapIndex(m)
+	raw, err := ix.find(ctx, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(raw, gapRawCompare)
+	out := make([]Gap, len(raw))
+	for i, r := range raw {
+		out[i] = ix.gap(r)
+	}
+	return ix, out, nil
+}

@@ -13,11 +13,16 @@ SERVE  ?= $(GO) run ./cmd/stakegraph serve
 BIN    := bin/stakegraph
 # Debian packages the tests need (`make deps`).
 DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
+# Linters, pinned: `go run pkg@version` builds them once into the module cache (about a
+# minute the first time), verified against the Go checksum database, without touching
+# go.mod. staticcheck 2026.1.x (v0.8) knows Go 1.26.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE    := golang.org/x/tools/cmd/deadcode@v0.52.0
 # Marks the last web build; web sources newer than it trigger a rebuild.
 WEB_STAMP := web/node_modules/.stakegraph-built
 
-.PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet \
-	go-test test-web fuzz web web-deps neo4j-fetch
+.PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet lint \
+	go-test test-web fuzz web web-deps neo4j-fetch bench-api
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -29,8 +34,9 @@ help: ## list the targets
 # 127.0.0.1:8080. Ctrl-C stops the API, then the Neo4j this recipe started (one that was
 # already running, or the one NEO4J_URI names, is left alone). Neo4j runs in its own
 # session, so the Ctrl-C reaches only the API; the INT trap keeps this shell alive to
-# clean up after it.
-run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
+# clean up after it. The jars are fetched by `neo4j.sh start`, only when a local server is
+# started: with NEO4J_URI set (Aura, a cluster) nothing is downloaded.
+run: web ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
 	@if [[ -n "$${NEO4J_URI:-}" ]]; then \
 		echo "make run: using the Neo4j at $$NEO4J_URI (NEO4J_URI is set; starting none)"; \
 		exec $(SERVE); \
@@ -48,7 +54,7 @@ run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is 
 # Neo4j (the test instance, started and stopped here, unless NEO4J_URI is set), then the
 # web tests. STAKEGRAPH_INTEGRATION=1 makes a test that needs Neo4j fail, not skip,
 # when it has none.
-test: fmt-check vet generate-check web ## every test: gofmt, go vet, generated code current, Go tests against a real Neo4j, web tests
+test: fmt-check vet lint generate-check web ## every test: gofmt, go vet, staticcheck and deadcode, generated code current, Go tests against a real Neo4j, web tests
 	@trap 'echo; echo "make test: interrupted"; exit 130' INT TERM; \
 	if [[ -z "$${NEO4J_URI:-}" ]]; then \
 		if ! $(NEO4J) status test >/dev/null; then trap '$(NEO4J) stop test' EXIT; fi; \
@@ -101,6 +107,15 @@ fmt-check: ## fail, listing them, when Go files are not gofmt-formatted
 vet: ## go vet ./...
 	$(GO) vet ./...
 
+# staticcheck (bugs, deprecated APIs, unused code) and deadcode (functions that no program
+# or test can reach: -test counts the tests as roots, so test helpers are not dead).
+# deadcode exits 0 whatever it finds, so its output is the verdict.
+lint: ## staticcheck and deadcode, at pinned versions; fails on any finding
+	$(GO) run $(STATICCHECK) ./...
+	@out="$$($(GO) run $(DEADCODE) -test ./...)"; \
+	if [[ -n "$$out" ]]; then echo "deadcode: unreachable functions (delete them, or use them):"; echo "$$out"; exit 1; fi; \
+	echo "deadcode: nothing unreachable"
+
 build: web ## build bin/stakegraph (with the web assets)
 	$(GO) build -o $(BIN) ./cmd/stakegraph
 
@@ -135,6 +150,9 @@ neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo
 
 bench: ## the analysis benchmark on a large model (scripts/bench.sh; figures in docs/benchmarks.md)
 	bash scripts/bench.sh
+
+bench-api: ## the read API beside @neo4j/graphql and hand-written Cypher (scripts/bench-api.sh; docs/benchmarks.md)
+	bash scripts/bench-api.sh
 
 # --- machine set-up and cleaning ---------------------------------------------------------
 

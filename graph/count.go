@@ -28,3 +28,11 @@ func RoundTrips(ctx context.Context) int64 {
 	}
 	return 0
 }
+
+// AddRoundTrips records n round trips made on ctx's behalf elsewhere (a shared build that
+// the request waited for) in ctx's counter, if any.
+func AddRoundTrips(ctx context.Context, n int64) {
+	if c, ok := ctx.Value(roundTripsKey{}).(*atomic.Int64); ok {
+		c.Add(n)
+	}
+}

@@ -130,3 +130,31 @@ func (l *Link) OptMechanism() *string { return opt(l.Mechanism) }
 
 // OptSource is the relationship's provenance, nil when absent.
 func (l *Link) OptSource() *string { return opt(l.Source) }
+
+// The ends of a link, typed for the relationship views of the API (gqlgen.yml binds
+// provider, capability, party… to these): plain methods, so the API reads them in line
+// rather than as resolvers of their own.
+
+// FromEntity is the link's start node.
+func (l *Link) FromEntity() Entity { return AsEntity(l.FromNode) }
+
+// ToEntity is the link's end node.
+func (l *Link) ToEntity() Entity { return AsEntity(l.ToNode) }
+
+// FromStakeholder is the start node of a PURSUES, PROVIDES or PARTY_TO link.
+func (l *Link) FromStakeholder() Stakeholder {
+	s, _ := AsEntity(l.FromNode).(Stakeholder)
+	return s
+}
+
+// ToObjective is the end node of a PURSUES link.
+func (l *Link) ToObjective() *Objective { return (*Objective)(l.ToNode) }
+
+// ToCapability is the end node of a PROVIDES link.
+func (l *Link) ToCapability() *Capability { return (*Capability)(l.ToNode) }
+
+// ToAgreement is the end node of a PARTY_TO link.
+func (l *Link) ToAgreement() *Agreement { return (*Agreement)(l.ToNode) }
+
+// OtherAgency is the far end of a COORDINATES_WITH link, seen from Side.
+func (l *Link) OtherAgency() *Agency { return (*Agency)(l.Other()) }

@@ -160,6 +160,9 @@ type Document struct {
 	Version       int            `json:"version"`
 	Nodes         []Node         `json:"nodes"`
 	Relationships []Relationship `json:"relationships"`
+	// Audit is the audit trail, oldest first, in a backup (`stakegraph export -audit`);
+	// absent from ordinary exports. An import restores the events it lacks.
+	Audit []AuditEvent `json:"audit,omitempty"`
 }
 
 // DocumentVersion is the interchange format version this build reads and writes.

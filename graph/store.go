@@ -63,13 +63,17 @@ type Store interface {
 	Related(ctx context.Context, ids []string, t RelType, dir Direction) (map[string][]Edge, error)
 
 	// UpsertNodes creates or replaces the nodes by id, in one transaction. A node whose id
-	// exists with another label, or a nation code taken by another nation, is ECONFLICT.
+	// exists with another label, or a nation code taken by another nation, is ECONFLICT; a
+	// viewer who does not see everything creating a nation or changing its code is
+	// EFORBIDDEN (whether the code is taken would reveal hidden nations).
 	UpsertNodes(ctx context.Context, nodes []Node) ([]Node, error)
 	// DeleteNodes deletes the nodes with these ids and their relationships; EINVALID names
-	// the first unknown id and then nothing is deleted.
+	// the first unknown id, EFORBIDDEN the first node with relationships to nodes hidden
+	// from the viewer, and then nothing is deleted.
 	DeleteNodes(ctx context.Context, ids []string) error
 	// UpsertRelationships creates or replaces relationships by (type, from, to), in one
-	// transaction; unknown or wrongly labelled endpoints are EINVALID.
+	// transaction; unknown or wrongly labelled endpoints, and a PART_OF that would make an
+	// agency part of a second nation, are EINVALID.
 	UpsertRelationships(ctx context.Context, rels []Relationship) ([]Relationship, error)
 	// DeleteRelationships deletes relationships by key; EINVALID names the first missing one
 	// and then nothing is deleted.
@@ -77,14 +81,18 @@ type Store interface {
 
 	// Import writes a whole document in one transaction: all of it or, with the first error
 	// and its JSON path, nothing. With replace, the graph is emptied first in the same
-	// transaction.
+	// transaction. A document's Audit events that the trail lacks are added to it (a
+	// restore); those it has are left as they are.
 	Import(ctx context.Context, doc *Document, replace bool) (ImportResult, error)
 	// Export reads the whole model as a document, nodes and relationships in a stable order.
 	Export(ctx context.Context) (*Document, error)
 	// Audit returns one page of the audit trail, newest first, and whether more follow.
 	// Only administrators may read it: others get EFORBIDDEN.
 	Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, bool, error)
-	// Snapshot reads the whole model for analysis: every node with all its properties,
-	// every relationship with only its type, ends, priority and validity, in no set order.
+	// Snapshot reads the whole model, every node and relationship with all its properties,
+	// in no set order: what package snapshot indexes for reads and analyses.
 	Snapshot(ctx context.Context) (*Document, error)
+	// Version is the graph version: an opaque string that every write transaction
+	// changes, read in one small round trip; empty before the first write.
+	Version(ctx context.Context) (string, error)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
 )
 
@@ -42,6 +43,12 @@ type Options struct {
 	// Introspection allows schema introspection (the IDE needs it); without it __schema and
 	// __type are refused with INTROSPECTION_DISABLED.
 	Introspection bool
+	// SnapshotBudget bounds the memory of the in-memory snapshot and the analysis
+	// projections (snapshot.DefaultBudget when zero); used when r.Snapshots is unset.
+	SnapshotBudget int64
+	// NoFastPath runs every operation through gqlgen's executor, the fast read path
+	// (fast.go) off: for the test that compares the two, and as a way out.
+	NoFastPath bool
 }
 
 // NewHandler builds the GraphQL HTTP handler explicitly: POST and GET transports, the
@@ -50,6 +57,9 @@ type Options struct {
 // extensions.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	opts = opts.withDefaults()
+	if r.Snapshots == nil {
+		r.Snapshots = snapshot.New(r.Store, opts.SnapshotBudget)
+	}
 	cfg := generated.Config{Resolvers: r, Directives: directives()}
 	cfg.Complexity = complexity()
 	srv := handler.New(fanOutSchema{generated.NewExecutableSchema(cfg), opts.ListFanOut})
@@ -67,8 +77,8 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		ctx = graph.WithRoundTrips(withLoader(ctx, r.Store))
-		h := next(ctx)
+		ctx = graph.WithRoundTrips(withLoader(ctx, r.snapshots()))
+		h := fastOrNext(ctx, r, opts, next)
 		return func(ctx2 context.Context) *graphql.Response {
 			resp := h(ctx)
 			if resp == nil && ctx.Err() != nil {
@@ -95,12 +105,38 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 			return resp
 		}
 	})
+	// A mutation's root fields run one after another, each with its selection: the fields
+	// read after a write must see it.
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		if graphql.GetOperationContext(ctx).Operation.Operation == ast.Mutation {
+			r.loader(ctx).wrote()
+		}
+		return next(ctx)
+	})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("recovered from panic")
 		return graph.Errorf(graph.EINTERNAL, "", "internal error")
 	})
 	return srv
+}
+
+// fastOrNext answers the operation on the fast read path (fast.go) when it can, and
+// through gqlgen's executor otherwise.
+func fastOrNext(ctx context.Context, r *Resolver, opts Options, next graphql.OperationHandler) graphql.ResponseHandler {
+	if !opts.NoFastPath {
+		if data, ok := r.fastRead(ctx, graphql.GetOperationContext(ctx)); ok {
+			var sent bool
+			return func(context.Context) *graphql.Response {
+				if sent {
+					return nil
+				}
+				sent = true
+				return &graphql.Response{Data: data}
+			}
+		}
+	}
+	return next(ctx)
 }
 
 // withDefaults fills in the zero fields.

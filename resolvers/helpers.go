@@ -36,38 +36,17 @@ func typedNodes[T nodeKind](ns []graph.Node) []T {
 	return out
 }
 
-// typed is typedNodes for a call that may fail.
-func typed[T nodeKind](ns []graph.Node, err error) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	return typedNodes[T](ns), nil
-}
-
 // lookup finds a node of label l by id; nil when there is none (or it has another label).
 func lookup[T nodeKind](ctx context.Context, r *Resolver, id string, l graph.Label) (*T, error) {
-	nodes, err := r.Store.NodesByID(ctx, []string{id})
-	if err != nil {
+	n, err := r.loader(ctx).node(ctx, id)
+	if err != nil || n == nil || n.Label != l {
 		return nil, err
 	}
-	n, ok := nodes[id]
-	if !ok || n.Label != l {
-		return nil, nil
-	}
-	t := T(n)
+	t := T(*n)
 	return &t, nil
 }
 
-// stakeholder views a nation or agency node as a Stakeholder.
-func stakeholder(n *graph.Node) graph.Stakeholder {
-	s, _ := graph.AsEntity(n).(graph.Stakeholder)
-	return s
-}
-
-// loader is the request's traversal batcher.
-func (r *Resolver) loader(ctx context.Context) *loader { return loaderFrom(ctx, r.Store) }
-
-// page reads one keyset page and registers its nodes as siblings for batched traversals.
+// page reads one keyset page from the operation's snapshot.
 func (r *Resolver) page(ctx context.Context, f graph.NodeFilter, first *int, after *string) (*graph.NodePage, *generated.PageInfo, error) {
 	f.First = defaultPage
 	if first != nil {
@@ -83,21 +62,17 @@ func (r *Resolver) page(ctx context.Context, f graph.NodeFilter, first *int, aft
 		}
 		f.After = id
 	}
-	p, err := r.Store.FindNodes(ctx, f)
+	g, err := r.loader(ctx).graph(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	p := g.Find(graph.ViewerFrom(ctx), f)
 	info := &generated.PageInfo{HasNextPage: p.HasNextPage}
-	ids := make([]string, len(p.Nodes))
-	for i, n := range p.Nodes {
-		ids[i] = n.ID
-	}
-	if len(ids) > 0 {
-		c := encodeCursor(ids[len(ids)-1])
+	if len(p.Nodes) > 0 {
+		c := encodeCursor(p.Nodes[len(p.Nodes)-1].ID)
 		info.EndCursor = &c
 	}
-	r.loader(ctx).register(ids)
-	return p, info, nil
+	return &p, info, nil
 }
 
 // search finds nodes of every kind by name.

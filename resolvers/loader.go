@@ -6,144 +6,132 @@ import (
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 )
 
-// loader batches traversals so that one GraphQL request costs a number of database round
-// trips bounded by the shape of the query, not by the number of rows.
-//
-// Every list of nodes a resolver returns is registered as a sibling group. When a field
-// of one node is resolved (say Nation.agencies), the loader fetches that field for the
-// whole group in one Store.Related call and caches the answer for the siblings; the nodes
-// that call returns form one new group, so the next level down is again one call. This is
-// deterministic: no timers, no waiting for goroutines to gather.
+// maxDates bounds the distinct asOf dates one request may analyse: each is a projection
+// of the whole model.
+const maxDates = 8
+
+// loader is one GraphQL operation's view of the model: the snapshot of the graph version
+// current when the operation first read it, so every field of one answer reads the same
+// version. Reading it costs one round trip (the version) when the cache holds that
+// version, and a full read of the graph otherwise. A write in the operation makes the
+// next read take the version again.
 type loader struct {
-	store graph.Store
+	cache *snapshot.Cache
 
-	mu      sync.Mutex
-	groups  map[string]*group // node id → the first group it was returned in
-	batches map[batchKey]*batch
-	proj    *projection
-}
-
-type group struct{ ids []string }
-
-type batchKey struct {
-	g   *group
-	t   graph.RelType
-	dir graph.Direction
-}
-
-type batch struct {
-	once  sync.Once
-	edges map[string][]graph.Edge
-	err   error
+	mu    sync.Mutex
+	g     *snapshot.Graph
+	dates map[graph.Date]bool
 }
 
 type loaderKey struct{}
 
 // withLoader gives ctx a fresh loader; one per GraphQL operation.
-func withLoader(ctx context.Context, s graph.Store) context.Context {
-	return context.WithValue(ctx, loaderKey{}, &loader{
-		store: s, groups: map[string]*group{}, batches: map[batchKey]*batch{},
-	})
+func withLoader(ctx context.Context, c *snapshot.Cache) context.Context {
+	return context.WithValue(ctx, loaderKey{}, &loader{cache: c, dates: map[graph.Date]bool{}})
 }
 
-// loaderFrom returns ctx's loader; outside an operation (tests calling resolvers
+// loader is the operation's loader; outside an operation (tests calling resolvers
 // directly) a throwaway one.
-func loaderFrom(ctx context.Context, s graph.Store) *loader {
+func (r *Resolver) loader(ctx context.Context) *loader {
 	if l, ok := ctx.Value(loaderKey{}).(*loader); ok {
 		return l
 	}
-	return withLoader(ctx, s).Value(loaderKey{}).(*loader)
+	return &loader{cache: r.snapshots(), dates: map[graph.Date]bool{}}
 }
 
-// projection is the request's analysis projection, created on first use.
-func (l *loader) projection() *projection {
+// graph returns the operation's snapshot, reading it on first use.
+func (l *loader) graph(ctx context.Context) (*snapshot.Graph, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.proj == nil {
-		l.proj = &projection{models: map[graph.Date]*analysis.Model{}}
+	if l.g != nil {
+		return l.g, nil
 	}
-	return l.proj
+	g, err := l.cache.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.g = g
+	return g, nil
 }
 
-// register records ids as siblings whose fields are fetched together.
-func (l *loader) register(ids []string) {
-	if len(ids) == 0 {
-		return
-	}
-	g := &group{ids: ids}
+// wrote forgets the snapshot after a write of this operation, so the fields read after
+// it see the write.
+func (l *loader) wrote() {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, id := range ids {
-		if _, ok := l.groups[id]; !ok {
-			l.groups[id] = g
-		}
-	}
-}
-
-// related returns id's relationships of type t in direction dir, fetching them for all of
-// id's siblings at once.
-func (l *loader) related(ctx context.Context, id string, t graph.RelType, dir graph.Direction) ([]graph.Edge, error) {
-	l.mu.Lock()
-	g, ok := l.groups[id]
-	if !ok {
-		g = &group{ids: []string{id}}
-		l.groups[id] = g
-	}
-	k := batchKey{g: g, t: t, dir: dir}
-	b, ok := l.batches[k]
-	if !ok {
-		b = &batch{}
-		l.batches[k] = b
-	}
+	l.g = nil
 	l.mu.Unlock()
-	b.once.Do(func() {
-		b.edges, b.err = l.store.Related(ctx, g.ids, t, dir)
-		if b.err != nil {
-			return
-		}
-		var far []string
-		seen := map[string]bool{}
-		for _, edges := range b.edges {
-			for _, e := range edges {
-				if !seen[e.Node.ID] {
-					seen[e.Node.ID] = true
-					far = append(far, e.Node.ID)
-				}
-			}
-		}
-		l.register(far)
-	})
-	return b.edges[id], b.err
 }
 
-// links returns id's relationships as links with both ends, for relationship views.
+// model returns the analysis projection at asOf (today when nil) of what the viewer sees,
+// refusing more than maxDates distinct dates in one operation.
+func (l *loader) model(ctx context.Context, asOf *graph.Date) (*snapshot.Graph, *analysis.Model, error) {
+	g, err := l.graph(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := graph.Today()
+	if asOf != nil && *asOf != "" {
+		d = *asOf
+	}
+	l.mu.Lock()
+	if !l.dates[d] && len(l.dates) >= maxDates {
+		l.mu.Unlock()
+		return nil, nil, graph.Errorf(graph.ETOOCOMPLEX, "asOf",
+			"one request may analyse at most %d distinct asOf dates; split it into several requests", maxDates)
+	}
+	l.dates[d] = true
+	l.mu.Unlock()
+	m, err := l.cache.Model(ctx, g, graph.ViewerFrom(ctx), d)
+	return g, m, err
+}
+
+// related returns id's relationships of type t in direction dir that the viewer may see.
+func (l *loader) related(ctx context.Context, id string, t graph.RelType, dir graph.Direction) ([]snapshot.Edge, error) {
+	g, err := l.graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return g.Related(graph.ViewerFrom(ctx), id, t, dir), nil
+}
+
+// links returns n's relationships as links with both ends, for relationship views.
 func (l *loader) links(ctx context.Context, n *graph.Node, t graph.RelType, dir graph.Direction) ([]graph.Link, error) {
 	edges, err := l.related(ctx, n.ID, t, dir)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]graph.Link, len(edges))
-	for i := range edges {
-		e := &edges[i]
-		out[i] = graph.Link{Relationship: e.Rel, FromNode: n, ToNode: &e.Node, Side: n.ID}
+	for i, e := range edges {
+		out[i] = graph.Link{Relationship: *e.Rel, FromNode: n, ToNode: e.Node, Side: n.ID}
 		if e.Rel.From != n.ID {
-			out[i].FromNode, out[i].ToNode = &e.Node, n
+			out[i].FromNode, out[i].ToNode = e.Node, n
 		}
 	}
 	return out, nil
 }
 
-// neighbours returns the nodes at the other end of id's relationships.
-func (l *loader) neighbours(ctx context.Context, id string, t graph.RelType, dir graph.Direction) ([]graph.Node, error) {
+// neighbours returns the nodes at the other end of id's relationships, as one label's type.
+func neighbours[T nodeKind](ctx context.Context, l *loader, id string, t graph.RelType, dir graph.Direction) ([]T, error) {
 	edges, err := l.related(ctx, id, t, dir)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Node, len(edges))
+	out := make([]T, len(edges))
 	for i, e := range edges {
-		out[i] = e.Node
+		out[i] = T(*e.Node)
 	}
 	return out, nil
+}
+
+// node returns the node with this id when the viewer may see it.
+func (l *loader) node(ctx context.Context, id string) (*graph.Node, error) {
+	g, err := l.graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := g.Node(graph.ViewerFrom(ctx), id)
+	return n, nil
 }

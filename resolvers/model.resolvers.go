@@ -13,11 +13,11 @@ import (
 )
 
 func (r *agencyResolver) Nation(ctx context.Context, obj *graph.Agency) (*graph.Nation, error) {
-	ns, err := r.loader(ctx).neighbours(ctx, obj.ID, graph.RelPartOf, graph.Outgoing)
+	ns, err := neighbours[graph.Nation](ctx, r.loader(ctx), obj.ID, graph.RelPartOf, graph.Outgoing)
 	if err != nil || len(ns) == 0 {
 		return nil, err
 	}
-	return (*graph.Nation)(&ns[0]), nil
+	return &ns[0], nil
 }
 
 func (r *agencyResolver) CoordinatesWith(ctx context.Context, obj *graph.Agency) ([]graph.Link, error) {
@@ -41,7 +41,7 @@ func (r *agreementResolver) Parties(ctx context.Context, obj *graph.Agreement) (
 }
 
 func (r *agreementResolver) Governs(ctx context.Context, obj *graph.Agreement) ([]graph.Capability, error) {
-	return typed[graph.Capability](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelGoverns, graph.Outgoing))
+	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelGoverns, graph.Outgoing)
 }
 
 func (r *capabilityResolver) Providers(ctx context.Context, obj *graph.Capability) ([]graph.Link, error) {
@@ -49,35 +49,23 @@ func (r *capabilityResolver) Providers(ctx context.Context, obj *graph.Capabilit
 }
 
 func (r *capabilityResolver) DependsOn(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error) {
-	return typed[graph.Capability](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelDependsOn, graph.Outgoing))
+	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelDependsOn, graph.Outgoing)
 }
 
 func (r *capabilityResolver) Dependents(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error) {
-	return typed[graph.Capability](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelDependsOn, graph.Incoming))
+	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelDependsOn, graph.Incoming)
 }
 
 func (r *capabilityResolver) RequiredBy(ctx context.Context, obj *graph.Capability) ([]graph.Objective, error) {
-	return typed[graph.Objective](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelRequires, graph.Incoming))
+	return neighbours[graph.Objective](ctx, r.loader(ctx), obj.ID, graph.RelRequires, graph.Incoming)
 }
 
 func (r *capabilityResolver) GovernedBy(ctx context.Context, obj *graph.Capability) ([]graph.Agreement, error) {
-	return typed[graph.Agreement](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelGoverns, graph.Incoming))
-}
-
-func (r *coordinationResolver) Agency(ctx context.Context, obj *graph.Link) (*graph.Agency, error) {
-	return (*graph.Agency)(obj.Other()), nil
-}
-
-func (r *membershipResolver) Party(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error) {
-	return stakeholder(obj.FromNode), nil
-}
-
-func (r *membershipResolver) Agreement(ctx context.Context, obj *graph.Link) (*graph.Agreement, error) {
-	return (*graph.Agreement)(obj.ToNode), nil
+	return neighbours[graph.Agreement](ctx, r.loader(ctx), obj.ID, graph.RelGoverns, graph.Incoming)
 }
 
 func (r *nationResolver) Agencies(ctx context.Context, obj *graph.Nation) ([]graph.Agency, error) {
-	return typed[graph.Agency](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelPartOf, graph.Incoming))
+	return neighbours[graph.Agency](ctx, r.loader(ctx), obj.ID, graph.RelPartOf, graph.Incoming)
 }
 
 func (r *nationResolver) Pursues(ctx context.Context, obj *graph.Nation) ([]graph.Link, error) {
@@ -97,62 +85,39 @@ func (r *objectiveResolver) PursuedBy(ctx context.Context, obj *graph.Objective)
 }
 
 func (r *objectiveResolver) Requires(ctx context.Context, obj *graph.Objective) ([]graph.Capability, error) {
-	return typed[graph.Capability](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelRequires, graph.Outgoing))
+	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelRequires, graph.Outgoing)
 }
 
 func (r *objectiveResolver) Addresses(ctx context.Context, obj *graph.Objective) ([]graph.Threat, error) {
-	return typed[graph.Threat](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelAddresses, graph.Outgoing))
+	return neighbours[graph.Threat](ctx, r.loader(ctx), obj.ID, graph.RelAddresses, graph.Outgoing)
 }
 
 func (r *objectiveResolver) ConflictsWith(ctx context.Context, obj *graph.Objective) ([]graph.Objective, error) {
-	return typed[graph.Objective](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelConflictsWith, graph.Both))
-}
-
-func (r *provisionResolver) Provider(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error) {
-	return stakeholder(obj.FromNode), nil
-}
-
-func (r *provisionResolver) Capability(ctx context.Context, obj *graph.Link) (*graph.Capability, error) {
-	return (*graph.Capability)(obj.ToNode), nil
-}
-
-func (r *pursuitResolver) Stakeholder(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error) {
-	return stakeholder(obj.FromNode), nil
-}
-
-func (r *pursuitResolver) Objective(ctx context.Context, obj *graph.Link) (*graph.Objective, error) {
-	return (*graph.Objective)(obj.ToNode), nil
+	return neighbours[graph.Objective](ctx, r.loader(ctx), obj.ID, graph.RelConflictsWith, graph.Both)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (graph.Entity, error) {
-	nodes, err := r.Store.NodesByID(ctx, []string{id})
-	if err != nil {
+	n, err := r.loader(ctx).node(ctx, id)
+	if err != nil || n == nil {
 		return nil, err
 	}
-	n, ok := nodes[id]
-	if !ok {
-		return nil, nil
-	}
-	return graph.AsEntity(&n), nil
+	return graph.AsEntity(n), nil
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]graph.Entity, error) {
 	if len(ids) > maxPage {
 		return nil, graph.Errorf(graph.EINVALID, "ids", "at most %d ids at once, got %d", maxPage, len(ids))
 	}
-	nodes, err := r.Store.NodesByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]graph.Entity, len(ids))
-	var found []string
 	for i, id := range ids {
-		if n, ok := nodes[id]; ok {
-			out[i] = graph.AsEntity(&n)
-			found = append(found, id)
+		n, err := r.loader(ctx).node(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			out[i] = graph.AsEntity(n)
 		}
 	}
-	r.loader(ctx).register(found)
 	return out, nil
 }
 
@@ -261,7 +226,7 @@ func (r *queryResolver) Nation(ctx context.Context, id *string, code *string) (*
 	case id != nil && code == nil:
 		return lookup[graph.Nation](ctx, r.Resolver, *id, graph.LabelNation)
 	case code != nil && id == nil:
-		p, err := r.Store.FindNodes(ctx, graph.NodeFilter{Label: graph.LabelNation, Code: *code, First: 1})
+		p, _, err := r.page(ctx, graph.NodeFilter{Label: graph.LabelNation, Code: *code}, nil, nil)
 		if err != nil || len(p.Nodes) == 0 {
 			return nil, err
 		}
@@ -294,16 +259,8 @@ func (r *queryResolver) ExportGraph(ctx context.Context) (any, error) {
 	return r.Store.Export(ctx)
 }
 
-func (r *relationshipResolver) From(ctx context.Context, obj *graph.Link) (graph.Entity, error) {
-	return graph.AsEntity(obj.FromNode), nil
-}
-
-func (r *relationshipResolver) To(ctx context.Context, obj *graph.Link) (graph.Entity, error) {
-	return graph.AsEntity(obj.ToNode), nil
-}
-
 func (r *threatResolver) AddressedBy(ctx context.Context, obj *graph.Threat) ([]graph.Objective, error) {
-	return typed[graph.Objective](r.loader(ctx).neighbours(ctx, obj.ID, graph.RelAddresses, graph.Incoming))
+	return neighbours[graph.Objective](ctx, r.loader(ctx), obj.ID, graph.RelAddresses, graph.Incoming)
 }
 
 func (r *Resolver) Agency() generated.AgencyResolver { return &agencyResolver{r} }
@@ -312,35 +269,20 @@ func (r *Resolver) Agreement() generated.AgreementResolver { return &agreementRe
 
 func (r *Resolver) Capability() generated.CapabilityResolver { return &capabilityResolver{r} }
 
-func (r *Resolver) Coordination() generated.CoordinationResolver { return &coordinationResolver{r} }
-
-func (r *Resolver) Membership() generated.MembershipResolver { return &membershipResolver{r} }
-
 func (r *Resolver) Nation() generated.NationResolver { return &nationResolver{r} }
 
 func (r *Resolver) Objective() generated.ObjectiveResolver { return &objectiveResolver{r} }
 
-func (r *Resolver) Provision() generated.ProvisionResolver { return &provisionResolver{r} }
-
-func (r *Resolver) Pursuit() generated.PursuitResolver { return &pursuitResolver{r} }
-
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
-
-func (r *Resolver) Relationship() generated.RelationshipResolver { return &relationshipResolver{r} }
 
 func (r *Resolver) Threat() generated.ThreatResolver { return &threatResolver{r} }
 
 type (
-	agencyResolver       struct{ *Resolver }
-	agreementResolver    struct{ *Resolver }
-	capabilityResolver   struct{ *Resolver }
-	coordinationResolver struct{ *Resolver }
-	membershipResolver   struct{ *Resolver }
-	nationResolver       struct{ *Resolver }
-	objectiveResolver    struct{ *Resolver }
-	provisionResolver    struct{ *Resolver }
-	pursuitResolver      struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	relationshipResolver struct{ *Resolver }
-	threatResolver       struct{ *Resolver }
+	agencyResolver     struct{ *Resolver }
+	agreementResolver  struct{ *Resolver }
+	capabilityResolver struct{ *Resolver }
+	nationResolver     struct{ *Resolver }
+	objectiveResolver  struct{ *Resolver }
+	queryResolver      struct{ *Resolver }
+	threatResolver     struct{ *Resolver }
 )

@@ -4,62 +4,25 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
 )
 
-// projection is the request's in-memory copy of the graph for analyses: read once per
-// request in two statements, projected once per asOf date.
-type projection struct {
-	once  sync.Once
-	doc   *graph.Document
-	err   error
-	nodes map[string]*graph.Node
-
-	mu     sync.Mutex
-	models map[graph.Date]*analysis.Model
-}
-
-// model returns the projection of the graph at asOf (today when nil).
+// model returns the projection of the graph at asOf (today when nil), from the snapshot
+// cache: built once per graph version, class of viewer and date.
 func (r *Resolver) model(ctx context.Context, asOf *graph.Date) (*analysis.Model, error) {
-	p := r.loader(ctx).projection()
-	p.once.Do(func() {
-		p.doc, p.err = r.Store.Snapshot(ctx)
-		if p.err != nil {
-			return
-		}
-		p.nodes = make(map[string]*graph.Node, len(p.doc.Nodes))
-		for i := range p.doc.Nodes {
-			p.nodes[p.doc.Nodes[i].ID] = &p.doc.Nodes[i]
-		}
-	})
-	if p.err != nil {
-		return nil, p.err
-	}
-	d := graph.Today()
-	if asOf != nil && *asOf != "" {
-		d = *asOf
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	m, ok := p.models[d]
-	if !ok {
-		m = analysis.NewModel(p.doc.Nodes, p.doc.Relationships, d)
-		p.models[d] = m
-	}
-	return m, nil
+	_, m, err := r.loader(ctx).model(ctx, asOf)
+	return m, err
 }
 
-// entity resolves an id in an analysis result to its node, from the projection the
-// analysis ran on; nil for an empty id.
+// entity resolves an id in an analysis result to its node, from the snapshot the
+// analysis ran on; nil for an empty id or one the viewer may not see.
 func (r *Resolver) entity(ctx context.Context, id string) graph.Entity {
 	if id == "" {
 		return nil
 	}
-	p := r.loader(ctx).projection()
-	if n := p.nodes[id]; n != nil {
+	if n, _ := r.loader(ctx).node(ctx, id); n != nil {
 		return graph.AsEntity(n)
 	}
 	return nil

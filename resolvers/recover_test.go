@@ -15,10 +15,11 @@ import (
 	"github.com/stakegraph/stakegraph/resolvers"
 )
 
-// panicky is a Store whose lookups panic, standing in for a bug below the resolvers.
+// panicky is a Store whose version read panics, standing in for a bug below the
+// resolvers.
 type panicky struct{ graph.Store }
 
-func (panicky) NodesByID(context.Context, []string) (map[string]graph.Node, error) {
+func (panicky) Version(context.Context) (string, error) {
 	panic("bug: nil map in the store")
 }
 

@@ -15,9 +15,11 @@ import (
 // interchange format.
 func runGen(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	fs.Usage = usageOf(fs, "gen [-preset "+strings.Join(gen.Presets, "|")+"] [-seed N] [FILE]",
+		"Writes a synthetic model in the interchange format to FILE (default standard output).")
 	preset := fs.String("preset", "small", "size: "+strings.Join(gen.Presets, ", "))
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same model")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	cfg, ok := gen.Preset(*preset, *seed)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 	"github.com/stakegraph/stakegraph/resolvers"
 )
 
@@ -19,14 +20,17 @@ func limitFlags(fs *flag.FlagSet) func() (resolvers.Options, resolvers.Limits) {
 	introspection := fs.Bool("introspection", true, "allow schema introspection (GraphiQL needs it); false refuses __schema and __type (INTROSPECTION_DISABLED)")
 	body := byteSize(32 << 20)
 	fs.Var(&body, "max-body", "refuse request bodies larger than this, e.g. 32MiB, 512KiB or bytes (HTTP 413, REQUEST_TOO_LARGE); importGraph documents must fit")
-	rate := fs.Float64("rate", 20, "requests a second each token subject may make on average; 0 turns rate limiting off (HTTP 429, RATE_LIMITED)")
+	rate := fs.Float64("rate", 20, "requests a second each token subject may make on average; 0 turns rate limiting off (HTTP 429, RATE_LIMITED); a server without authentication is not limited")
 	burst := fs.Int("burst", 60, "requests each token subject may make at once before -rate applies")
+	budget := byteSize(snapshot.DefaultBudget)
+	fs.Var(&budget, "snapshot-budget", "memory the in-memory snapshot of the graph and the analysis projections may hold, e.g. 2GiB; older projections are dropped first (docs/benchmarks.md)")
 	return func() (resolvers.Options, resolvers.Limits) {
 		r := *rate
 		if r == 0 {
 			r = -1 // resolvers.Limits reads zero as the default
 		}
-		return resolvers.Options{MaxDepth: *depth, MaxComplexity: *cost, ListFanOut: *fanOut, MaxTokens: *tokens, Introspection: *introspection},
+		return resolvers.Options{MaxDepth: *depth, MaxComplexity: *cost, ListFanOut: *fanOut, MaxTokens: *tokens, Introspection: *introspection,
+				SnapshotBudget: int64(budget)},
 			resolvers.Limits{MaxBodyBytes: int64(body), RatePerSecond: r, Burst: *burst}
 	}
 }

@@ -172,7 +172,17 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	if m.Auth != nil {
 		authenticate = m.Auth.Middleware
 	}
-	mux.Handle("/graphql", authenticate(resolvers.Limit(api, m.Limits)))
+	// The API and the exports share the authentication and one rate limiter.
+	guarded := http.NewServeMux()
+	guarded.Handle("/graphql", api)
+	for path, f := range exportFiles {
+		guarded.Handle("GET "+path, exportHandler(m.Store, f, m.Timeout))
+	}
+	guardedHandler := authenticate(resolvers.Limit(guarded, m.Limits))
+	mux.Handle("/graphql", guardedHandler)
+	for path := range exportFiles {
+		mux.Handle("GET "+path, guardedHandler)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
@@ -205,20 +215,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func newEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc
-}
-
-func runServe(ctx context.Context, args []string) error {
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = usageOf(fs, "serve [flags]", "Serves the GraphQL API, the IDE and the explorer over the model in Neo4j (NEO4J_URI...).")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
+	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof) on this loopback `ADDR`, e.g. 127.0.0.1:6060; off when empty")
 	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	api, lim := limits()
@@ -233,6 +239,11 @@ func runServe(ctx context.Context, args []string) error {
 		}
 	} else if *authConfig != "" {
 		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", *authConfig)
+	}
+	if *debugAddr != "" {
+		if err := serveDebug(ctx, *debugAddr); err != nil {
+			return err
+		}
 	}
 	if err := m.Run(ctx); err != nil {
 		return err

@@ -10,6 +10,12 @@ import (
 	"github.com/stakegraph/stakegraph/auth"
 )
 
+const tokenUsage = `usage: stakegraph token new | hash
+
+  new    prints a fresh static API token and its SHA-256 hash
+  hash   reads a token on standard input and prints its hash, for staticTokens[].sha256
+`
+
 // runToken makes static API tokens: `token new` prints a fresh token and its hash, `token
 // hash` reads a token on standard input (so that it stays out of the shell history and the
 // process list) and prints its hash, for staticTokens[].sha256 in the configuration.
@@ -18,6 +24,9 @@ func runToken(args []string, stdin io.Reader, stdout io.Writer) error {
 		return errors.New("token: say new or hash")
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, tokenUsage)
+		return nil
 	case "new":
 		tok, hash, err := auth.NewToken()
 		if err != nil {

@@ -185,32 +185,12 @@ func (s *Store) Audit(ctx context.Context, f graph.AuditFilter) ([]graph.AuditEv
 		recs, err := run(ctx, tx, `MATCH (a:AuditEvent)
 WHERE ($after IS NULL OR a.id < $after) AND ($subject IS NULL OR a.subject = $subject)
   AND ($action IS NULL OR a.action = $action) AND ($since IS NULL OR a.at >= $since)
-RETURN a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary
+RETURN `+auditRow+`
 ORDER BY a.id DESC LIMIT $limit`, params)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]graph.AuditEvent, 0, len(recs))
-		for _, rec := range recs {
-			row := rec.Values
-			ev := graph.AuditEvent{}
-			ev.ID, _ = row[0].(string)
-			if t, ok := row[1].(time.Time); ok {
-				ev.At = t.UTC()
-			}
-			ev.Subject, _ = row[2].(string)
-			role, _ := row[3].(string)
-			ev.Role = graph.Role(role)
-			ev.Nation, _ = row[4].(string)
-			ev.Action, _ = row[5].(string)
-			changes, _ := row[6].(string)
-			if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
-				return nil, fmt.Errorf("audit event %s: %w", ev.ID, err)
-			}
-			ev.Summary, _ = row[7].(string)
-			out = append(out, ev)
-		}
-		return out, nil
+		return decodeAudit(recs)
 	})
 	if err != nil {
 		return nil, false, err
@@ -221,4 +201,76 @@ ORDER BY a.id DESC LIMIT $limit`, params)
 		events = events[:f.First]
 	}
 	return events, more, nil
+}
+
+// auditRow projects audit event a into the columns decodeAudit reads.
+const auditRow = `a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary`
+
+// decodeAudit reads records of auditRow.
+func decodeAudit(recs []*neo4j.Record) ([]graph.AuditEvent, error) {
+	out := make([]graph.AuditEvent, 0, len(recs))
+	for _, rec := range recs {
+		row := rec.Values
+		ev := graph.AuditEvent{}
+		ev.ID, _ = row[0].(string)
+		if t, ok := row[1].(time.Time); ok {
+			ev.At = t.UTC()
+		}
+		ev.Subject, _ = row[2].(string)
+		role, _ := row[3].(string)
+		ev.Role = graph.Role(role)
+		ev.Nation, _ = row[4].(string)
+		ev.Action, _ = row[5].(string)
+		changes, _ := row[6].(string)
+		if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
+			return nil, fmt.Errorf("audit event %s: %w", ev.ID, err)
+		}
+		ev.Summary, _ = row[7].(string)
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// restoreAudit writes the events of a backup that the trail lacks (by id), leaving those
+// it has as they are: a restore adds to the history and never rewrites it. It returns
+// how many it wrote.
+func restoreAudit(ctx context.Context, tx neo4j.ManagedTransaction, events []graph.AuditEvent) (int, error) {
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		ids[i] = ev.ID
+	}
+	have := map[string]bool{}
+	for chunk := range chunks(ids) {
+		recs, err := run(ctx, tx, `MATCH (a:AuditEvent) WHERE a.id IN $ids RETURN a.id`, map[string]any{"ids": chunk})
+		if err != nil {
+			return 0, err
+		}
+		for _, rec := range recs {
+			id, _ := rec.Values[0].(string)
+			have[id] = true
+		}
+	}
+	var rows []map[string]any
+	for _, ev := range events {
+		if have[ev.ID] {
+			continue
+		}
+		if ev.Changes == nil {
+			ev.Changes = []graph.Change{}
+		}
+		changes, err := json.Marshal(ev.Changes)
+		if err != nil {
+			return 0, err
+		}
+		rows = append(rows, map[string]any{"id": ev.ID, "at": ev.At.UTC(), "subject": ev.Subject, "role": string(ev.Role),
+			"nation": str(ev.Nation), "action": ev.Action, "changes": string(changes), "summary": str(ev.Summary)})
+	}
+	for chunk := range chunks(rows) {
+		if _, err := run(ctx, tx, `UNWIND $rows AS e
+CREATE (a:AuditEvent {id: e.id, at: e.at, subject: e.subject, role: e.role, nation: e.nation,
+  action: e.action, changes: e.changes, summary: e.summary})`, map[string]any{"rows": chunk}); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
 }

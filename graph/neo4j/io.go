@@ -42,15 +42,22 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 			if err := writeNodes(ctx, tx, doc.Nodes, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
 				return err
 			}
-			return writeRels(ctx, tx, doc.Relationships)
+			return writeRels(ctx, tx, doc.Relationships, func(i int) string { return fmt.Sprintf("relationships[%d]", i) })
 		}
-		if replace || len(doc.Nodes)+len(doc.Relationships) > maxAuditChanges {
-			// Too much to list: the record says what the document held.
+		if replace || len(doc.Nodes)+len(doc.Relationships) > maxAuditChanges || len(doc.Audit) > 0 {
+			// Too much to list, or a restore: the record says what the document held.
 			if err := write(); err != nil {
 				return nil, err
 			}
-			return nil, record(ctx, tx, graph.AuditEvent{Action: "import", Summary: fmt.Sprintf(
-				"imported %d nodes and %d relationships (replace: %t)", len(doc.Nodes), len(doc.Relationships), replace)})
+			summary := fmt.Sprintf("imported %d nodes and %d relationships (replace: %t)", len(doc.Nodes), len(doc.Relationships), replace)
+			if len(doc.Audit) > 0 {
+				restored, err := restoreAudit(ctx, tx, doc.Audit)
+				if err != nil {
+					return nil, err
+				}
+				summary += fmt.Sprintf("; restored %d of the backup's %d audit events (the trail had the others)", restored, len(doc.Audit))
+			}
+			return nil, record(ctx, tx, graph.AuditEvent{Action: "import", Summary: summary})
 		}
 		ids := make([]string, len(doc.Nodes))
 		for i, n := range doc.Nodes {
@@ -71,6 +78,20 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, replace bool) (
 // Export implements graph.Store: two statements, nodes by id and relationships by type
 // and endpoints, so two exports of the same graph are byte-identical.
 func (s *Store) Export(ctx context.Context) (*graph.Document, error) {
+	return s.export(ctx, false)
+}
+
+// Backup is Export with the whole audit trail, oldest first, read in the same transaction
+// so that the trail and the model match. Only administrators may read the trail: others
+// get EFORBIDDEN.
+func (s *Store) Backup(ctx context.Context) (*graph.Document, error) {
+	if !graph.ViewerFrom(ctx).SeesAll() {
+		return nil, graph.Errorf(graph.EFORBIDDEN, "", "only administrators may read the audit trail")
+	}
+	return s.export(ctx, true)
+}
+
+func (s *Store) export(ctx context.Context, withAudit bool) (*graph.Document, error) {
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		doc := &graph.Document{Version: graph.DocumentVersion, Nodes: []graph.Node{}, Relationships: []graph.Relationship{}}
 		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE `+visible("e")+` RETURN `+nodeRow+` AS node ORDER BY e.id`, nil)
@@ -91,6 +112,15 @@ RETURN `+relMap+` AS rel ORDER BY type(r), a.id, b.id`, nil)
 				return nil, err
 			}
 			doc.Relationships = append(doc.Relationships, r)
+		}
+		if withAudit {
+			recs, err = run(ctx, tx, `MATCH (a:AuditEvent) RETURN `+auditRow+` ORDER BY a.id`, nil)
+			if err != nil {
+				return nil, err
+			}
+			if doc.Audit, err = decodeAudit(recs); err != nil {
+				return nil, err
+			}
 		}
 		return doc, nil
 	})

@@ -19,6 +19,8 @@ var schema = []string{
 	`CREATE CONSTRAINT agreement_id IF NOT EXISTS FOR (e:Agreement) REQUIRE e.id IS UNIQUE`,
 	`CREATE CONSTRAINT threat_id IF NOT EXISTS FOR (e:Threat) REQUIRE e.id IS UNIQUE`,
 	`CREATE CONSTRAINT nation_code IF NOT EXISTS FOR (e:Nation) REQUIRE e.code IS UNIQUE`,
+	// The graph version (Store.Version), outside the model: one node.
+	`CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (v:GraphVersion) REQUIRE v.id IS UNIQUE`,
 	// The audit trail, outside the model; its ids sort by time.
 	`CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE`,
 	// The filters of the list queries.

@@ -11,13 +11,15 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// Snapshot implements graph.Store. It is built for size and speed: nodes come with every
-// property (analysis results show them), relationships — a million in a large model — as
-// flat rows of only what the analyses read, grouped by start node so the driver handles a
-// tenth of the rows. The two halves are read by two read transactions at once, so Neo4j
-// and the decoding use both cores; a write committed between their starts can leave a
-// relationship whose end the node half lacks, which the projection ignores (an analysis is
-// a reading of the graph at about one moment, not a lock on it).
+// Snapshot implements graph.Store. It is built for size and speed: nodes come as rows of
+// their properties, relationships — a million in a large model — as one string each of
+// their common properties, grouped by start node so the driver handles a tenth of the
+// rows; the rarer properties (capacity, role, mechanism, source, confidence) travel in a
+// list beside the string only where a relationship has one. The two halves are read by
+// two read transactions at once, so Neo4j and the decoding use both cores; a write
+// committed between their starts can leave a relationship whose end the node half lacks,
+// which is dropped (a snapshot is a reading of the graph at about one moment, not a lock
+// on it; package snapshot labels it with the version read before either half).
 func (s *Store) Snapshot(ctx context.Context) (*graph.Document, error) {
 	var (
 		wg         sync.WaitGroup
@@ -73,8 +75,13 @@ func (s *Store) Snapshot(ctx context.Context) (*graph.Document, error) {
 
 // parseRelRow reads one relationship row, "TYPE|priority|validFrom|validTo|endId": one
 // string per relationship is the cheapest shape for the driver to decode, and the end id
-// comes last so it may contain the separator.
+// comes last so it may contain the separator. A relationship with rarer properties comes
+// as [row, capacity, role, mechanism, source, confidence].
 func parseRelRow(x any) (graph.Relationship, string, bool) {
+	var rare []any
+	if l, ok := x.([]any); ok && len(l) == 6 {
+		x, rare = l[0], l[1:]
+	}
 	row, ok := x.(string)
 	if !ok {
 		return graph.Relationship{}, "", false
@@ -89,6 +96,13 @@ func parseRelRow(x any) (graph.Relationship, string, bool) {
 	r := graph.Relationship{Type: relType(typ), ValidFrom: graph.Date(from), ValidTo: graph.Date(to)}
 	if prio != "" {
 		r.Priority, _ = strconv.Atoi(prio)
+	}
+	if rare != nil {
+		r.Capacity = number(rare[0])
+		r.Role, _ = rare[1].(string)
+		r.Mechanism, _ = rare[2].(string)
+		r.Source, _ = rare[3].(string)
+		r.Confidence = number(rare[4])
 	}
 	return r, end, true
 }
@@ -112,8 +126,11 @@ func (s *Store) snapshotNodes(ctx context.Context) ([]graph.Node, error) {
 func (s *Store) snapshotRels(ctx context.Context) ([]outgoing, error) {
 	var out []outgoing
 	err := s.stream(ctx, `MATCH (a:Entity)-[r]->(b:Entity) WHERE `+visible("a")+` AND `+visible("b")+`
-WITH a, collect(type(r) + '|' + coalesce(toString(r.priority), '') + '|' +
-  coalesce(toString(r.validFrom), '') + '|' + coalesce(toString(r.validTo), '') + '|' + b.id) AS out
+WITH a, r, type(r) + '|' + coalesce(toString(r.priority), '') + '|' +
+  coalesce(toString(r.validFrom), '') + '|' + coalesce(toString(r.validTo), '') + '|' + b.id AS row
+WITH a, collect(CASE WHEN r.capacity IS NULL AND r.role IS NULL AND r.mechanism IS NULL
+    AND r.source IS NULL AND r.confidence IS NULL THEN row
+  ELSE [row, r.capacity, r.role, r.mechanism, r.source, r.confidence] END) AS out
 RETURN a.id, out`, func(row []any) error {
 		from, _ := row[0].(string)
 		rows, _ := row[1].([]any)

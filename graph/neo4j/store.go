@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"github.com/rs/zerolog"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -41,7 +42,7 @@ func Open(cfg Config) (*Store, error) {
 	if cfg.User != "" {
 		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
 	}
-	d, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+	d, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.MaxConnectionPoolSize = 50
 		c.ConnectionAcquisitionTimeout = 30 * time.Second
 	})
@@ -90,12 +91,45 @@ func (s *Store) read(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (
 	return v, mapError(ctx, err)
 }
 
-// write runs fn in one write transaction: everything it does commits, or nothing.
+// write runs fn in one write transaction: everything it does commits, or nothing. The
+// transaction also bumps the graph version, so every replica's snapshot cache sees that
+// the graph changed.
 func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
-	v, err := sess.ExecuteWrite(ctx, fn)
+	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		v, err := fn(tx)
+		if err != nil {
+			return nil, err
+		}
+		_, err = run(ctx, tx, bumpVersion, nil)
+		return v, err
+	})
 	return v, mapError(ctx, err)
+}
+
+// The graph version lives on one node outside the model. Its epoch, drawn when the node is
+// created, keeps a version from repeating should the node ever be deleted and made again.
+const (
+	bumpVersion = `MERGE (v:GraphVersion {id: 'graph'})
+ON CREATE SET v.epoch = randomUUID(), v.n = 0
+SET v.n = v.n + 1`
+	readVersion = `OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN v.epoch + '/' + toString(v.n) AS version`
+)
+
+// Version implements graph.Store.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	graph.CountRoundTrip(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, readVersion, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		return "", mapError(ctx, err)
+	}
+	if len(res.Records) != 1 {
+		return "", fmt.Errorf("neo4j: the version query returned %d records", len(res.Records))
+	}
+	v, _, err := neo4j.GetRecordValue[string](res.Records[0], "version")
+	return v, err
 }
 
 // run sends one statement and collects its records, counting the round trip. Every

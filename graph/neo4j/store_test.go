@@ -276,7 +276,7 @@ func TestUndirectedRelationshipIsOnePerPair(t *testing.T) {
 	}
 }
 
-func TestSnapshotHasWhatAnalysesRead(t *testing.T) {
+func TestSnapshotHoldsWhatExportHolds(t *testing.T) {
 	s := neo4jtest.Open(t)
 	ctx := admin
 	load(t, s, small())
@@ -288,21 +288,56 @@ func TestSnapshotHasWhatAnalysesRead(t *testing.T) {
 	if got, want := len(snap.Nodes), len(full.Nodes); got != want {
 		t.Fatalf("snapshot has %d nodes, export %d", got, want)
 	}
-	// Relationships carry their type, ends, priority and validity, and nothing else.
-	lean := func(r graph.Relationship) graph.Relationship {
-		return graph.Relationship{Type: r.Type, From: r.From, To: r.To, Priority: r.Priority, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
-	}
+	// Relationships carry every property, the rare ones (capacity, role, mechanism, source,
+	// confidence) included.
 	want := map[graph.RelKey]graph.Relationship{}
 	for _, r := range full.Relationships {
-		want[r.Key()] = lean(r)
+		want[r.Key()] = r
 	}
 	if len(snap.Relationships) != len(want) {
 		t.Fatalf("snapshot has %d relationships, export %d", len(snap.Relationships), len(want))
 	}
+	rare := 0
 	for _, r := range snap.Relationships {
 		if !reflect.DeepEqual(r, want[r.Key()]) {
 			t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
 		}
+		if r.Capacity != nil || r.Role != "" || r.Mechanism != "" || r.Source != "" {
+			rare++
+		}
+	}
+	if rare == 0 {
+		t.Fatal("the fixture has no relationship with a rare property, so this test checks nothing")
+	}
+}
+
+func TestVersionChangesWithEveryWriteAndOnlyThen(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := admin
+	load(t, s, small())
+	v1, err := s.Version(ctx)
+	if err != nil || v1 == "" {
+		t.Fatalf("version after a load: %q, %v", v1, err)
+	}
+	if _, err := s.Snapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Version(ctx); v != v1 {
+		t.Fatalf("a read changed the version: %q, then %q", v1, v)
+	}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{{Label: graph.LabelThreat, ID: "threat:new", Name: "New", Kind: "OTHER"}}); err != nil {
+		t.Fatal(err)
+	}
+	v2, _ := s.Version(ctx)
+	if v2 == v1 {
+		t.Fatalf("an upsert left the version at %q", v1)
+	}
+	// A write that fails changes nothing, the version included.
+	if err := s.DeleteNodes(ctx, []string{"threat:absent"}); err == nil {
+		t.Fatal("deleting an unknown id succeeded")
+	}
+	if v, _ := s.Version(ctx); v != v2 {
+		t.Fatalf("a failed write moved the version from %q to %q", v2, v)
 	}
 }
 

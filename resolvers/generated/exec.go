@@ -40,14 +40,12 @@ type ResolverRoot interface {
 	Coalitions() CoalitionsResolver
 	Comparison() ComparisonResolver
 	Conflict() ConflictResolver
-	Coordination() CoordinationResolver
 	CutSet() CutSetResolver
 	FailureAnalysis() FailureAnalysisResolver
 	Gap() GapResolver
 	Impact() ImpactResolver
 	Importance() ImportanceResolver
 	Lost() LostResolver
-	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Nation() NationResolver
 	Objective() ObjectiveResolver
@@ -55,10 +53,7 @@ type ResolverRoot interface {
 	ObjectiveCutSets() ObjectiveCutSetsResolver
 	Overlap() OverlapResolver
 	OverlapMatrix() OverlapMatrixResolver
-	Provision() ProvisionResolver
-	Pursuit() PursuitResolver
 	Query() QueryResolver
-	Relationship() RelationshipResolver
 	Resilience() ResilienceResolver
 	Shared() SharedResolver
 	SinglePointChange() SinglePointChangeResolver
@@ -227,11 +222,11 @@ type ComplexityRoot struct {
 	}
 
 	Coordination struct {
-		Agency       func(childComplexity int) int
 		Confidence   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		OptMechanism func(childComplexity int) int
 		OptSource    func(childComplexity int) int
+		OtherAgency  func(childComplexity int) int
 	}
 
 	CutSet struct {
@@ -317,14 +312,14 @@ type ComplexityRoot struct {
 	}
 
 	Membership struct {
-		Agreement  func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		ID         func(childComplexity int) int
-		OptRole    func(childComplexity int) int
-		OptSource  func(childComplexity int) int
-		Party      func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Confidence      func(childComplexity int) int
+		FromStakeholder func(childComplexity int) int
+		ID              func(childComplexity int) int
+		OptRole         func(childComplexity int) int
+		OptSource       func(childComplexity int) int
+		ToAgreement     func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -428,23 +423,23 @@ type ComplexityRoot struct {
 	}
 
 	Provision struct {
-		Capability func(childComplexity int) int
-		Capacity   func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		ID         func(childComplexity int) int
-		OptSource  func(childComplexity int) int
-		Provider   func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Capacity        func(childComplexity int) int
+		Confidence      func(childComplexity int) int
+		FromStakeholder func(childComplexity int) int
+		ID              func(childComplexity int) int
+		OptSource       func(childComplexity int) int
+		ToCapability    func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
 	}
 
 	Pursuit struct {
-		Confidence  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Objective   func(childComplexity int) int
-		OptSource   func(childComplexity int) int
-		Priority    func(childComplexity int) int
-		Stakeholder func(childComplexity int) int
+		Confidence      func(childComplexity int) int
+		FromStakeholder func(childComplexity int) int
+		ID              func(childComplexity int) int
+		OptSource       func(childComplexity int) int
+		Priority        func(childComplexity int) int
+		ToObjective     func(childComplexity int) int
 	}
 
 	Query struct {
@@ -486,13 +481,13 @@ type ComplexityRoot struct {
 	Relationship struct {
 		Capacity     func(childComplexity int) int
 		Confidence   func(childComplexity int) int
-		From         func(childComplexity int) int
+		FromEntity   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		OptMechanism func(childComplexity int) int
 		OptRole      func(childComplexity int) int
 		OptSource    func(childComplexity int) int
 		Priority     func(childComplexity int) int
-		To           func(childComplexity int) int
+		ToEntity     func(childComplexity int) int
 		Type         func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
@@ -597,9 +592,6 @@ type ConflictResolver interface {
 	ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
 	ObjectiveB(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
 }
-type CoordinationResolver interface {
-	Agency(ctx context.Context, obj *graph.Link) (*graph.Agency, error)
-}
 type CutSetResolver interface {
 	Events(ctx context.Context, obj *analysis.CutSet) ([]graph.Entity, error)
 }
@@ -629,10 +621,6 @@ type ImportanceResolver interface {
 }
 type LostResolver interface {
 	Node(ctx context.Context, obj *analysis.Lost) (graph.Entity, error)
-}
-type MembershipResolver interface {
-	Party(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
-	Agreement(ctx context.Context, obj *graph.Link) (*graph.Agreement, error)
 }
 type MutationResolver interface {
 	UpsertNation(ctx context.Context, input NationInput) (*graph.Nation, error)
@@ -671,14 +659,6 @@ type OverlapResolver interface {
 type OverlapMatrixResolver interface {
 	Stakeholders(ctx context.Context, obj *analysis.OverlapMatrix) ([]graph.Stakeholder, error)
 }
-type ProvisionResolver interface {
-	Provider(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
-	Capability(ctx context.Context, obj *graph.Link) (*graph.Capability, error)
-}
-type PursuitResolver interface {
-	Stakeholder(ctx context.Context, obj *graph.Link) (graph.Stakeholder, error)
-	Objective(ctx context.Context, obj *graph.Link) (*graph.Objective, error)
-}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
 	Nodes(ctx context.Context, ids []string) ([]graph.Entity, error)
@@ -713,10 +693,6 @@ type QueryResolver interface {
 	Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error)
 	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
 	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string) (*AuditPage, error)
-}
-type RelationshipResolver interface {
-	From(ctx context.Context, obj *graph.Link) (graph.Entity, error)
-	To(ctx context.Context, obj *graph.Link) (graph.Entity, error)
 }
 type ResilienceResolver interface {
 	Objective(ctx context.Context, obj *analysis.Resilience) (*graph.Objective, error)
@@ -1377,12 +1353,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Conflict.ObjectiveB(childComplexity), true
 
-	case "Coordination.agency":
-		if e.ComplexityRoot.Coordination.Agency == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Coordination.Agency(childComplexity), true
 	case "Coordination.confidence":
 		if e.ComplexityRoot.Coordination.Confidence == nil {
 			break
@@ -1407,6 +1377,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coordination.OptSource(childComplexity), true
+	case "Coordination.agency":
+		if e.ComplexityRoot.Coordination.OtherAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coordination.OtherAgency(childComplexity), true
 
 	case "CutSet.events":
 		if e.ComplexityRoot.CutSet.Events == nil {
@@ -1679,18 +1655,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Lost.Node(childComplexity), true
 
-	case "Membership.agreement":
-		if e.ComplexityRoot.Membership.Agreement == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Membership.Agreement(childComplexity), true
 	case "Membership.confidence":
 		if e.ComplexityRoot.Membership.Confidence == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Membership.Confidence(childComplexity), true
+	case "Membership.party":
+		if e.ComplexityRoot.Membership.FromStakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.FromStakeholder(childComplexity), true
 	case "Membership.id":
 		if e.ComplexityRoot.Membership.ID == nil {
 			break
@@ -1709,12 +1685,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.OptSource(childComplexity), true
-	case "Membership.party":
-		if e.ComplexityRoot.Membership.Party == nil {
+	case "Membership.agreement":
+		if e.ComplexityRoot.Membership.ToAgreement == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Membership.Party(childComplexity), true
+		return e.ComplexityRoot.Membership.ToAgreement(childComplexity), true
 	case "Membership.validFrom":
 		if e.ComplexityRoot.Membership.ValidFrom == nil {
 			break
@@ -2174,12 +2150,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
-	case "Provision.capability":
-		if e.ComplexityRoot.Provision.Capability == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Provision.Capability(childComplexity), true
 	case "Provision.capacity":
 		if e.ComplexityRoot.Provision.Capacity == nil {
 			break
@@ -2192,6 +2162,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Confidence(childComplexity), true
+	case "Provision.provider":
+		if e.ComplexityRoot.Provision.FromStakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.FromStakeholder(childComplexity), true
 	case "Provision.id":
 		if e.ComplexityRoot.Provision.ID == nil {
 			break
@@ -2204,12 +2180,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.OptSource(childComplexity), true
-	case "Provision.provider":
-		if e.ComplexityRoot.Provision.Provider == nil {
+	case "Provision.capability":
+		if e.ComplexityRoot.Provision.ToCapability == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Provision.Provider(childComplexity), true
+		return e.ComplexityRoot.Provision.ToCapability(childComplexity), true
 	case "Provision.validFrom":
 		if e.ComplexityRoot.Provision.ValidFrom == nil {
 			break
@@ -2229,18 +2205,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pursuit.Confidence(childComplexity), true
+	case "Pursuit.stakeholder":
+		if e.ComplexityRoot.Pursuit.FromStakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pursuit.FromStakeholder(childComplexity), true
 	case "Pursuit.id":
 		if e.ComplexityRoot.Pursuit.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Pursuit.ID(childComplexity), true
-	case "Pursuit.objective":
-		if e.ComplexityRoot.Pursuit.Objective == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Pursuit.Objective(childComplexity), true
 	case "Pursuit.source":
 		if e.ComplexityRoot.Pursuit.OptSource == nil {
 			break
@@ -2253,12 +2229,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pursuit.Priority(childComplexity), true
-	case "Pursuit.stakeholder":
-		if e.ComplexityRoot.Pursuit.Stakeholder == nil {
+	case "Pursuit.objective":
+		if e.ComplexityRoot.Pursuit.ToObjective == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Pursuit.Stakeholder(childComplexity), true
+		return e.ComplexityRoot.Pursuit.ToObjective(childComplexity), true
 
 	case "Query.agencies":
 		if e.ComplexityRoot.Query.Agencies == nil {
@@ -2633,11 +2609,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Confidence(childComplexity), true
 	case "Relationship.from":
-		if e.ComplexityRoot.Relationship.From == nil {
+		if e.ComplexityRoot.Relationship.FromEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.From(childComplexity), true
+		return e.ComplexityRoot.Relationship.FromEntity(childComplexity), true
 	case "Relationship.id":
 		if e.ComplexityRoot.Relationship.ID == nil {
 			break
@@ -2669,11 +2645,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Priority(childComplexity), true
 	case "Relationship.to":
-		if e.ComplexityRoot.Relationship.To == nil {
+		if e.ComplexityRoot.Relationship.ToEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.To(childComplexity), true
+		return e.ComplexityRoot.Relationship.ToEntity(childComplexity), true
 	case "Relationship.type":
 		if e.ComplexityRoot.Relationship.Type == nil {
 			break
@@ -9439,7 +9415,7 @@ func (ec *executionContext) _Coordination_agency(ctx context.Context, field grap
 			return ec.fieldContext_Coordination_agency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Coordination().Agency(ctx, obj)
+			return obj.OtherAgency(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Agency) graphql.Marshaler {
@@ -9454,7 +9430,7 @@ func (ec *executionContext) fieldContext_Coordination_agency(_ context.Context, 
 		Object:     "Coordination",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agency(ctx, field)
 		},
@@ -10795,7 +10771,7 @@ func (ec *executionContext) _Membership_party(ctx context.Context, field graphql
 			return ec.fieldContext_Membership_party(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Membership().Party(ctx, obj)
+			return obj.FromStakeholder(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
@@ -10810,7 +10786,7 @@ func (ec *executionContext) fieldContext_Membership_party(_ context.Context, fie
 		Object:     "Membership",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -10827,7 +10803,7 @@ func (ec *executionContext) _Membership_agreement(ctx context.Context, field gra
 			return ec.fieldContext_Membership_agreement(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Membership().Agreement(ctx, obj)
+			return obj.ToAgreement(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Agreement) graphql.Marshaler {
@@ -10842,7 +10818,7 @@ func (ec *executionContext) fieldContext_Membership_agreement(_ context.Context,
 		Object:     "Membership",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agreement(ctx, field)
 		},
@@ -13113,7 +13089,7 @@ func (ec *executionContext) _Provision_provider(ctx context.Context, field graph
 			return ec.fieldContext_Provision_provider(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Provider(ctx, obj)
+			return obj.FromStakeholder(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
@@ -13128,7 +13104,7 @@ func (ec *executionContext) fieldContext_Provision_provider(_ context.Context, f
 		Object:     "Provision",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -13145,7 +13121,7 @@ func (ec *executionContext) _Provision_capability(ctx context.Context, field gra
 			return ec.fieldContext_Provision_capability(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Capability(ctx, obj)
+			return obj.ToCapability(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Capability) graphql.Marshaler {
@@ -13160,7 +13136,7 @@ func (ec *executionContext) fieldContext_Provision_capability(_ context.Context,
 		Object:     "Provision",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Capability(ctx, field)
 		},
@@ -13315,7 +13291,7 @@ func (ec *executionContext) _Pursuit_stakeholder(ctx context.Context, field grap
 			return ec.fieldContext_Pursuit_stakeholder(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Pursuit().Stakeholder(ctx, obj)
+			return obj.FromStakeholder(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
@@ -13330,7 +13306,7 @@ func (ec *executionContext) fieldContext_Pursuit_stakeholder(_ context.Context, 
 		Object:     "Pursuit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -13347,7 +13323,7 @@ func (ec *executionContext) _Pursuit_objective(ctx context.Context, field graphq
 			return ec.fieldContext_Pursuit_objective(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Pursuit().Objective(ctx, obj)
+			return obj.ToObjective(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
@@ -13362,7 +13338,7 @@ func (ec *executionContext) fieldContext_Pursuit_objective(_ context.Context, fi
 		Object:     "Pursuit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
 		},
@@ -15037,7 +15013,7 @@ func (ec *executionContext) _Relationship_from(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().From(ctx, obj)
+			return obj.FromEntity(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -15052,7 +15028,7 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -15069,7 +15045,7 @@ func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.
 			return ec.fieldContext_Relationship_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().To(ctx, obj)
+			return obj.ToEntity(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -15084,7 +15060,7 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -19360,28 +19336,27 @@ func (ec *executionContext) _Coordination(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Coordination_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "agency":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Coordination_agency(ctx, field, obj)
-				})
+			out.Values[i] = ec._Coordination_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "mechanism":
 			out.Values[i] = ec._Coordination_mechanism(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Coordination_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Coordination_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20009,44 +19984,42 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Membership_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "party":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Membership_party(ctx, field, obj)
-				})
+			out.Values[i] = ec._Membership_party(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "agreement":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Membership_agreement(ctx, field, obj)
-				})
+			out.Values[i] = ec._Membership_agreement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "validFrom":
 			out.Values[i] = ec._Membership_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Membership_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._Membership_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Membership_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Membership_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20776,44 +20749,42 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._Provision_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "provider":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_provider(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "capability":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_capability(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_capability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "validFrom":
 			out.Values[i] = ec._Provision_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Provision_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "capacity":
 			out.Values[i] = ec._Provision_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Provision_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Provision_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20846,34 +20817,32 @@ func (ec *executionContext) _Pursuit(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Pursuit_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "stakeholder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Pursuit_stakeholder(ctx, field, obj)
-				})
+			out.Values[i] = ec._Pursuit_stakeholder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "objective":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Pursuit_objective(ctx, field, obj)
-				})
+			out.Values[i] = ec._Pursuit_objective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "priority":
 			out.Values[i] = ec._Pursuit_priority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Pursuit_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Pursuit_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21154,64 +21123,62 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Relationship_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "type":
 			out.Values[i] = ec._Relationship_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "priority":
 			out.Values[i] = ec._Relationship_priority(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validFrom":
 			out.Values[i] = ec._Relationship_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Relationship_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "capacity":
 			out.Values[i] = ec._Relationship_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._Relationship_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "mechanism":
 			out.Values[i] = ec._Relationship_mechanism(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._Relationship_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Relationship_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -51,6 +51,13 @@ const failed = (page) => page.getAttribute("#graph", "data-failed").then(JSON.pa
 
 const only = process.argv.slice(2).join(" ").toLowerCase();
 
+/** downloadModel chooses format in the download menu and returns the saved file. */
+async function downloadModel(page, format) {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.selectOption("#download", format)]);
+  const { readFileSync } = await import("node:fs");
+  return { name: dl.suggestedFilename(), body: readFileSync(await dl.path()).toString("utf8") };
+}
+
 /** jwt signs an HS256 JWT with node's crypto (docs/security.md "Token formats"). */
 function jwt(secret, claims) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -444,6 +451,9 @@ try {
       const counts = await page.evaluate(() => [window.stakegraph.nodeCount, window.stakegraph.edgeCount]);
       assert(counts[0] > 200 && counts[1] > 1000, "the model loads: " + counts);
       await page.screenshot({ path: join(artifacts, "14-signed-in-usa.png") });
+      // The download menu saves the model as this analyst may see it (GET /export.graphml).
+      const usaFile = await downloadModel(page, "graphml");
+      assert(usaFile.name === "stakegraph.graphml" && usaFile.body.includes('<node id="agr:ukusa">'), `USA's GraphML holds agr:ukusa (${usaFile.name}, ${usaFile.body.length} bytes)`);
       // Sign out: the panel again, token gone.
       await page.press("#search", "Escape"); // the results list covers the header's right end
       await page.click("#signout");
@@ -458,6 +468,10 @@ try {
       await page.waitForSelector("#search-results li.muted", { timeout: 10_000 });
       assert(/nothing named like "UKUSA"/.test(await page.textContent("#search-results")), "search finds nothing for FRA");
       await page.screenshot({ path: join(artifacts, "15-signed-in-fra.png") });
+      const fraFile = await downloadModel(page, "json");
+      const fraDoc = JSON.parse(fraFile.body);
+      assert(fraDoc.nodes.length > 200 && !fraDoc.nodes.some((n) => n.id === "agr:ukusa"), `FRA's JSON export lacks agr:ukusa (${fraDoc.nodes.length} nodes)`);
+      assert(!fraDoc.relationships.some((r) => r.from === "agr:ukusa" || r.to === "agr:ukusa"), "and every relationship of it");
       // GraphiQL sends the same token by default.
       await page.goto(abase + "/graphiql");
       await page.waitForSelector(".graphiql-container", { timeout: 30_000 });

@@ -99,6 +99,27 @@ async function answer<T>(what: string, pending: Promise<Response>): Promise<T> {
   return body.data;
 }
 
+/** The files GET /export.<format> serves: the model as the signed-in viewer may see it. */
+export const EXPORT_FORMATS = { json: "JSON", csv: "CSV (zip)", graphml: "GraphML", gexf: "GEXF" } as const;
+export type ExportFormat = keyof typeof EXPORT_FORMATS;
+
+/**
+ * fetchExport downloads the model in format, with the token: every role may, and gets only
+ * what is releasable to its nation (docs/interchange.md). Failures are ApiErrors as for gql.
+ */
+export async function fetchExport(format: ExportFormat): Promise<Blob> {
+  const url = `${endpoint.replace(/\/graphql$/, "")}/export.${format}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: authHeaders() });
+  } catch (e) {
+    throw new ApiError(`Cannot reach ${url}: ${(e as Error).message}. Is the server running?`);
+  }
+  if (res.ok) return res.blob();
+  // Refusals come as GraphQL-shaped errors: let answer() word them.
+  return answer<Blob>(`the ${EXPORT_FORMATS[format]} export`, Promise.resolve(res));
+}
+
 /** Ref is a node as analyses name it. */
 export interface Ref {
   id: string;

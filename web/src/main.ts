@@ -557,6 +557,7 @@ function wireControls(): void {
     update({ kinds: on.length === LABELS.length ? [] : on });
   });
   $("export").addEventListener("click", () => exportPNG(true));
+  wireDownload();
   $("fit").addEventListener("click", () => renderer?.getCamera().animatedReset({ duration: 300 }));
   wireSearch();
 }
@@ -623,6 +624,30 @@ function focusNode(id: string): void {
   if (!renderer || !graph?.hasNode(id)) return;
   const d = renderer.getNodeDisplayData(id);
   if (d) renderer.getCamera().animate({ x: d.x, y: d.y, ratio: Math.min(renderer.getCamera().ratio, 0.5) }, { duration: 400 });
+}
+
+// --- model download -------------------------------------------------------------------
+
+/** wireDownload fills the download menu; choosing a format saves the model in it. */
+function wireDownload(): void {
+  const sel = $<HTMLSelectElement>("download");
+  sel.append(new Option("model as…", ""));
+  for (const [f, name] of Object.entries(api.EXPORT_FORMATS)) sel.append(new Option(name, f));
+  sel.addEventListener("change", async () => {
+    const format = sel.value as api.ExportFormat | "";
+    sel.value = "";
+    if (!format) return;
+    try {
+      const blob = await api.fetchExport(format);
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = format === "csv" ? "stakegraph-csv.zip" : `stakegraph.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+    } catch (e) {
+      showMessage((e as Error).message);
+    }
+  });
 }
 
 // --- PNG export -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
@@ -286,7 +287,9 @@ func (r *queryResolver) FailureAnalysis(ctx context.Context, objectives []string
 	if err != nil {
 		return nil, err
 	}
-	fas, err := m.FailureAnalyses(ctx, objectives, deref(view), deref(maxOrder))
+	// Resilience only when asked for: its decision diagrams cost far more than cut sets.
+	wantResilience := slices.ContainsFunc(graphql.CollectFieldsCtx(ctx, []string{"FailureAnalysis"}), func(f graphql.CollectedField) bool { return f.Name == "resilience" })
+	fas, err := m.FailureAnalyses(ctx, objectives, deref(view), deref(maxOrder), wantResilience)
 	if err != nil {
 		return nil, analysisError(err)
 	}

@@ -115,6 +115,17 @@ func TestBatchAnalysesOnTheDemo(t *testing.T) {
 		if withSPOF == 0 {
 			t.Fatal("no objective of the demo has a single point of failure: the comparison is empty")
 		}
+		// resilience asked through a fragment is still computed.
+		var frag struct {
+			FailureAnalysis []struct {
+				Resilience *struct{ Probability float64 }
+			}
+		}
+		a.ok(`query($asOf: Date) { failureAnalysis(objectives: ["obj:space-security"], asOf: $asOf) {
+			...on FailureAnalysis { resilience { probability } } } }`, vars, &frag)
+		if len(frag.FailureAnalysis) != 1 || frag.FailureAnalysis[0].Resilience == nil || frag.FailureAnalysis[0].Resilience.Probability <= 0 {
+			t.Fatalf("resilience through a fragment: %+v, want a probability", frag.FailureAnalysis)
+		}
 	})
 
 	t.Run("gapsConnection pages through every gap", func(t *testing.T) {

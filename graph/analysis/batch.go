@@ -11,8 +11,9 @@ import (
 // sets up to some order, which include its single points of failure, and its resilience.
 type FailureAnalysis struct {
 	ObjectiveCutSets
-	// Resilience is nil when ResilienceErr says why: the decision diagram of this
-	// objective was too large (ETOOCOMPLEX). One such objective does not void the batch.
+	// Resilience is nil when it was not asked for, or when ResilienceErr says why: the
+	// decision diagram of this objective was too large (ETOOCOMPLEX). One such objective
+	// does not void the batch.
 	Resilience    *Resilience
 	ResilienceErr error
 }
@@ -28,13 +29,15 @@ func (fa FailureAnalysis) SinglePointsOfFailure() []CutSet {
 	return out
 }
 
-// FailureAnalyses runs cut sets (to maxOrder), single points of failure and resilience for
-// each objective in objectives (every objective, by id, when empty), sharing one failure
-// logic so that capabilities common to many objectives are worked out once. Results keep
-// the order asked. Errors: EINVALID for maxOrder outside 1..3, a bad view, or
-// "objectives[i]" naming no objective or repeating one; ETIMEOUT when ctx ends first.
-// ETOOCOMPLEX for one objective's resilience is reported in its ResilienceErr only.
-func (m *Model) FailureAnalyses(ctx context.Context, objectives []string, v View, maxOrder int) ([]FailureAnalysis, error) {
+// FailureAnalyses runs cut sets (to maxOrder), single points of failure and, when
+// resilience is set, resilience for each objective in objectives (every objective, by id,
+// when empty), sharing one failure logic so that capabilities common to many objectives
+// are worked out once. Resilience is optional because its decision diagrams cost far more
+// than cut sets on a large model. Results keep the order asked. Errors: EINVALID for
+// maxOrder outside 1..3, a bad view, or "objectives[i]" naming no objective or repeating
+// one; ETIMEOUT when ctx ends first. ETOOCOMPLEX for one objective's resilience is
+// reported in its ResilienceErr only.
+func (m *Model) FailureAnalyses(ctx context.Context, objectives []string, v View, maxOrder int, resilience bool) ([]FailureAnalysis, error) {
 	if err := m.checkCutSetArgs(v, maxOrder); err != nil {
 		return nil, err
 	}
@@ -60,6 +63,10 @@ func (m *Model) FailureAnalyses(ctx context.Context, objectives []string, v View
 			return nil, err
 		}
 		fa := FailureAnalysis{ObjectiveCutSets: cs}
+		if !resilience {
+			out = append(out, fa)
+			continue
+		}
 		res, err := fl.resilience(ctx, o)
 		switch {
 		case graph.ErrorCode(err) == graph.ETOOCOMPLEX:

@@ -23,7 +23,7 @@ func TestFailureAnalysesEqualTheSingleAnalyses(t *testing.T) {
 		m := NewModel(nodes, rels, "2027-01-01")
 		for _, v := range ftViews() {
 			k := 1 + seed%MaxCutOrder
-			all, err := m.FailureAnalyses(ctx, nil, v, k)
+			all, err := m.FailureAnalyses(ctx, nil, v, k, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestFailureAnalysesKeepOrderAndIsolateTooComplex(t *testing.T) {
 	ctx := context.Background()
 	defer func(old int32) { bddMaxNodes = old }(bddMaxNodes)
 	bddMaxNodes = 4 // terminals, n:C, and one more: o:small fits, o:big does not
-	all, err := m.FailureAnalyses(ctx, []string{"o:small", "o:big"}, View{}, 2)
+	all, err := m.FailureAnalyses(ctx, []string{"o:small", "o:big"}, View{}, 2, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +85,16 @@ func TestFailureAnalysesKeepOrderAndIsolateTooComplex(t *testing.T) {
 	if len(all[1].CutSets) == 0 {
 		t.Fatal("o:big lost its cut sets with its resilience")
 	}
+	// Without resilience nothing reaches the diagram's bound, and the cut sets stay.
+	plain, err := m.FailureAnalyses(ctx, []string{"o:small", "o:big"}, View{}, 2, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fa := range plain {
+		if fa.Resilience != nil || fa.ResilienceErr != nil || !reflect.DeepEqual(fa.ObjectiveCutSets, all[i].ObjectiveCutSets) {
+			t.Fatalf("%s without resilience: %+v, want the same cut sets and no resilience", fa.Objective, fa)
+		}
+	}
 	for name, c := range map[string]struct {
 		objectives []string
 		maxOrder   int
@@ -95,7 +105,7 @@ func TestFailureAnalysesKeepOrderAndIsolateTooComplex(t *testing.T) {
 		"a capability":      {[]string{"c:X"}, 1, "objectives[0]"},
 		"maxOrder 4":        {nil, 4, "maxOrder"},
 	} {
-		_, err := m.FailureAnalyses(ctx, c.objectives, View{}, c.maxOrder)
+		_, err := m.FailureAnalyses(ctx, c.objectives, View{}, c.maxOrder, true)
 		if graph.ErrorCode(err) != graph.EINVALID || graph.ErrorField(err) != c.field {
 			t.Errorf("%s: err %v, want %s on %s", name, err, graph.EINVALID, c.field)
 		}

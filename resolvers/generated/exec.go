@@ -3141,7 +3141,7 @@ type FailureAnalysis {
   cutSets: [CutSet!]!
   "The order-1 cut sets: each one stakeholder or agreement whose failure alone makes the objective not achievable."
   singlePointsOfFailure: [CutSet!]!
-  "Minimum cut order, exact failure probability and importance; null, with a TOO_COMPLEX error for this objective only, when its decision diagram passes the size bound."
+  "Minimum cut order, exact failure probability and importance, computed only when selected (it costs far more than cut sets); null, with a TOO_COMPLEX error for this objective only, when its decision diagram passes the size bound."
   resilience: Resilience
 }
 

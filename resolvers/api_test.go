@@ -490,7 +490,7 @@ func TestAnalysesRejectBadInput(t *testing.T) {
 		{"unknown objective", `{ cutSets(objective: "obj:nope") { achievable } }`, "objective"},
 		{"unknown view stakeholder", `{ singlePointsOfFailure(view: {stakeholder: "nation:ZZZ"}) { achievable } }`, "view.stakeholder"},
 		{"horizon before asOf", `{ gaps(asOf: "2026-01-01", horizon: "2025-01-01") { kind } }`, "horizon"},
-		{"stakeholder that pursues nothing", `{ overlap(a: "nation:AAA", b: "agency:aaa-mod") { score } }`, "b"},
+		{"neither stakeholder pursues anything", `{ overlap(a: "agency:aaa-mod", b: "agency:aaa-mod") { score } }`, "b"},
 		{"unknown stakeholder", `{ partners(of: "nation:ZZZ") { score } }`, "of"},
 		{"what-if of a capability", `{ whatIf(down: ["nation:AAA", "cap:isr"]) { down { id } } }`, "down[1]"},
 		{"unknown impact node", `{ impact(id: "nope") { objectives { id } } }`, "id"},

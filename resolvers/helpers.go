@@ -1,10 +1,13 @@
 package resolvers
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
 )
 
@@ -98,6 +101,22 @@ func decodeCursor(c string) (string, error) {
 		return "", graph.Errorf(graph.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor", c)
 	}
 	return string(b[3:]), nil
+}
+
+// Gap cursors name a gap by its identity (analysis.GapKey), so a page resumes after that
+// gap even when gaps before it came or went; JSON keeps the fields apart whatever they hold.
+func encodeGapCursor(k analysis.GapKey) string {
+	b, _ := json.Marshal(k) // a struct of strings always encodes
+	return base64.RawURLEncoding.EncodeToString(append([]byte("gap:"), b...))
+}
+
+func decodeGapCursor(c string) (analysis.GapKey, error) {
+	var k analysis.GapKey
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !bytes.HasPrefix(b, []byte("gap:")) || json.Unmarshal(b[4:], &k) != nil || k.Kind == "" {
+		return analysis.GapKey{}, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor of gapsConnection", c)
+	}
+	return k, nil
 }
 
 func deref[T any](p *T) T {

@@ -165,7 +165,7 @@ export function applySizes(graph: DisplayGraph, measure: (id: string) => number)
 }
 
 /**
- * downstreamObjectives counts, for each node, the objectives downstream of it as DESIGN §3
+ * downstreamObjectives counts, for each node, the objectives downstream of it as docs/analyses.md, "Analyses"
  * "impact" defines them, ignoring dates: a stakeholder's provided capabilities, an
  * agreement's governed ones or the capability itself; every capability depending on
  * those (transitively); the objectives requiring any of them.
@@ -211,7 +211,7 @@ export function downstreamObjectives(graph: DisplayGraph): Map<string, number> {
   return result;
 }
 
-/** countsAt: a relationship with these bounds counts at date d (DESIGN §1: from <= d < to). */
+/** countsAt: a relationship with these bounds counts at date d (docs/analyses.md, "Validity by date": from <= d < to). */
 export function countsAt(from: unknown, to: unknown, d: string): boolean {
   const f = typeof from === "string" && from !== "" ? from : undefined;
   const t = typeof to === "string" && to !== "" ? to : undefined;

@@ -34,7 +34,8 @@ const DefaultBudget = 1 << 30
 const buildTimeout = 5 * time.Minute
 
 // Estimated bytes per node and per relationship of an analysis model (its maps hold ids,
-// slices of provisions and memberships, and the relationships that count).
+// slices of provisions and memberships, and the relationships that count), checked by
+// BenchmarkMemory like the Graph's.
 const (
 	modelNodeBytes = 300
 	modelRelBytes  = 260

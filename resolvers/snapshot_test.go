@@ -24,7 +24,8 @@ func TestAWriteThroughOneReplicaIsReadThroughAnother(t *testing.T) {
 	}
 	defer s2.Close(context.Background())
 	one := &api{t: t, h: asLocal(resolvers.NewHandler(&resolvers.Resolver{Store: s1}, resolvers.Options{})), store: s1}
-	two := &api{t: t, h: asLocal(resolvers.NewHandler(&resolvers.Resolver{Store: s2}, resolvers.Options{})), store: s2}
+	twoR := &resolvers.Resolver{Store: s2}
+	two := &api{t: t, h: asLocal(resolvers.NewHandler(twoR, resolvers.Options{})), store: s2}
 	one.load(nested(3))
 
 	const read = `{ nations { totalCount } gapCounts(kinds: [COVERAGE]) { kind count } }`
@@ -32,16 +33,22 @@ func TestAWriteThroughOneReplicaIsReadThroughAnother(t *testing.T) {
 		Nations   struct{ TotalCount int }
 		GapCounts []struct{ Count int }
 	}
-	var before answer
-	two.ok(read, nil, &before) // replica two now holds the snapshot and a model
-	if before.Nations.TotalCount != 3 {
-		t.Fatalf("replica two sees %d nations, want 3", before.Nations.TotalCount)
-	}
 	coverage := func(a answer) int {
 		if len(a.GapCounts) == 0 {
 			return 0
 		}
 		return a.GapCounts[0].Count
+	}
+	var before answer
+	two.ok(read, nil, &before) // replica two now holds the snapshot and a model
+	if before.Nations.TotalCount != 3 {
+		t.Fatalf("replica two sees %d nations, want 3", before.Nations.TotalCount)
+	}
+	hits := twoR.Snapshots.Stats().ResultHits
+	var again answer
+	two.ok(read, nil, &again)
+	if got := twoR.Snapshots.Stats().ResultHits; got != hits+1 || coverage(again) != coverage(before) {
+		t.Fatalf("the same gaps asked again: %d result hits (want %d), answer %+v (want %+v)", got, hits+1, again, before)
 	}
 	one.ok(`mutation { upsertNation(input: {id: "nation:NEW", name: "New", code: "NEW"}) { id } }`, nil, nil)
 	one.ok(`mutation {

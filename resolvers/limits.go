@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -151,6 +152,155 @@ func addDepth(a, b int) int {
 		return b
 	}
 	return a + b
+}
+
+// costLimit refuses an operation whose estimated cost is above max. It computes what
+// gqlgen's complexity.Calculate computes (each field 1 plus its selection, or the schema's
+// Complexity for it; a fragment spread adds its fragment's cost each time it is spread) but
+// measures each fragment once: gqlgen walks a fragment again at every spread, so a chain of
+// fragments that each spread the previous one twice took time exponential in its length.
+// It also stops at the request deadline, which a pathological document cannot outlive.
+type costLimit struct {
+	max     int
+	timeout time.Duration
+	es      graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &costLimit{}
+
+// ExtensionName implements graphql.HandlerExtension. It is gqlgen's name, so that
+// extension.GetComplexityStats keeps reading the figures.
+func (*costLimit) ExtensionName() string { return "ComplexityLimit" }
+
+// Validate implements graphql.HandlerExtension.
+func (c *costLimit) Validate(es graphql.ExecutableSchema) error {
+	c.es = es
+	return nil
+}
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (c *costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	op := opCtx.Doc.Operations.ForName(opCtx.OperationName)
+	if op == nil {
+		return nil
+	}
+	w := costWalker{es: c.es, schema: c.es.Schema(), vars: opCtx.Variables, fragments: map[string]int{},
+		ctx: ctx, deadline: time.Now().Add(c.timeout)}
+	cost := w.selectionSet(op.SelectionSet)
+	if w.expired {
+		return refusal(graph.ETIMEOUT, fmt.Sprintf("estimating the query's cost ran past the deadline (%s)", c.timeout))
+	}
+	opCtx.Stats.SetExtension(c.ExtensionName(), &extension.ComplexityStats{Complexity: cost, ComplexityLimit: c.max})
+	if cost > c.max {
+		return refusal(CodeComplexity, fmt.Sprintf("operation has complexity %d, which exceeds the limit of %d", cost, c.max))
+	}
+	return nil
+}
+
+// costWalker is complexity.Calculate's walk with a memo of fragment costs. A fragment's
+// cost does not depend on where it is spread: its fields' parent types come from its type
+// condition, and the variables are the operation's.
+type costWalker struct {
+	es        graphql.ExecutableSchema
+	schema    *ast.Schema
+	vars      map[string]any
+	fragments map[string]int // cost of each fragment measured
+
+	ctx      context.Context
+	deadline time.Time
+	steps    int
+	expired  bool
+}
+
+// costCheckEvery is how many fields the walk visits between looks at the clock.
+const costCheckEvery = 1024
+
+func (w *costWalker) selectionSet(set ast.SelectionSet) int {
+	cost := 0
+	for _, s := range set {
+		if w.expired {
+			return cost
+		}
+		switch s := s.(type) {
+		case *ast.Field:
+			cost = addCost(cost, w.field(s))
+		case *ast.FragmentSpread:
+			cost = addCost(cost, w.fragment(s))
+		case *ast.InlineFragment:
+			cost = addCost(cost, w.selectionSet(s.SelectionSet))
+		}
+	}
+	return cost
+}
+
+func (w *costWalker) field(f *ast.Field) int {
+	if w.steps++; w.steps%costCheckEvery == 0 && (w.ctx.Err() != nil || time.Now().After(w.deadline)) {
+		w.expired = true
+		return 0
+	}
+	if f.Definition == nil || f.ObjectDefinition == nil {
+		return 0
+	}
+	def := w.schema.Types[f.Definition.Type.Name()]
+	if def == nil || def.Name == "__Schema" {
+		return 0
+	}
+	child := 0
+	switch def.Kind {
+	case ast.Object, ast.Interface, ast.Union:
+		child = w.selectionSet(f.SelectionSet)
+	}
+	args := f.ArgumentMap(w.vars)
+	if f.ObjectDefinition.Kind != ast.Interface {
+		return w.fieldCost(f.ObjectDefinition, def.Kind, f.Name, child, args)
+	}
+	// An interface's field costs what it costs on its most expensive implementation.
+	worst := 0
+	for _, t := range w.schema.GetPossibleTypes(f.ObjectDefinition) {
+		worst = max(worst, w.fieldCost(t, def.Kind, f.Name, child, args))
+	}
+	return worst
+}
+
+func (w *costWalker) fieldCost(parent *ast.Definition, kind ast.DefinitionKind, field string, child int, args map[string]any) int {
+	if c, ok := w.es.Complexity(w.ctx, parent.Name, field, child, args); ok && c >= 1 {
+		return c
+	}
+	return addCost(1, child)
+}
+
+func (w *costWalker) fragment(s *ast.FragmentSpread) int {
+	if c, seen := w.fragments[s.Name]; seen {
+		return c
+	}
+	if s.Definition == nil {
+		return 0
+	}
+	// Validation refuses fragment cycles before this runs; were one to get through, its
+	// second visit costs 0 rather than recursing for ever.
+	w.fragments[s.Name] = 0
+	c := w.selectionSet(s.Definition.SelectionSet)
+	if !w.expired {
+		w.fragments[s.Name] = c
+	}
+	return c
+}
+
+// addCost is gqlgen's saturating addition of costs: negative operands are ignored and a
+// sum past math.MaxInt stays there, so that no query can wrap its cost round to a small one.
+func addCost(a, b int) int {
+	switch {
+	case a < 0 && b < 0:
+		return 1
+	case a < 0:
+		return b
+	case b < 0:
+		return a
+	}
+	return addSat(a, b)
 }
 
 // fanOutSchema counts every list field of the schema as fanOut times its selection, so that

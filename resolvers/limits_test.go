@@ -53,6 +53,8 @@ func TestHostileQueriesAreRefusedBeforeNeo4j(t *testing.T) {
 		{"wide and deep", `{ nations(first: 200) { nodes { agencies { provides { capability { providers { provider { id } } } } } } } }`, resolvers.CodeComplexity, "limit of 60000"},
 		{"aliased pages, each under the limit", aliased(4, `nations(first: 500) { nodes { agencies { provides { id } } } }`), resolvers.CodeComplexity, "limit of 60000"},
 		{"nested analysis lists", aliased(13, `whatIf(down: ["nation:000"]) { objectives { node { ... on Objective { pursuedBy { stakeholder { provides { capability { providers { provider { pursues { id } } } } } } } } } } }`), resolvers.CodeComplexity, "limit of 60000"},
+		// 2^27 ids in about 1 KB: priced once per fragment, refused at once.
+		{"a chain of fragments each spread twice", resolvers.FragmentChain(27), resolvers.CodeComplexity, "complexity 134217730"},
 		{"too many tokens", `{ ` + strings.Repeat("__typename ", 25000) + `}`, "GRAPHQL_PARSE_FAILED", "token limit"},
 	}
 	for _, c := range cases {

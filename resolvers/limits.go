@@ -18,6 +18,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -28,19 +30,22 @@ const (
 	CodeQueryTooDeep          = "QUERY_TOO_DEEP"            // the selection nests deeper than Options.MaxDepth
 	CodeComplexity            = "COMPLEXITY_LIMIT_EXCEEDED" // the estimated cost is above Options.MaxComplexity (gqlgen's code)
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"    // __schema or __type asked while Options.Introspection is off
-	CodeRequestTooLarge       = "REQUEST_TOO_LARGE"         // the body is larger than Limits.MaxBodyBytes (HTTP 413)
+	CodeRequestTooLarge       = "REQUEST_TOO_LARGE"         // the body is larger than Limits.MaxBodyBytes, or MaxImportBytes for an import (HTTP 413)
+	CodeBusy                  = "SERVER_BUSY"               // no share of Limits.BodyBudgetBytes came free in time (HTTP 503)
 	CodeRateLimited           = "RATE_LIMITED"              // the viewer's token bucket is empty (HTTP 429)
 )
 
 // Defaults of Options and Limits (docs/security.md, "Limits").
 const (
-	defaultMaxDepth      = 12
-	defaultMaxComplexity = 60000
-	defaultListFanOut    = 5
-	defaultMaxTokens     = 20000
-	defaultMaxBodyBytes  = 32 << 20
-	defaultRatePerSecond = 20
-	defaultRateBurst     = 60
+	defaultMaxDepth       = 12
+	defaultMaxComplexity  = 60000
+	defaultListFanOut     = 5
+	defaultMaxTokens      = 20000
+	defaultMaxBodyBytes   = 1 << 20
+	defaultMaxImportBytes = 32 << 20
+	defaultBodyWait       = 10 * time.Second
+	defaultRatePerSecond  = 20
+	defaultRateBurst      = 60
 	// How often idle rate buckets are forgotten.
 	rateLimiterSweepInterval = time.Minute
 )
@@ -354,9 +359,22 @@ func addSat(a, b int) int {
 
 // Limits bound what one HTTP request to the API may cost before GraphQL sees it.
 type Limits struct {
-	// MaxBodyBytes bounds the request body; a larger one is refused with HTTP 413. importGraph
-	// sends whole documents, hence the generous default. Zero means 32 MiB.
+	// MaxBodyBytes bounds the body of an ordinary request; a larger one is refused with HTTP
+	// 413. Zero means 1 MiB.
 	MaxBodyBytes int64
+	// MaxImportBytes bounds the body of an importGraph request, which carries a whole
+	// document: only a viewer who may import (an administrator) may send more than
+	// MaxBodyBytes, and only for an operation that does nothing but importGraph. Zero means
+	// 32 MiB; it is never below MaxBodyBytes.
+	MaxImportBytes int64
+	// BodyBudgetBytes bounds the bytes of request bodies held at once, across all requests,
+	// from the first byte read until the response is written: decoding a JSON body takes
+	// up to about 20 times its size, so this bounds the memory requests may take. A request
+	// waits up to BodyWait for its share, then is refused with 503 SERVER_BUSY. Zero means
+	// MaxImportBytes + 8 × MaxBodyBytes (40 MiB by default); it is never below MaxImportBytes.
+	BodyBudgetBytes int64
+	// BodyWait is how long a request waits for its share of BodyBudgetBytes. Zero means 10 s.
+	BodyWait time.Duration
 	// RatePerSecond is how many requests a second each viewer (token subject) may make on
 	// average; Burst how many it may make at once. Zero means 20 and 60; a negative
 	// RatePerSecond turns rate limiting off.
@@ -364,12 +382,21 @@ type Limits struct {
 	Burst         int
 }
 
-// Limit wraps the API handler h with the HTTP-level limits: the body size and a per-viewer
-// rate. It must run inside the authentication middleware, which puts the viewer in the
-// request's context: the rate is kept per graph.ViewerFrom(ctx).Subject.
-func Limit(h http.Handler, l Limits) http.Handler {
+// withDefaults fills in the zero fields and orders the byte limits.
+func (l Limits) withDefaults() Limits {
 	if l.MaxBodyBytes <= 0 {
 		l.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if l.MaxImportBytes <= 0 {
+		l.MaxImportBytes = defaultMaxImportBytes
+	}
+	l.MaxImportBytes = max(l.MaxImportBytes, l.MaxBodyBytes)
+	if l.BodyBudgetBytes <= 0 {
+		l.BodyBudgetBytes = l.MaxImportBytes + 8*l.MaxBodyBytes
+	}
+	l.BodyBudgetBytes = max(l.BodyBudgetBytes, l.MaxImportBytes)
+	if l.BodyWait <= 0 {
+		l.BodyWait = defaultBodyWait
 	}
 	if l.RatePerSecond == 0 {
 		l.RatePerSecond = defaultRatePerSecond
@@ -377,13 +404,24 @@ func Limit(h http.Handler, l Limits) http.Handler {
 	if l.Burst <= 0 {
 		l.Burst = defaultRateBurst
 	}
+	return l
+}
+
+// Limit wraps the API handler h with the HTTP-level limits: the body size, the memory all
+// bodies may hold at once, and a per-viewer rate. It must run inside the authentication
+// middleware, which puts the viewer in the request's context: the rate is kept per
+// graph.ViewerFrom(ctx).Subject, and only an administrator may send an import.
+func Limit(h http.Handler, l Limits) http.Handler {
+	l = l.withDefaults()
 	var rl *rateLimiter
 	if l.RatePerSecond > 0 {
 		rl = newRateLimiter(l.RatePerSecond, l.Burst, time.Now)
 	}
+	budget := semaphore.NewWeighted(l.BodyBudgetBytes)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		viewer := graph.ViewerFrom(r.Context())
 		if rl != nil {
-			if wait, ok := rl.allow(graph.ViewerFrom(r.Context()).Subject); !ok {
+			if wait, ok := rl.allow(viewer.Subject); !ok {
 				secs := max(1, int(math.Ceil(wait.Seconds())))
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				writeRefusal(w, http.StatusTooManyRequests, CodeRateLimited,
@@ -391,37 +429,211 @@ func Limit(h http.Handler, l Limits) http.Handler {
 				return
 			}
 		}
-		if r.ContentLength > l.MaxBodyBytes {
-			tooLarge(w, l.MaxBodyBytes)
+		if r.Body == nil || r.Body == http.NoBody {
+			h.ServeHTTP(w, r)
 			return
 		}
-		if r.Body != nil && r.Body != http.NoBody {
-			// The body is read here, whole, so that one too large (even without a
-			// Content-Length) is refused with 413 and a clear error rather than as a JSON
-			// decoding failure; gqlgen reads it whole anyway.
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBodyBytes))
-			var mbe *http.MaxBytesError
-			switch {
-			case errors.As(err, &mbe):
-				tooLarge(w, l.MaxBodyBytes)
-				return
-			case err != nil:
-				writeRefusal(w, http.StatusBadRequest, graph.EINVALID, "the request body could not be read: "+err.Error())
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
+		mayImport := viewer.Role.AtLeast(graph.RoleAdmin)
+		limit := l.MaxBodyBytes
+		if mayImport {
+			limit = l.MaxImportBytes
 		}
+		if r.ContentLength > limit {
+			tooLarge(w, l, mayImport)
+			return
+		}
+		b := &bodyReader{w: w, r: r, l: l, budget: budget}
+		defer b.release()
+		body, status := b.read(limit)
+		switch status {
+		case bodyTooLarge:
+			tooLarge(w, l, mayImport)
+			return
+		case bodyBusy:
+			w.Header().Set("Retry-After", "1")
+			writeRefusal(w, http.StatusServiceUnavailable, CodeBusy,
+				"the server is reading as many request bodies as its memory budget allows (-body-budget); retry shortly")
+			return
+		case bodyUnreadable:
+			writeRefusal(w, http.StatusBadRequest, graph.EINVALID, "the request body could not be read in full (it ended early, or was sent too slowly)")
+			return
+		}
+		p, err := peekParams(body)
+		if err != nil {
+			// gqlgen would answer this with the whole body quoted back: say what is wrong
+			// without echoing the request.
+			writeRefusal(w, http.StatusBadRequest, graph.EINVALID, "the request body is not a GraphQL request in JSON: "+err.Error())
+			return
+		}
+		if int64(len(body)) > l.MaxBodyBytes && !p.importsOnly() {
+			writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, fmt.Sprintf(
+				"the request body is larger than the limit of %d bytes (-max-body); only an importGraph request may be larger, up to %d bytes (-max-import-body)",
+				l.MaxBodyBytes, l.MaxImportBytes))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		h.ServeHTTP(w, r)
 	})
 }
 
-func tooLarge(w http.ResponseWriter, limit int64) {
-	writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge,
-		fmt.Sprintf("the request body is larger than the limit of %d bytes (the serve flag -max-body raises it)", limit))
+// bodyStatus is how reading a body ended.
+type bodyStatus int
+
+const (
+	bodyRead       bodyStatus = iota
+	bodyTooLarge              // more than the limit
+	bodyBusy                  // no share of the budget within BodyWait
+	bodyUnreadable            // the client stopped sending, or the read deadline passed
+)
+
+// bodyReader reads one request body holding a share of the body budget, which it keeps
+// until release (after the response: the decoded request lives as long as the handler).
+type bodyReader struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	l      Limits
+	budget *semaphore.Weighted
+	held   int64
+}
+
+// acquire holds n bytes of the budget in all, waiting up to BodyWait. It never waits while
+// holding a share, so two requests cannot each hold part of the budget waiting for the rest.
+func (b *bodyReader) acquire(n int64) bool {
+	if n <= b.held {
+		return true
+	}
+	if b.budget.TryAcquire(n - b.held) {
+		b.held = n
+		return true
+	}
+	b.release()
+	ctx, cancel := context.WithTimeout(b.r.Context(), b.l.BodyWait)
+	defer cancel()
+	if b.budget.Acquire(ctx, n) != nil {
+		return false
+	}
+	b.held = n
+	return true
+}
+
+func (b *bodyReader) release() {
+	if b.held > 0 {
+		b.budget.Release(b.held)
+		b.held = 0
+	}
+}
+
+// read reads the body whole, up to limit bytes. It holds the declared length of the body,
+// or MaxBodyBytes when none is declared, and more only when the body turns out larger.
+func (b *bodyReader) read(limit int64) ([]byte, bodyStatus) {
+	want := b.l.MaxBodyBytes
+	if b.r.ContentLength >= 0 {
+		want = b.r.ContentLength
+	}
+	want = min(want, limit)
+	if !b.acquire(want) {
+		return nil, bodyBusy
+	}
+	// One more byte than held tells a body that is longer than it said.
+	in := http.MaxBytesReader(b.w, b.r.Body, limit)
+	buf := bytes.NewBuffer(make([]byte, 0, want+1))
+	if _, err := io.CopyN(buf, in, want+1); err != nil && !errors.Is(err, io.EOF) {
+		return nil, readFailure(err)
+	}
+	if int64(buf.Len()) > want {
+		// Larger than declared, or than MaxBodyBytes without a declaration: it may still be
+		// an import, up to limit.
+		if !b.acquire(limit) {
+			return nil, bodyBusy
+		}
+		if _, err := io.Copy(buf, in); err != nil {
+			return nil, readFailure(err)
+		}
+	}
+	return buf.Bytes(), bodyRead
+}
+
+func readFailure(err error) bodyStatus {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return bodyTooLarge
+	}
+	return bodyUnreadable
+}
+
+// params are the members of a GraphQL request body that the limits look at. Decoding into
+// it checks the body is what gqlgen will decode (whose own error would quote the body
+// back); the variables are only checked to be an object, not decoded.
+type params struct {
+	Query         string     `json:"query"`
+	OperationName string     `json:"operationName"`
+	Variables     jsonObject `json:"variables"`
+	Extensions    jsonObject `json:"extensions"`
+}
+
+// jsonObject accepts a JSON object or null without decoding it.
+type jsonObject struct{}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (*jsonObject) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '{' || string(b) == "null" {
+		return nil
+	}
+	return errors.New("variables and extensions must be JSON objects")
+}
+
+func peekParams(body []byte) (params, error) {
+	var p params
+	err := json.Unmarshal(body, &p)
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return p, fmt.Errorf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return p, fmt.Errorf("%q must be a JSON %s", te.Field, te.Type)
+	case err != nil:
+		return p, errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return p, nil
+}
+
+// importsOnly reports whether the operation the request runs is a mutation that selects
+// nothing but importGraph (and __typename).
+func (p params) importsOnly() bool {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, defaultMaxTokens)
+	if err != nil {
+		return false
+	}
+	var op *ast.OperationDefinition
+	switch {
+	case p.OperationName != "":
+		op = doc.Operations.ForName(p.OperationName)
+	case len(doc.Operations) == 1:
+		op = doc.Operations[0]
+	}
+	if op == nil || op.Operation != ast.Mutation || len(op.SelectionSet) == 0 {
+		return false
+	}
+	for _, s := range op.SelectionSet {
+		f, ok := s.(*ast.Field)
+		if !ok || f.Name != "importGraph" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return true
+}
+
+func tooLarge(w http.ResponseWriter, l Limits, mayImport bool) {
+	msg := fmt.Sprintf("the request body is larger than the limit of %d bytes (the serve flag -max-body raises it; only an administrator's importGraph may send up to -max-import-body)", l.MaxBodyBytes)
+	if mayImport {
+		msg = fmt.Sprintf("the request body is larger than the limit of %d bytes for an importGraph request (the serve flag -max-import-body raises it; other requests are bounded by -max-body, %d bytes)", l.MaxImportBytes, l.MaxBodyBytes)
+	}
+	writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, msg)
 }
 
 // writeRefusal answers in the shape of a GraphQL response, so that clients read the refusal
-// where they read every other error.
+// where they read every other error. The message never quotes the request.
 func writeRefusal(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

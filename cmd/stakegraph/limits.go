@@ -17,8 +17,12 @@ func limitFlags(fs *flag.FlagSet) func() (resolvers.Options, resolvers.Limits) {
 	fanOut := fs.Int("list-fan-out", 5, "items a traversal or analysis list is assumed to hold when estimating a query's cost")
 	tokens := fs.Int("max-tokens", 20000, "refuse query texts longer than this many tokens (variables are not counted)")
 	introspection := fs.Bool("introspection", true, "allow schema introspection (GraphiQL needs it); false refuses __schema and __type (INTROSPECTION_DISABLED)")
-	body := byteSize(32 << 20)
-	fs.Var(&body, "max-body", "refuse request bodies larger than this, e.g. 32MiB, 512KiB or bytes (HTTP 413, REQUEST_TOO_LARGE); importGraph documents must fit")
+	body := byteSize(1 << 20)
+	fs.Var(&body, "max-body", "refuse request bodies larger than this, e.g. 1MiB, 512KiB or bytes (HTTP 413, REQUEST_TOO_LARGE), except an administrator's importGraph")
+	importBody := byteSize(32 << 20)
+	fs.Var(&importBody, "max-import-body", "refuse importGraph request bodies larger than this (HTTP 413, REQUEST_TOO_LARGE); the document must fit")
+	var budget byteSize
+	fs.Var(&budget, "body-budget", "bytes of request bodies the server holds at once, across requests (decoding takes up to about 20 times that in memory); others wait, then get HTTP 503 SERVER_BUSY (default -max-import-body + 8 × -max-body)")
 	rate := fs.Float64("rate", 20, "requests a second each token subject may make on average; 0 turns rate limiting off (HTTP 429, RATE_LIMITED)")
 	burst := fs.Int("burst", 60, "requests each token subject may make at once before -rate applies")
 	return func() (resolvers.Options, resolvers.Limits) {
@@ -27,7 +31,8 @@ func limitFlags(fs *flag.FlagSet) func() (resolvers.Options, resolvers.Limits) {
 			r = -1 // resolvers.Limits reads zero as the default
 		}
 		return resolvers.Options{MaxDepth: *depth, MaxComplexity: *cost, ListFanOut: *fanOut, MaxTokens: *tokens, Introspection: *introspection},
-			resolvers.Limits{MaxBodyBytes: int64(body), RatePerSecond: r, Burst: *burst}
+			resolvers.Limits{MaxBodyBytes: int64(body), MaxImportBytes: int64(importBody), BodyBudgetBytes: int64(budget),
+				RatePerSecond: r, Burst: *burst}
 	}
 }
 

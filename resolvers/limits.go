@@ -37,15 +37,17 @@ const (
 
 // Defaults of Options and Limits (docs/security.md, "Limits").
 const (
-	defaultMaxDepth       = 12
-	defaultMaxComplexity  = 60000
-	defaultListFanOut     = 5
-	defaultMaxTokens      = 20000
-	defaultMaxBodyBytes   = 1 << 20
-	defaultMaxImportBytes = 32 << 20
-	defaultBodyWait       = 10 * time.Second
-	defaultRatePerSecond  = 20
-	defaultRateBurst      = 60
+	defaultMaxDepth          = 12
+	defaultMaxComplexity     = 60000
+	defaultListFanOut        = 5
+	defaultMaxTokens         = 20000
+	defaultMaxBodyBytes      = 1 << 20
+	defaultMaxImportBytes    = 32 << 20
+	defaultBodyWait          = 10 * time.Second
+	defaultBodyTimeout       = 30 * time.Second
+	defaultImportBodyTimeout = 5 * time.Minute
+	defaultRatePerSecond     = 20
+	defaultRateBurst         = 60
 	// How often idle rate buckets are forgotten.
 	rateLimiterSweepInterval = time.Minute
 )
@@ -375,6 +377,17 @@ type Limits struct {
 	BodyBudgetBytes int64
 	// BodyWait is how long a request waits for its share of BodyBudgetBytes. Zero means 10 s.
 	BodyWait time.Duration
+	// BodyTimeout is how long a client may take to send a body of up to MaxBodyBytes, from
+	// when the handler starts reading it; ImportBodyTimeout how long for a larger (import)
+	// body. A body that has not arrived by then (a slow sender, or one shorter than its
+	// Content-Length) is refused with 400 and its connection closed. Zero means 30 s and
+	// 5 min.
+	BodyTimeout       time.Duration
+	ImportBodyTimeout time.Duration
+	// ResponseTimeout, when set, is how long the response may take once the body is read:
+	// the connection's write deadline is moved there, so that a slow import does not eat
+	// into the server's WriteTimeout.
+	ResponseTimeout time.Duration
 	// RatePerSecond is how many requests a second each viewer (token subject) may make on
 	// average; Burst how many it may make at once. Zero means 20 and 60; a negative
 	// RatePerSecond turns rate limiting off.
@@ -397,6 +410,12 @@ func (l Limits) withDefaults() Limits {
 	l.BodyBudgetBytes = max(l.BodyBudgetBytes, l.MaxImportBytes)
 	if l.BodyWait <= 0 {
 		l.BodyWait = defaultBodyWait
+	}
+	if l.BodyTimeout <= 0 {
+		l.BodyTimeout = defaultBodyTimeout
+	}
+	if l.ImportBodyTimeout <= 0 {
+		l.ImportBodyTimeout = defaultImportBodyTimeout
 	}
 	if l.RatePerSecond == 0 {
 		l.RatePerSecond = defaultRatePerSecond
@@ -471,6 +490,9 @@ func Limit(h http.Handler, l Limits) http.Handler {
 				l.MaxBodyBytes, l.MaxImportBytes))
 			return
 		}
+		if l.ResponseTimeout > 0 {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(l.ResponseTimeout))
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		h.ServeHTTP(w, r)
 	})
@@ -534,6 +556,15 @@ func (b *bodyReader) read(limit int64) ([]byte, bodyStatus) {
 	if !b.acquire(want) {
 		return nil, bodyBusy
 	}
+	// The deadline runs from here, not from the request's start, so that waiting for the
+	// budget does not count against the client. (A ResponseRecorder has no deadlines.)
+	rc := http.NewResponseController(b.w)
+	start := time.Now()
+	timeout := b.l.BodyTimeout
+	if want > b.l.MaxBodyBytes {
+		timeout = b.l.ImportBodyTimeout // a declared import
+	}
+	_ = rc.SetReadDeadline(start.Add(timeout))
 	// One more byte than held tells a body that is longer than it said.
 	in := http.MaxBytesReader(b.w, b.r.Body, limit)
 	buf := bytes.NewBuffer(make([]byte, 0, want+1))
@@ -546,10 +577,14 @@ func (b *bodyReader) read(limit int64) ([]byte, bodyStatus) {
 		if !b.acquire(limit) {
 			return nil, bodyBusy
 		}
+		_ = rc.SetReadDeadline(start.Add(b.l.ImportBodyTimeout))
 		if _, err := io.Copy(buf, in); err != nil {
 			return nil, readFailure(err)
 		}
 	}
+	// Past the body, a read deadline would cancel the request's context mid-answer (the
+	// server reads on in the background to notice a client hanging up).
+	_ = rc.SetReadDeadline(time.Time{})
 	return buf.Bytes(), bodyRead
 }
 

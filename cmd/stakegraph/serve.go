@@ -36,6 +36,9 @@ type Main struct {
 	// defaults, except that introspection is off.
 	API    resolvers.Options
 	Limits resolvers.Limits
+	// HTTP bounds how long a connection may take over its headers, its response and its
+	// idle time (bodies are bounded by Limits). Zero values are the defaults.
+	HTTP HTTPTimeouts
 	// Auth authenticates requests to /graphql. Nil serves every request as
 	// graph.LocalViewer, which Run allows only on a loopback address.
 	Auth *auth.Authenticator
@@ -68,9 +71,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
+	t := m.HTTP.withDefaults(m.Timeout)
 	m.server = &http.Server{
 		Handler:           m.handler(*log),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		// No ReadTimeout: /graphql sets a deadline per body (Limits.BodyTimeout, longer
+		// for an import), which one server-wide ReadTimeout could not.
+		WriteTimeout: t.Write,
+		IdleTimeout:  t.Idle,
 		// Requests start with no viewer (so they see only what is releasable to all) until
 		// authentication puts one in: a request must never inherit the process's own rights.
 		BaseContext: func(net.Listener) context.Context { return graph.WithViewer(ctx, nil) },
@@ -91,6 +99,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	log.Info().Str("url", m.URL()).Str("neo4j", m.Neo4j.URI).Msg("listening; waiting for Neo4j")
 	return nil
+}
+
+// HTTPTimeouts bound the time a connection may hold the server (docs/security.md, "Limits").
+type HTTPTimeouts struct {
+	// ReadHeader is how long a client may take to send a request's headers. Zero means 10 s.
+	ReadHeader time.Duration
+	// Write is how long a response may take from the end of the request's headers (from the
+	// end of its body on /graphql). Zero means the request deadline plus 30 s.
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next request. Zero means 2 min.
+	Idle time.Duration
+}
+
+func (t HTTPTimeouts) withDefaults(deadline time.Duration) HTTPTimeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = 10 * time.Second
+	}
+	if t.Write <= 0 {
+		t.Write = deadline + 30*time.Second
+	}
+	if t.Idle <= 0 {
+		t.Idle = 2 * time.Minute
+	}
+	return t
 }
 
 // prepare waits for Neo4j, applies constraints and indexes, and seeds an empty database.
@@ -172,7 +204,9 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	if m.Auth != nil {
 		authenticate = m.Auth.Middleware
 	}
-	mux.Handle("/graphql", authenticate(resolvers.Limit(api, m.Limits)))
+	lim := m.Limits
+	lim.ResponseTimeout = m.HTTP.withDefaults(m.Timeout).Write
+	mux.Handle("/graphql", authenticate(resolvers.Limit(api, lim)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
@@ -221,8 +255,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	api, lim := limits()
-	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim}
+	api, lim, httpT := limits()
+	if httpT.Write > 0 && httpT.Write <= *timeout {
+		return fmt.Errorf("-write-timeout (%s) must be longer than -timeout (%s), or responses would be cut off before their deadline", httpT.Write, *timeout)
+	}
+	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, HTTP: httpT}
 	cfg, err := auth.Load(*authConfig)
 	if err != nil {
 		return err

@@ -144,6 +144,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	gerr.Message = e.Error()
 	gerr.Extensions = map[string]any{"code": e.Code}
+	if e.Outcome != "" {
+		gerr.Extensions["outcome"] = e.Outcome
+	}
 	switch {
 	case e.Field != "":
 		gerr.Extensions["field"] = e.Field

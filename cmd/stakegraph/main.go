@@ -24,6 +24,7 @@ const usage = `stakegraph — stakeholder and dependency modeler for defense pol
 
 Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
+                    (limits and timeouts: stakegraph serve -h, docs/security.md)
   stakegraph import [-replace] FILE      load an interchange document (all or nothing)
   stakegraph export [FILE]               write the model as an interchange document
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
@@ -77,6 +78,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// oneShotConnectTimeout bounds how long import and export wait for Neo4j to answer.
+const oneShotConnectTimeout = 5 * time.Second
+
 // neo4jConfig reads the connection from the environment.
 func neo4jConfig() neo4j.Config {
 	cfg := neo4j.Config{
@@ -92,17 +96,19 @@ func neo4jConfig() neo4j.Config {
 	return cfg
 }
 
-// openStore connects and waits (with backoff) until Neo4j answers, for the one-shot
-// commands.
+// openStore connects for the one-shot commands, failing within seconds with a clear
+// message when Neo4j does not answer (neo4j/neo4j.sh start returns only once it does).
 func openStore(ctx context.Context) (*neo4j.Store, error) {
-	s, err := neo4j.Open(neo4jConfig())
+	cfg := neo4jConfig()
+	s, err := neo4j.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, oneShotConnectTimeout)
 	defer cancel()
-	if err := s.Wait(wctx); err != nil {
-		return nil, err
+	if err := s.Ping(pctx); err != nil {
+		_ = s.Close(context.Background())
+		return nil, fmt.Errorf("cannot reach Neo4j at %s (NEO4J_URI): is it running? (`neo4j/neo4j.sh start dev`, or `make run`, starts the local one): %w", cfg.URI, err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		return nil, err

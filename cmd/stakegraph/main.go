@@ -25,7 +25,8 @@ const usage = `stakegraph — stakeholder and dependency modeler for defense pol
 Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
                     (limits and timeouts: stakegraph serve -h, docs/security.md)
-  stakegraph import [-replace] FILE      load an interchange document (all or nothing)
+  stakegraph import [-replace] [-id ID] FILE
+                                         load an interchange document (all or nothing)
   stakegraph export [FILE]               write the model as an interchange document
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
@@ -119,6 +120,7 @@ func openStore(ctx context.Context) (*neo4j.Store, error) {
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	replace := fs.Bool("replace", false, "empty the graph first, in the same transaction")
+	id := fs.String("id", "", "the import's `ID` in the audit trail; importing again with the same ID and document does nothing, so a failed import can be retried safely (default: a new one)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -144,11 +146,15 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer s.Close(context.Background())
 	start := time.Now()
-	res, err := s.Import(ctx, doc, *replace)
+	res, err := s.Import(ctx, doc, graph.ImportOptions{Replace: *replace, ID: *id})
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond))
+	if res.Repeated {
+		fmt.Fprintf(stdout, "import %s was already applied to this document: nothing written\n", res.ImportID)
+		return nil
+	}
+	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s (import id %s)\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond), res.ImportID)
 	return nil
 }
 

@@ -148,7 +148,7 @@ func (m *Main) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := m.Store.Import(ctx, doc, false)
+	res, err := m.Store.Import(ctx, doc, graph.ImportOptions{})
 	if err != nil {
 		return fmt.Errorf("loading the demo seed: %w", err)
 	}

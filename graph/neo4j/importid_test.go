@@ -127,3 +127,41 @@ func TestImportIDConfirmsAndDeduplicatesImports(t *testing.T) {
 		}
 	})
 }
+
+// Upserts need no id to be retried: applying one twice leaves what applying it once does
+// (but for the time of the last write), so a retry after an outcome UNKNOWN is safe.
+func TestUpsertsAreSafeToRepeat(t *testing.T) {
+	s := neo4jtest.Open(t)
+	load(t, s, small())
+	nodes := []graph.Node{{Label: graph.LabelNation, ID: "nation:CCC", Name: "Cland", Code: "CCC", Region: "Africa"},
+		{Label: graph.LabelThreat, ID: "threat:cyber", Name: "Cyber attacks", Kind: "CYBER"}}
+	rels := []graph.Relationship{{Type: graph.RelPursues, From: "nation:CCC", To: "obj:trade", Priority: 3},
+		{Type: graph.RelCoordinatesWith, From: "agency:bbb-mod", To: "agency:aaa-mod", Mechanism: "COMMITTEE"}}
+	snapshot := func() string {
+		t.Helper()
+		doc, err := s.Export(admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range doc.Nodes {
+			doc.Nodes[i].UpdatedAt = nil
+		}
+		b, _ := json.Marshal(doc)
+		return string(b)
+	}
+	var once string
+	for i := range 2 {
+		if _, err := s.UpsertNodes(admin, nodes); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertRelationships(admin, rels); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			once = snapshot()
+		}
+	}
+	if twice := snapshot(); twice != once {
+		t.Fatalf("upserting twice left\n%s\nonce left\n%s", twice, once)
+	}
+}

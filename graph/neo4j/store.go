@@ -113,8 +113,18 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 		committing = err == nil
 		return v, err
 	})
+	if err == nil && len(sess.LastBookmarks()) == 0 {
+		// Neo4j answers a commit with a bookmark naming the transaction. A commit answered
+		// without one confirms nothing: seen when the connection is killed under the
+		// transaction (dbms.killConnection), where Neo4j answers SUCCESS {} and the write
+		// is not applied, yet the driver reports success.
+		err = errUnconfirmedCommit
+	}
 	return v, mapWriteError(ctx, err, committing)
 }
+
+// errUnconfirmedCommit is a commit that Neo4j answered without confirming it.
+var errUnconfirmedCommit = errors.New("Neo4j answered the commit without a bookmark")
 
 // mapWriteError is mapError for a write transaction: a failure while committing (the
 // connection lost, or the deadline passed) leaves the outcome unknown, and says so.
@@ -130,7 +140,7 @@ func mapWriteError(ctx context.Context, err error, committing bool) error {
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		code = graph.ETIMEOUT
-	case connectivity(err):
+	case connectivity(err), errors.Is(err, errUnconfirmedCommit):
 		code = graph.EUNAVAILABLE
 	default:
 		// The database answered the commit with an error: nothing was written.

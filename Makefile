@@ -16,7 +16,7 @@ DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
 # Marks the last web build; web sources newer than it trigger a rebuild.
 WEB_STAMP := web/node_modules/.stakegraph-built
 
-.PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet \
+.PHONY: help run test build generate generate-check bench bench-load clean distclean deps fmt-check vet \
 	go-test test-web fuzz web web-deps neo4j-fetch
 
 help: ## list the targets
@@ -135,6 +135,19 @@ neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo
 
 bench: ## the analysis benchmark on a large model (scripts/bench.sh; figures in docs/benchmarks.md)
 	bash scripts/bench.sh
+
+# The load and fault suite (scripts/loadfault, figures in docs/security.md). It replaces the
+# data of the Neo4j instance LOAD_INSTANCE with the demo seed, and kills (SIGKILL) and
+# restarts that instance; loopback only. Not part of `make test`. Shorter: LOAD_ARGS="-duration
+# 1m -rounds 5".
+LOAD_INSTANCE ?= test
+LOAD_ARGS ?=
+bench-load: build neo4j-fetch ## load and fault suite: 200 clients for 5 min, then 20 rounds of kill -9 on its own Neo4j (LOAD_ARGS, LOAD_INSTANCE)
+	@trap 'echo; echo "make bench-load: interrupted"; exit 130' INT TERM; \
+	if ! $(NEO4J) status $(LOAD_INSTANCE) >/dev/null; then trap '$(NEO4J) stop $(LOAD_INSTANCE)' EXIT; fi; \
+	$(NEO4J) start $(LOAD_INSTANCE); \
+	eval "$$($(NEO4J) env $(LOAD_INSTANCE))"; \
+	$(GO) run ./scripts/loadfault -bin $(BIN) -instance $(LOAD_INSTANCE) $(LOAD_ARGS)
 
 # --- machine set-up and cleaning ---------------------------------------------------------
 

@@ -19,6 +19,7 @@ func TestWriteErrorsSayWhetherTheOutcomeIsKnown(t *testing.T) {
 	lost := &neo4j.ConnectivityError{Inner: errors.New("Connection lost during commit: read tcp: i/o timeout")}
 	refused := &neo4j.ConnectivityError{Inner: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}
 	retried := &neo4j.TransactionExecutionLimit{Cause: "timeout (exceeded max retry time: 1s)", Errors: []error{refused, refused}}
+	busy := errors.New("server did not accept any of the requested Bolt versions ([4]bolt.protocolVersion{...})")
 	constraint := &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed", Msg: "already exists"}
 	expired, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -35,6 +36,7 @@ func TestWriteErrorsSayWhetherTheOutcomeIsKnown(t *testing.T) {
 		{"retries used up while committing", context.Background(), retried, true, graph.EUNAVAILABLE, graph.OutcomeUnknown},
 		{"connection lost before the commit", context.Background(), lost, false, graph.EUNAVAILABLE, ""},
 		{"Neo4j down, retries used up", context.Background(), retried, false, graph.EUNAVAILABLE, ""},
+		{"Neo4j refusing the handshake", context.Background(), busy, false, graph.EUNAVAILABLE, ""},
 		{"the commit refused by a constraint", context.Background(), constraint, true, graph.ECONFLICT, ""},
 		{"deadline passed before the commit", expired, lost, false, graph.ETIMEOUT, ""},
 	}

@@ -162,7 +162,9 @@ func connectivity(err error) bool {
 	if errors.As(err, &limit) && len(limit.Errors) > 0 {
 		return connectivity(limit.Errors[len(limit.Errors)-1])
 	}
-	return false
+	// A Neo4j too busy to take a connection answers the Bolt handshake with no version,
+	// which the driver reports as an untyped error (seen under 200 concurrent clients).
+	return strings.Contains(err.Error(), "did not accept any of the requested Bolt versions")
 }
 
 // run sends one statement and collects its records, counting the round trip. Every

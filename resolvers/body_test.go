@@ -39,6 +39,12 @@ func zeros(query string, n int) []byte {
 	return b.Bytes()
 }
 
+// padded is a GraphQL request whose variable is one string of n bytes.
+func padded(query string, n int) []byte {
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"d": strings.Repeat("x", n)}})
+	return b
+}
+
 // Eight viewers sending large bodies at once, declared or not: each is refused with 413
 // after at most the limit has been read, so none is held, let alone decoded.
 func TestConcurrentLargeBodiesAreRefusedUnread(t *testing.T) {
@@ -91,7 +97,7 @@ func TestBodyBudgetBoundsWhatRequestsHold(t *testing.T) {
 		inFlight.Add(-int64(len(b)))
 		served.Add(1)
 	}), resolvers.Limits{MaxBodyBytes: 1024, MaxImportBytes: importLimit, BodyBudgetBytes: importLimit, BodyWait: time.Minute, RatePerSecond: -1})
-	body := zeros(`mutation($d: JSON!) { importGraph(document: $d) { nodes } }`, 300<<10) // 600 KiB
+	body := padded(`mutation($d: JSON!) { importGraph(document: $d) { nodes } }`, 600<<10)
 	var wg sync.WaitGroup
 	const n = 6
 	for i := range n {
@@ -107,8 +113,12 @@ func TestBodyBudgetBoundsWhatRequestsHold(t *testing.T) {
 			}
 		}()
 	}
-	for range n {
-		release <- struct{}{}
+	for i := range n {
+		select {
+		case release <- struct{}{}:
+		case <-time.After(time.Minute):
+			t.Fatalf("only %d of %d imports reached the API", i, n)
+		}
 	}
 	wg.Wait()
 	if got := served.Load(); got != n {
@@ -152,13 +162,15 @@ func TestBodyBudgetBoundsWhatRequestsHold(t *testing.T) {
 func BenchmarkConcurrentLargeBodies(b *testing.B) {
 	h := resolvers.Limit(resolvers.NewHandler(&resolvers.Resolver{}, resolvers.Options{}), resolvers.Limits{RatePerSecond: -1})
 	cases := []struct {
-		name   string
-		viewer *graph.Viewer
-		query  string
-		n      int
+		name    string
+		viewer  *graph.Viewer
+		query   string
+		n       int
+		clients int
 	}{
-		{"viewer-31MiB", &graph.Viewer{Subject: "v", Role: graph.RoleViewer}, `query($d: JSON) { nations { totalCount } }`, 31 << 19},
-		{"admin-import-31MiB", graph.LocalViewer, `mutation($d: JSON!) { importGraph(document: $d) { nodes } }`, 31 << 19},
+		{"viewer-31MiB", &graph.Viewer{Subject: "v", Role: graph.RoleViewer}, `query($d: JSON) { nations { totalCount } }`, 31 << 19, 8},
+		{"viewer-1MiB", &graph.Viewer{Subject: "v", Role: graph.RoleViewer}, `query($d: JSON) { nations { totalCount } }`, 1<<19 - 64, 40},
+		{"admin-import-31MiB", graph.LocalViewer, `mutation($d: JSON!) { importGraph(document: $d) { nodes } }`, 31 << 19, 8},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -188,7 +200,7 @@ func BenchmarkConcurrentLargeBodies(b *testing.B) {
 			var mu sync.Mutex
 			for range b.N {
 				var wg sync.WaitGroup
-				for range 8 {
+				for range c.clients {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
@@ -207,8 +219,36 @@ func BenchmarkConcurrentLargeBodies(b *testing.B) {
 			close(stop)
 			<-sampled
 			b.ReportMetric(float64(peak.Load()-min(peak.Load(), base.HeapInuse))/(1<<20), "peak-heap-MiB")
-			b.Logf("%s: body %.1f MiB ×8, statuses %v, peak heap above the start %.0f MiB", c.name,
-				float64(len(body))/(1<<20), statuses, float64(peak.Load()-min(peak.Load(), base.HeapInuse))/(1<<20))
+			b.Logf("%s: body %.1f MiB ×%d, statuses %v, peak heap above the start %.0f MiB", c.name,
+				float64(len(body))/(1<<20), c.clients, statuses, float64(peak.Load()-min(peak.Load(), base.HeapInuse))/(1<<20))
 		})
+	}
+}
+
+// Variables with more values than the limit are refused before gqlgen decodes them; an
+// import may hold one value per 8 bytes of its limit.
+func TestVariableValuesAreBounded(t *testing.T) {
+	called := atomic.Int64{}
+	h := resolvers.Limit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { called.Add(1) }),
+		resolvers.Limits{MaxBodyBytes: 1 << 20, MaxImportBytes: 4 << 20, MaxVariableValues: 1000, RatePerSecond: -1})
+	viewer := &graph.Viewer{Subject: "v", Role: graph.RoleViewer}
+	query := `query($d: JSON) { nations { totalCount } }`
+	// {"d": [0 × n]} is n + 2 values.
+	if rec := post(h, viewer, bytes.NewReader(zeros(query, 998)), -1); rec.Code != http.StatusOK {
+		t.Fatalf("1000 values answered %d: %s", rec.Code, rec.Body)
+	}
+	e := refusedWith(t, post(h, viewer, bytes.NewReader(zeros(query, 999)), -1), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+	if !strings.Contains(e.Message, "1000 JSON values") || !strings.Contains(e.Message, "-max-variable-values") {
+		t.Fatalf("message %q does not say the limit and how to raise it", e.Message)
+	}
+	imp := `mutation($d: JSON!) { importGraph(document: $d) { nodes } }`
+	if rec := post(h, graph.LocalViewer, bytes.NewReader(zeros(imp, 100000)), -1); rec.Code != http.StatusOK {
+		t.Fatalf("an import of 100,002 values (limit 4 MiB / 8) answered %d: %s", rec.Code, rec.Body)
+	}
+	refusedWith(t, post(h, graph.LocalViewer, bytes.NewReader(zeros(imp, 600000)), -1), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+	// The same import body from someone who may not import is held to the ordinary limit.
+	refusedWith(t, post(h, viewer, bytes.NewReader(zeros(imp, 100000)), -1), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+	if got := called.Load(); got != 2 {
+		t.Fatalf("the API was called %d times, want 2", got)
 	}
 }

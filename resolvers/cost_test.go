@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -115,4 +116,48 @@ func aliasedIDs(n int) string {
 		fmt.Fprintf(&b, "a%d: __typename ", i)
 	}
 	return b.String() + "}"
+}
+
+// countValues against a count of the decoded values: equal, or above by one for each empty
+// array or object (an upper bound is what a limit needs).
+func TestCountValuesBoundsTheDecodedValues(t *testing.T) {
+	var count func(v any) (n, empty int)
+	count = func(v any) (int, int) {
+		n, empty := 1, 0
+		switch v := v.(type) {
+		case []any:
+			if len(v) == 0 {
+				empty++
+			}
+			for _, x := range v {
+				a, b := count(x)
+				n, empty = n+a, empty+b
+			}
+		case map[string]any:
+			if len(v) == 0 {
+				empty++
+			}
+			for _, x := range v {
+				a, b := count(x)
+				n, empty = n+a, empty+b
+			}
+		}
+		return n, empty
+	}
+	for _, in := range []string{
+		`{}`,
+		`{"d": [0,0,0]}`,
+		`{"a": "x,y[z]{", "b": {"c": [1, [], {}, "\"],[", null, true]}}`,
+		`{"s": "\\", "t": "\\\"", "u": [{"v": ",,,"}]}`,
+		`{"d": [` + strings.Repeat(`[1, "a,b", {"k": [2, 3]}], `, 50) + `0]}`,
+	} {
+		var v any
+		if err := json.Unmarshal([]byte(in), &v); err != nil {
+			t.Fatalf("bad test input %s: %v", in, err)
+		}
+		want, empty := count(v)
+		if got := countValues([]byte(in)); got != want+empty {
+			t.Errorf("countValues(%s)=%d, want %d (%d values, %d empty containers)", in, got, want+empty, want, empty)
+		}
+	}
 }

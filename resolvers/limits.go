@@ -44,6 +44,8 @@ const (
 	defaultMaxBodyBytes      = 1 << 20
 	defaultMaxImportBytes    = 32 << 20
 	defaultBodyWait          = 10 * time.Second
+	defaultMaxVariableValues = 50000
+	importBytesPerValue      = 8
 	defaultBodyTimeout       = 30 * time.Second
 	defaultImportBodyTimeout = 5 * time.Minute
 	defaultRatePerSecond     = 20
@@ -377,6 +379,12 @@ type Limits struct {
 	BodyBudgetBytes int64
 	// BodyWait is how long a request waits for its share of BodyBudgetBytes. Zero means 10 s.
 	BodyWait time.Duration
+	// MaxVariableValues bounds the JSON values in an ordinary request's variables (every
+	// scalar, array and object counts one): decoding takes about 100 bytes a value however
+	// few bytes it was sent in (a long array of zeros, 2 bytes a value, grows 50 times), so
+	// the byte limits alone do not bound memory. An import may hold one value per 8 bytes
+	// of MaxImportBytes. Zero means 50,000.
+	MaxVariableValues int
 	// BodyTimeout is how long a client may take to send a body of up to MaxBodyBytes, from
 	// when the handler starts reading it; ImportBodyTimeout how long for a larger (import)
 	// body. A body that has not arrived by then (a slow sender, or one shorter than its
@@ -410,6 +418,9 @@ func (l Limits) withDefaults() Limits {
 	l.BodyBudgetBytes = max(l.BodyBudgetBytes, l.MaxImportBytes)
 	if l.BodyWait <= 0 {
 		l.BodyWait = defaultBodyWait
+	}
+	if l.MaxVariableValues <= 0 {
+		l.MaxVariableValues = defaultMaxVariableValues
 	}
 	if l.BodyTimeout <= 0 {
 		l.BodyTimeout = defaultBodyTimeout
@@ -484,10 +495,20 @@ func Limit(h http.Handler, l Limits) http.Handler {
 			writeRefusal(w, http.StatusBadRequest, graph.EINVALID, "the request body is not a GraphQL request in JSON: "+err.Error())
 			return
 		}
-		if int64(len(body)) > l.MaxBodyBytes && !p.importsOnly() {
+		isImport := mayImport && p.importsOnly()
+		if int64(len(body)) > l.MaxBodyBytes && !isImport {
 			writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, fmt.Sprintf(
 				"the request body is larger than the limit of %d bytes (-max-body); only an importGraph request may be larger, up to %d bytes (-max-import-body)",
 				l.MaxBodyBytes, l.MaxImportBytes))
+			return
+		}
+		maxValues := l.MaxVariableValues
+		if isImport {
+			maxValues = max(maxValues, int(l.MaxImportBytes/importBytesPerValue))
+		}
+		if p.Variables.values > maxValues {
+			writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, fmt.Sprintf(
+				"the request's variables hold more than %d JSON values (the serve flag -max-variable-values raises it for requests other than importGraph)", maxValues))
 			return
 		}
 		if l.ResponseTimeout > 0 {
@@ -606,15 +627,47 @@ type params struct {
 	Extensions    jsonObject `json:"extensions"`
 }
 
-// jsonObject accepts a JSON object or null without decoding it.
-type jsonObject struct{}
+// jsonObject accepts a JSON object or null without decoding it, and counts its values.
+type jsonObject struct {
+	values int
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (*jsonObject) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '{' || string(b) == "null" {
+func (o *jsonObject) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
 		return nil
+	case len(b) == 0 || b[0] != '{':
+		return errors.New("variables and extensions must be JSON objects")
 	}
-	return errors.New("variables and extensions must be JSON objects")
+	o.values = countValues(b)
+	return nil
+}
+
+// countValues bounds from above the values in b, well-formed JSON (encoding/json checked
+// it before handing it over): one for the outer value, and one for each element after a
+// comma or an opening bracket. It allocates nothing, unlike decoding to count.
+func countValues(b []byte) int {
+	n := 1
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch c {
+			case '\\':
+				escaped = true
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ',' || c == '[' || c == '{':
+			n++
+		}
+	}
+	return n
 }
 
 func peekParams(body []byte) (params, error) {

@@ -22,6 +22,7 @@ func limitFlags(fs *flag.FlagSet) func() (resolvers.Options, resolvers.Limits, H
 	fs.Var(&body, "max-body", "refuse request bodies larger than this, e.g. 1MiB, 512KiB or bytes (HTTP 413, REQUEST_TOO_LARGE), except an administrator's importGraph")
 	importBody := byteSize(32 << 20)
 	fs.Var(&importBody, "max-import-body", "refuse importGraph request bodies larger than this (HTTP 413, REQUEST_TOO_LARGE); the document must fit")
+	values := fs.Int("max-variable-values", 50000, "refuse requests whose variables hold more JSON values than this (HTTP 413, REQUEST_TOO_LARGE); an importGraph may hold one per 8 bytes of -max-import-body")
 	var budget byteSize
 	fs.Var(&budget, "body-budget", "bytes of request bodies the server holds at once, across requests (decoding takes up to about 20 times that in memory); others wait, then get HTTP 503 SERVER_BUSY (default -max-import-body + 8 × -max-body)")
 	bodyTimeout := fs.Duration("body-timeout", 30*time.Second, "how long a client may take to send a request body of up to -max-body (HTTP 400 and the connection closed after)")
@@ -38,7 +39,7 @@ func limitFlags(fs *flag.FlagSet) func() (resolvers.Options, resolvers.Limits, H
 		}
 		return resolvers.Options{MaxDepth: *depth, MaxComplexity: *cost, ListFanOut: *fanOut, MaxTokens: *tokens, Introspection: *introspection},
 			resolvers.Limits{MaxBodyBytes: int64(body), MaxImportBytes: int64(importBody), BodyBudgetBytes: int64(budget),
-				BodyTimeout: *bodyTimeout, ImportBodyTimeout: *importBodyTimeout, RatePerSecond: r, Burst: *burst},
+				MaxVariableValues: *values, BodyTimeout: *bodyTimeout, ImportBodyTimeout: *importBodyTimeout, RatePerSecond: r, Burst: *burst},
 			HTTPTimeouts{ReadHeader: *headerTimeout, Write: *writeTimeout, Idle: *idleTimeout}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -248,7 +250,21 @@ func TestVariableValuesAreBounded(t *testing.T) {
 	refusedWith(t, post(h, graph.LocalViewer, bytes.NewReader(zeros(imp, 600000)), -1), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
 	// The same import body from someone who may not import is held to the ordinary limit.
 	refusedWith(t, post(h, viewer, bytes.NewReader(zeros(imp, 100000)), -1), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
-	if got := called.Load(); got != 2 {
-		t.Fatalf("the API was called %d times, want 2", got)
+	t.Run("in a GET's URL", func(t *testing.T) {
+		get := func(vars string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(query)+"&variables="+url.QueryEscape(vars), nil)
+			req = req.WithContext(graph.WithViewer(req.Context(), viewer))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		list := func(n int) string { return `{"d": [0` + strings.Repeat(",0", n-1) + `]}` }
+		if rec := get(list(998)); rec.Code != http.StatusOK {
+			t.Fatalf("1000 values answered %d: %s", rec.Code, rec.Body)
+		}
+		refusedWith(t, get(list(999)), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+	})
+	if got := called.Load(); got != 3 {
+		t.Fatalf("the API was called %d times, want 3", got)
 	}
 }

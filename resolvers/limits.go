@@ -459,6 +459,18 @@ func Limit(h http.Handler, l Limits) http.Handler {
 				return
 			}
 		}
+		if r.Method == http.MethodGet {
+			// A GET carries its variables in the URL (up to the server's 1 MiB of headers),
+			// which gqlgen decodes as it decodes a body's.
+			for _, name := range []string{"variables", "extensions"} {
+				var o jsonObject
+				if v := r.URL.Query().Get(name); v != "" && json.Unmarshal([]byte(v), &o) == nil && o.values > l.MaxVariableValues {
+					writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, fmt.Sprintf(
+						"the request's %s hold more than %d JSON values (the serve flag -max-variable-values raises it)", name, l.MaxVariableValues))
+					return
+				}
+			}
+		}
 		if r.Body == nil || r.Body == http.NoBody {
 			h.ServeHTTP(w, r)
 			return
@@ -506,7 +518,7 @@ func Limit(h http.Handler, l Limits) http.Handler {
 		if isImport {
 			maxValues = max(maxValues, int(l.MaxImportBytes/importBytesPerValue))
 		}
-		if p.Variables.values > maxValues {
+		if max(p.Variables.values, p.Extensions.values) > maxValues {
 			writeRefusal(w, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, fmt.Sprintf(
 				"the request's variables hold more than %d JSON values (the serve flag -max-variable-values raises it for requests other than importGraph)", maxValues))
 			return

@@ -21,7 +21,7 @@ DEADCODE    := golang.org/x/tools/cmd/deadcode@v0.52.0
 # Marks the last web build; web sources newer than it trigger a rebuild.
 WEB_STAMP := web/node_modules/.stakegraph-built
 
-.PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet lint \
+.PHONY: help run test build generate generate-check bench bench-load clean distclean deps fmt-check vet lint \
 	go-test test-web fuzz web web-deps neo4j-fetch bench-api graphql-audit audit-deps
 
 help: ## list the targets
@@ -167,6 +167,19 @@ bench: ## the analysis benchmark on a large model (scripts/bench.sh; figures in 
 
 bench-api: ## the read API beside @neo4j/graphql and hand-written Cypher (scripts/bench-api.sh; docs/benchmarks.md)
 	bash scripts/bench-api.sh
+
+# The load and fault suite (scripts/loadfault, figures in docs/security.md). It replaces the
+# data of the Neo4j instance LOAD_INSTANCE with the demo seed, and kills (SIGKILL) and
+# restarts that instance; loopback only. Not part of `make test`. Shorter: LOAD_ARGS="-duration
+# 1m -rounds 5".
+LOAD_INSTANCE ?= test
+LOAD_ARGS ?=
+bench-load: build neo4j-fetch ## load and fault suite: 200 clients for 5 min, then 20 rounds of kill -9 on its own Neo4j (LOAD_ARGS, LOAD_INSTANCE)
+	@trap 'echo; echo "make bench-load: interrupted"; exit 130' INT TERM; \
+	if ! $(NEO4J) status $(LOAD_INSTANCE) >/dev/null; then trap '$(NEO4J) stop $(LOAD_INSTANCE)' EXIT; fi; \
+	$(NEO4J) start $(LOAD_INSTANCE); \
+	eval "$$($(NEO4J) env $(LOAD_INSTANCE))"; \
+	$(GO) run ./scripts/loadfault -bin $(BIN) -instance $(LOAD_INSTANCE) $(LOAD_ARGS)
 
 # --- machine set-up and cleaning ---------------------------------------------------------
 

@@ -115,7 +115,7 @@ func (a *api) export() string {
 
 func (a *api) load(doc *graph.Document) {
 	a.t.Helper()
-	if _, err := a.store.Import(admin, doc, true); err != nil {
+	if _, err := a.store.Import(admin, doc, graph.ImportOptions{Replace: true}); err != nil {
 		a.t.Fatalf("import: %v", err)
 	}
 }

@@ -82,7 +82,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// Both refuse an operation after validation and before any resolver runs, so a
 	// refused query never reaches Neo4j; the cheap walk first.
 	srv.Use(operationLimits{maxDepth: opts.MaxDepth, introspection: opts.Introspection})
-	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+	srv.Use(&costLimit{max: opts.MaxComplexity, timeout: opts.Timeout})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 		ctx = withObserved(graph.WithRoundTrips(withLoader(ctx, r.snapshots())))
@@ -193,6 +193,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	gerr.Message = e.Error()
 	gerr.Extensions = map[string]any{"code": e.Code}
+	if e.Outcome != "" {
+		gerr.Extensions["outcome"] = e.Outcome
+	}
 	switch {
 	case e.Field != "":
 		gerr.Extensions["field"] = e.Field

@@ -33,7 +33,7 @@ Usage:
   stakegraph serve  [-addr 127.0.0.1:8080] [-auth-config FILE] [-log-format console] ...
                                          serve the API (every flag can also be set as
                                          STAKEGRAPH_<FLAG>; README, "Configuration")
-  stakegraph import [-replace] [-format json|csv] FILE|DIR
+  stakegraph import [-replace] [-id ID] [-format json|csv] FILE|DIR
                                          load a model (all or nothing); restores the
                                          audit trail of a backup
   stakegraph export [-format json|csv|graphml|gexf] [-audit] [FILE|DIR]
@@ -145,6 +145,9 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// oneShotConnectTimeout bounds how long import and export wait for Neo4j to answer.
+const oneShotConnectTimeout = 5 * time.Second
+
 // neo4jConfig reads the connection from the environment.
 func neo4jConfig() neo4j.Config {
 	cfg := neo4j.Config{
@@ -160,17 +163,19 @@ func neo4jConfig() neo4j.Config {
 	return cfg
 }
 
-// openStore connects and waits (with backoff) until Neo4j answers, for the one-shot
-// commands.
+// openStore connects for the one-shot commands, failing within seconds with a clear
+// message when Neo4j does not answer (neo4j/neo4j.sh start returns only once it does).
 func openStore(ctx context.Context) (*neo4j.Store, error) {
-	s, err := neo4j.Open(neo4jConfig())
+	cfg := neo4jConfig()
+	s, err := neo4j.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, oneShotConnectTimeout)
 	defer cancel()
-	if err := s.Wait(wctx); err != nil {
-		return nil, err
+	if err := s.Ping(pctx); err != nil {
+		_ = s.Close(context.Background())
+		return nil, fmt.Errorf("cannot reach Neo4j at %s (NEO4J_URI): is it running? (`neo4j/neo4j.sh start dev`, or `make run`, starts the local one): %w", cfg.URI, err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		return nil, err
@@ -180,13 +185,14 @@ func openStore(ctx context.Context) (*neo4j.Store, error) {
 
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "import [-replace] [-format json|csv] FILE|DIR|-",
+	fs.Usage = usageOf(fs, "import [-replace] [-id ID] [-format json|csv] FILE|DIR|-",
 		"Loads a model into Neo4j (NEO4J_URI...): all of it or, with the first error and where it\n"+
 			"is, nothing. json reads an interchange document from FILE (- for standard input); csv\n"+
 			"reads nations.csv, agencies.csv, ..., relationships.csv from DIR or from a FILE.zip\n"+
 			"(docs/interchange.md).")
 	replace := fs.Bool("replace", false, "empty the graph first, in the same transaction")
 	formatName := fs.String("format", format.JSON, "what FILE holds: json or csv")
+	id := fs.String("id", "", "the import's `ID` in the audit trail; importing again with the same ID and document does nothing, so a failed import can be retried safely (default: a new one)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -230,11 +236,15 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer s.Close(context.Background())
 	start := time.Now()
-	res, err := s.Import(ctx, doc, *replace)
+	res, err := s.Import(ctx, doc, graph.ImportOptions{Replace: *replace, ID: *id})
 	if err != nil {
 		return describe(locate(err))
 	}
-	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond))
+	if res.Repeated {
+		fmt.Fprintf(stdout, "import %s was already applied to this document: nothing written\n", res.ImportID)
+		return nil
+	}
+	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s (import id %s)\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond), res.ImportID)
 	return nil
 }
 

@@ -41,6 +41,9 @@ type Main struct {
 	// defaults, except that introspection is off.
 	API    resolvers.Options
 	Limits resolvers.Limits
+	// HTTP bounds how long a connection may take over its headers, its response and its
+	// idle time (bodies are bounded by Limits). Zero values are the defaults.
+	HTTP HTTPTimeouts
 	// Auth authenticates requests to /graphql. Nil serves every request as
 	// graph.LocalViewer, which Run allows only on a loopback address.
 	Auth *auth.Authenticator
@@ -88,9 +91,14 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	t := m.HTTP.withDefaults(m.Timeout)
 	m.server = &http.Server{
 		Handler:           m.handler(*log),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		// No ReadTimeout: /graphql sets a deadline per body (Limits.BodyTimeout, longer
+		// for an import), which one server-wide ReadTimeout could not.
+		WriteTimeout: t.Write,
+		IdleTimeout:  t.Idle,
 		// Requests start with no viewer (so they see only what is releasable to all) until
 		// authentication puts one in: a request must never inherit the process's own rights.
 		BaseContext: func(net.Listener) context.Context { return graph.WithViewer(ctx, nil) },
@@ -111,6 +119,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	log.Info().Str("url", m.URL()).Str("neo4j", m.Neo4j.URI).Msg("listening; waiting for Neo4j")
 	return nil
+}
+
+// HTTPTimeouts bound the time a connection may hold the server (docs/security.md, "Limits").
+type HTTPTimeouts struct {
+	// ReadHeader is how long a client may take to send a request's headers. Zero means 10 s.
+	ReadHeader time.Duration
+	// Write is how long a response may take from the end of the request's headers (from the
+	// end of its body on /graphql). Zero means the request deadline plus 30 s.
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next request. Zero means 2 min.
+	Idle time.Duration
+}
+
+func (t HTTPTimeouts) withDefaults(deadline time.Duration) HTTPTimeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = 10 * time.Second
+	}
+	if t.Write <= 0 {
+		t.Write = deadline + 30*time.Second
+	}
+	if t.Idle <= 0 {
+		t.Idle = 2 * time.Minute
+	}
+	return t
 }
 
 // prepare waits for Neo4j, applies constraints and indexes, and seeds an empty database.
@@ -136,7 +168,7 @@ func (m *Main) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := m.Store.Import(ctx, doc, false)
+	res, err := m.Store.Import(ctx, doc, graph.ImportOptions{})
 	if err != nil {
 		return fmt.Errorf("loading the demo seed: %w", err)
 	}
@@ -242,7 +274,9 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	for path, f := range exportFiles {
 		guarded.Handle("GET "+path, exportHandler(m.Store, f, m.Timeout))
 	}
-	guardedHandler := m.cors(authenticate(resolvers.Limit(guarded, m.Limits)))
+	lim := m.Limits
+	lim.ResponseTimeout = m.HTTP.withDefaults(m.Timeout).Write
+	guardedHandler := m.cors(authenticate(resolvers.Limit(guarded, lim)))
 	// Every route is counted and timed under its own name (docs/metrics.md); an unknown
 	// path is 404, counted as "unmatched".
 	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, metrics.Route(route, h)) }
@@ -316,13 +350,17 @@ func serveFlags() (*flag.FlagSet, func() (serveConfig, error)) {
 	apq := fs.Int("apq", 1000, "automatic persisted queries kept (least recently used out); 0 turns them off")
 	logger := logFlags(fs)
 	return fs, func() (serveConfig, error) {
-		api, lim := limits()
+		api, lim, httpT := limits()
+		if httpT.Write > 0 && httpT.Write <= *timeout {
+			return serveConfig{}, fmt.Errorf("-write-timeout (%s) must be longer than -timeout (%s), or responses would be cut off before their deadline", httpT.Write, *timeout)
+		}
 		api.PersistedQueries = *apq
 		if *apq == 0 {
 			api.PersistedQueries = -1 // resolvers.Options reads zero as the default
 		}
 		origins, err := parseOrigins(*corsOrigins)
-		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, NoMetrics: !*withMetrics, MetricsAddr: *metricsAddr, CORSOrigins: origins}
+		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, HTTP: httpT,
+			NoMetrics: !*withMetrics, MetricsAddr: *metricsAddr, CORSOrigins: origins}
 		return serveConfig{main: m, authConfig: *authConfig, debugAddr: *debugAddr, logger: logger}, err
 	}
 }

@@ -127,6 +127,11 @@ func diff(before, after state, ids []string, keys []graph.RelKey) []graph.Change
 // with detach, of every relationship of ids) before and after write, and records the
 // difference as action, all in tx. It returns the state after, which is what was written.
 func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, ids []string, keys []graph.RelKey, detach bool, write func() error) (state, error) {
+	return auditedAs(ctx, tx, graph.AuditEvent{Action: action}, ids, keys, detach, write)
+}
+
+// auditedAs is audited recording ev (its action, and the id of an import) with the changes.
+func auditedAs(ctx context.Context, tx neo4j.ManagedTransaction, ev graph.AuditEvent, ids []string, keys []graph.RelKey, detach bool, write func() error) (state, error) {
 	if detach {
 		more, err := touching(ctx, tx, ids)
 		if err != nil {
@@ -145,7 +150,8 @@ func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, id
 	if err != nil {
 		return state{}, err
 	}
-	return after, record(ctx, tx, graph.AuditEvent{Action: action, Changes: diff(before, after, ids, keys)})
+	ev.Changes = diff(before, after, ids, keys)
+	return after, record(ctx, tx, ev)
 }
 
 // record writes ev, stamped with the viewer in ctx and the time, in tx.
@@ -164,9 +170,9 @@ func record(ctx context.Context, tx neo4j.ManagedTransaction, ev graph.AuditEven
 		return err
 	}
 	_, err = run(ctx, tx, `CREATE (a:AuditEvent {id: $id, at: $at, subject: $subject, role: $role,
-  nation: $nation, action: $action, changes: $changes, summary: $summary})`, map[string]any{
+  nation: $nation, action: $action, changes: $changes, summary: $summary, importId: $importId})`, map[string]any{
 		"id": ev.ID, "at": ev.At, "subject": v.Subject, "role": string(v.Role), "nation": str(v.Nation),
-		"action": ev.Action, "changes": string(changes), "summary": str(ev.Summary),
+		"action": ev.Action, "changes": string(changes), "summary": str(ev.Summary), "importId": str(ev.ImportID),
 	})
 	return err
 }
@@ -177,7 +183,7 @@ func (s *Store) Audit(ctx context.Context, f graph.AuditFilter) ([]graph.AuditEv
 		return nil, false, graph.Errorf(graph.EFORBIDDEN, "", "only administrators may read the audit trail")
 	}
 	params := map[string]any{"subject": str(f.Subject), "action": str(f.Action), "after": str(f.After),
-		"since": nil, "limit": int64(f.First + 1)}
+		"since": nil, "limit": int64(f.First + 1), "importId": str(f.ImportID)}
 	if f.Since != nil {
 		params["since"] = *f.Since
 	}
@@ -185,6 +191,7 @@ func (s *Store) Audit(ctx context.Context, f graph.AuditFilter) ([]graph.AuditEv
 		recs, err := run(ctx, tx, `MATCH (a:AuditEvent)
 WHERE ($after IS NULL OR a.id < $after) AND ($subject IS NULL OR a.subject = $subject)
   AND ($action IS NULL OR a.action = $action) AND ($since IS NULL OR a.at >= $since)
+  AND ($importId IS NULL OR a.importId = $importId)
 RETURN `+auditRow+`
 ORDER BY a.id DESC LIMIT $limit`, params)
 		if err != nil {
@@ -204,7 +211,7 @@ ORDER BY a.id DESC LIMIT $limit`, params)
 }
 
 // auditRow projects audit event a into the columns decodeAudit reads.
-const auditRow = `a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary`
+const auditRow = `a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary, a.importId`
 
 // decodeAudit reads records of auditRow.
 func decodeAudit(recs []*neo4j.Record) ([]graph.AuditEvent, error) {
@@ -226,6 +233,7 @@ func decodeAudit(recs []*neo4j.Record) ([]graph.AuditEvent, error) {
 			return nil, fmt.Errorf("audit event %s: %w", ev.ID, err)
 		}
 		ev.Summary, _ = row[7].(string)
+		ev.ImportID, _ = row[8].(string)
 		out = append(out, ev)
 	}
 	return out, nil
@@ -263,12 +271,13 @@ func restoreAudit(ctx context.Context, tx neo4j.ManagedTransaction, events []gra
 			return 0, err
 		}
 		rows = append(rows, map[string]any{"id": ev.ID, "at": ev.At.UTC(), "subject": ev.Subject, "role": string(ev.Role),
-			"nation": str(ev.Nation), "action": ev.Action, "changes": string(changes), "summary": str(ev.Summary)})
+			"nation": str(ev.Nation), "action": ev.Action, "changes": string(changes), "summary": str(ev.Summary),
+			"importId": str(ev.ImportID)})
 	}
 	for chunk := range chunks(rows) {
 		if _, err := run(ctx, tx, `UNWIND $rows AS e
 CREATE (a:AuditEvent {id: e.id, at: e.at, subject: e.subject, role: e.role, nation: e.nation,
-  action: e.action, changes: e.changes, summary: e.summary})`, map[string]any{"rows": chunk}); err != nil {
+  action: e.action, changes: e.changes, summary: e.summary, importId: e.importId})`, map[string]any{"rows": chunk}); err != nil {
 			return 0, err
 		}
 	}

@@ -89,7 +89,7 @@ func TestAnAgencyIsPartOfAtMostOneNation(t *testing.T) {
 			Relationships: []graph.Relationship{
 				{Type: graph.RelPursues, From: "nation:BBB", To: "obj:defend", Priority: 1},
 				{Type: graph.RelPartOf, From: "agency:bbb-mod", To: "nation:AAA"},
-			}}, false)
+			}}, graph.ImportOptions{})
 		refused(t, s, before, err, graph.EINVALID, "relationships[1].to")
 	})
 	t.Run("a hidden nation is not named", func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestOversizedAndUnreadableTextsAreBadInput(t *testing.T) {
 			refused(t, s, before, err, graph.EINVALID, c.field)
 			doc := small()
 			doc.Nodes = append(doc.Nodes, c.node)
-			_, err = s.Import(admin, doc, false)
+			_, err = s.Import(admin, doc, graph.ImportOptions{})
 			refused(t, s, before, err, graph.EINVALID, strings.Replace(c.field, "input", "nodes[10]", 1))
 		})
 	}

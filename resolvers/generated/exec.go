@@ -124,14 +124,15 @@ type ComplexityRoot struct {
 	}
 
 	AuditEvent struct {
-		Action  func(childComplexity int) int
-		At      func(childComplexity int) int
-		Changes func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Nation  func(childComplexity int) int
-		Role    func(childComplexity int) int
-		Subject func(childComplexity int) int
-		Summary func(childComplexity int) int
+		Action   func(childComplexity int) int
+		At       func(childComplexity int) int
+		Changes  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		ImportID func(childComplexity int) int
+		Nation   func(childComplexity int) int
+		Role     func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		Summary  func(childComplexity int) int
 	}
 
 	AuditPage struct {
@@ -294,8 +295,10 @@ type ComplexityRoot struct {
 	}
 
 	ImportResult struct {
+		ImportID      func(childComplexity int) int
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
+		Repeated      func(childComplexity int) int
 	}
 
 	Importance struct {
@@ -325,7 +328,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		DeleteNodes         func(childComplexity int, ids []string) int
 		DeleteRelationships func(childComplexity int, keys []RelationshipKey) int
-		ImportGraph         func(childComplexity int, document any, replace *bool) int
+		ImportGraph         func(childComplexity int, document any, replace *bool, importID *string) int
 		UpsertAgency        func(childComplexity int, input AgencyInput) int
 		UpsertAgreement     func(childComplexity int, input AgreementInput) int
 		UpsertCapability    func(childComplexity int, input CapabilityInput) int
@@ -447,7 +450,7 @@ type ComplexityRoot struct {
 		Agency                func(childComplexity int, id string) int
 		Agreement             func(childComplexity int, id string) int
 		Agreements            func(childComplexity int, filter *AgreementFilter, first *int, after *string) int
-		AuditTrail            func(childComplexity int, subject *string, action *string, since *time.Time, first *int, after *string) int
+		AuditTrail            func(childComplexity int, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) int
 		Brokers               func(childComplexity int, asOf *graph.Date) int
 		Capabilities          func(childComplexity int, filter *CapabilityFilter, first *int, after *string) int
 		Capability            func(childComplexity int, id string) int
@@ -632,7 +635,7 @@ type MutationResolver interface {
 	DeleteNodes(ctx context.Context, ids []string) (*DeleteResult, error)
 	UpsertRelationships(ctx context.Context, input []RelationshipInput) ([]graph.Link, error)
 	DeleteRelationships(ctx context.Context, keys []RelationshipKey) (*DeleteResult, error)
-	ImportGraph(ctx context.Context, document any, replace *bool) (*graph.ImportResult, error)
+	ImportGraph(ctx context.Context, document any, replace *bool, importID *string) (*graph.ImportResult, error)
 }
 type NationResolver interface {
 	Agencies(ctx context.Context, obj *graph.Nation) ([]graph.Agency, error)
@@ -692,7 +695,7 @@ type QueryResolver interface {
 	WhatIf(ctx context.Context, down []string, view *analysis.View, asOf *graph.Date) (*analysis.WhatIf, error)
 	Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error)
 	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
-	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string) (*AuditPage, error)
+	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) (*AuditPage, error)
 }
 type ResilienceResolver interface {
 	Objective(ctx context.Context, obj *analysis.Resilience) (*graph.Objective, error)
@@ -993,6 +996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.importId":
+		if e.ComplexityRoot.AuditEvent.ImportID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ImportID(childComplexity), true
 	case "AuditEvent.nation":
 		if e.ComplexityRoot.AuditEvent.Nation == nil {
 			break
@@ -1598,6 +1607,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Impact.Stakeholders(childComplexity), true
 
+	case "ImportResult.importId":
+		if e.ComplexityRoot.ImportResult.ImportID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.ImportID(childComplexity), true
 	case "ImportResult.nodes":
 		if e.ComplexityRoot.ImportResult.Nodes == nil {
 			break
@@ -1610,6 +1625,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Relationships(childComplexity), true
+	case "ImportResult.repeated":
+		if e.ComplexityRoot.ImportResult.Repeated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Repeated(childComplexity), true
 
 	case "Importance.birnbaum":
 		if e.ComplexityRoot.Importance.Birnbaum == nil {
@@ -1736,7 +1757,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["document"].(any), args["replace"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["document"].(any), args["replace"].(*bool), args["importId"].(*string)), true
 	case "Mutation.upsertAgency":
 		if e.ComplexityRoot.Mutation.UpsertAgency == nil {
 			break
@@ -2290,7 +2311,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["subject"].(*string), args["action"].(*string), args["since"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["subject"].(*string), args["action"].(*string), args["since"].(*time.Time), args["first"].(*int), args["after"].(*string), args["importId"].(*string)), true
 	case "Query.brokers":
 		if e.ComplexityRoot.Query.Brokers == nil {
 			break
@@ -3507,6 +3528,8 @@ type AuditEvent {
   changes: [Change!]!
   "For a write too large to list (an import of a large document), what it held."
   summary: String
+  "The id of the import this event records (importGraph's importId, stakegraph import -id)."
+  importId: String
 }
 
 "A node or relationship before and after a write: before is null for a creation, after for a deletion."
@@ -3542,6 +3565,8 @@ extend type Query {
     first: Int = 50
     "Id of the last event of the previous page; from the newest when absent."
     after: ID
+    "Only the event of the import with this id: whether an import whose answer was lost was applied."
+    importId: String
   ): AuditPage! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
@@ -4423,6 +4448,10 @@ type ImportResult {
   nodes: Int!
   "Relationships written."
   relationships: Int!
+  "The import's id in the audit trail: the importId asked for, or a new one."
+  importId: String!
+  "True when an import with this importId and the same document had already been applied: nothing was written again."
+  repeated: Boolean!
 }
 
 "Writes; each is one transaction that applies entirely or not at all, and is recorded in the audit trail."
@@ -4459,6 +4488,13 @@ type Mutation {
     document: JSON!
     "Empty the graph first (in the same transaction); default false merges by id."
     replace: Boolean = false
+    """
+    Names the import in the audit trail (1 to 100 letters, digits, '.', '_', ':' or '-'), so that
+    a retry is safe: an import whose id was already applied to the same document is not applied
+    again (repeated: true), one whose id was used for another document is CONFLICT. Pass one when
+    you may need to retry after an error with extensions.outcome UNKNOWN.
+    """
+    importId: String
   ): ImportResult! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
@@ -4601,6 +4637,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_changes(ctx, field)
 	case "summary":
 		return ec.fieldContext_AuditEvent_summary(ctx, field)
+	case "importId":
+		return ec.fieldContext_AuditEvent_importId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
 }
@@ -4929,6 +4967,10 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_nodes(ctx, field)
 	case "relationships":
 		return ec.fieldContext_ImportResult_relationships(ctx, field)
+	case "importId":
+		return ec.fieldContext_ImportResult_importId(ctx, field)
+	case "repeated":
+		return ec.fieldContext_ImportResult_repeated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
 }
@@ -5510,6 +5552,14 @@ func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context,
 		return nil, err
 	}
 	args["replace"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "importId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["importId"] = arg2
 	return args, nil
 }
 
@@ -5756,6 +5806,14 @@ func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "importId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["importId"] = arg5
 	return args, nil
 }
 
@@ -7841,6 +7899,29 @@ func (ec *executionContext) _AuditEvent_summary(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_importId(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_importId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_importId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
@@ -10551,6 +10632,52 @@ func (ec *executionContext) fieldContext_ImportResult_relationships(_ context.Co
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportResult_importId(ctx context.Context, field graphql.CollectedField, obj *graph.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_importId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_importId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportResult_repeated(ctx context.Context, field graphql.CollectedField, obj *graph.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_repeated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_repeated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Importance_event(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11520,7 +11647,7 @@ func (ec *executionContext) _Mutation_importGraph(ctx context.Context, field gra
 						return nil
 					}
 					return fc.Args["document"].(any)
-				}(), fc.Args["replace"].(*bool))
+				}(), fc.Args["replace"].(*bool), fc.Args["importId"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14830,7 +14957,7 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["subject"].(*string), fc.Args["action"].(*string), fc.Args["since"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["subject"].(*string), fc.Args["action"].(*string), fc.Args["since"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["importId"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -18711,6 +18838,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "importId":
+			out.Values[i] = ec._AuditEvent_importId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19855,6 +19987,16 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "relationships":
 			out.Values[i] = ec._ImportResult_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importId":
+			out.Values[i] = ec._ImportResult_importId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repeated":
+			out.Values[i] = ec._ImportResult_repeated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -106,6 +106,18 @@ func (s *Store) read(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (
 // transaction also bumps the graph version, so every replica's snapshot cache sees that
 // the graph changed.
 func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	// The bump comes last, so the version node is locked only while the transaction commits.
+	return s.commit(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		v, err := fn(tx)
+		if err == nil {
+			_, err = run(ctx, tx, bumpVersion, nil)
+		}
+		return v, err
+	})
+}
+
+// commit runs fn in one write transaction and reports the outcome as write says.
+func (s *Store) commit(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	// Set when the last attempt's work is done and only its commit remains: a connection
@@ -114,9 +126,6 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		committing = false
 		v, err := fn(tx)
-		if err == nil {
-			_, err = run(ctx, tx, bumpVersion, nil)
-		}
 		committing = err == nil
 		return v, err
 	})

@@ -463,7 +463,8 @@ func TestSearchAcrossKinds(t *testing.T) {
 		}
 	}
 	a.ok(`{ search(text: "ALAND") { __typename ... on Node { id } } }`, nil, &out)
-	if len(out.Search) != 2 || out.Search[0].Typename != "Agency" || out.Search[1].Typename != "Nation" {
+	// The nation named exactly "Aland" ranks before the agency whose name starts with it.
+	if len(out.Search) != 2 || out.Search[0].Typename != "Nation" || out.Search[1].Typename != "Agency" {
 		t.Fatalf("search returned %+v", out.Search)
 	}
 }

@@ -75,18 +75,25 @@ func (r *Resolver) page(ctx context.Context, f graph.NodeFilter, first *int, aft
 	return &p, info, nil
 }
 
-// search finds nodes of every kind by name.
+// search finds nodes of every kind by id, nation code or name, best match first.
 func (r *Resolver) search(ctx context.Context, text string, first *int) ([]graph.Entity, error) {
 	if len(text) < 1 || len(text) > 200 {
 		return nil, graph.Errorf(graph.EINVALID, "text", "text must be 1 to 200 characters")
 	}
-	p, _, err := r.page(ctx, graph.NodeFilter{NameContains: text}, first, nil)
+	n := defaultPage
+	if first != nil {
+		if *first < 1 || *first > maxPage {
+			return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxPage, *first)
+		}
+		n = *first
+	}
+	nodes, err := r.Store.SearchNodes(ctx, text, n)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Entity, len(p.Nodes))
-	for i := range p.Nodes {
-		out[i] = graph.AsEntity(&p.Nodes[i])
+	out := make([]graph.Entity, len(nodes))
+	for i := range nodes {
+		out[i] = graph.AsEntity(&nodes[i])
 	}
 	return out, nil
 }

@@ -336,3 +336,51 @@ func fieldOf(name string, i, n int) string {
 	}
 	return name + "[" + strconv.Itoa(i) + "]"
 }
+
+// searchNodes ranks matches in one statement: each branch of the union finds candidates
+// through an index (the id constraint, the nation code constraint, the name text index),
+// and the best rank a node reaches decides its place. The kind order puts a nation before
+// the agencies and agreements that carry its name.
+var searchNodes = `CALL {
+  MATCH (e:Entity) WHERE e.id IN $ids RETURN e, 0 AS rank
+  UNION
+  MATCH (e:Nation) WHERE e.code = $code RETURN e, 0 AS rank
+  UNION
+  MATCH (e:Entity) WHERE e.nameLower CONTAINS $q
+  RETURN e, CASE
+    WHEN e.nameLower = $q THEN 1
+    WHEN e.nameLower STARTS WITH $q THEN 2
+    WHEN e.nameLower CONTAINS (' ' + $q) OR e.nameLower CONTAINS ('-' + $q) OR e.nameLower CONTAINS ('(' + $q) THEN 3
+    ELSE 4 END AS rank
+}
+WITH e, min(rank) AS rank WHERE ` + visible("e") + `
+RETURN ` + nodeRow + ` AS node
+ORDER BY rank, CASE WHEN e:Nation THEN 0 WHEN e:Agency THEN 1 WHEN e:Objective THEN 2
+  WHEN e:Capability THEN 3 WHEN e:Agreement THEN 4 ELSE 5 END, e.nameLower, e.id
+LIMIT $limit`
+
+// SearchNodes implements graph.Store.
+func (s *Store) SearchNodes(ctx context.Context, text string, first int) ([]graph.Node, error) {
+	text = strings.TrimSpace(text)
+	if text == "" || first < 1 {
+		return nil, nil
+	}
+	// Ids are case-sensitive slugs ("nation:POL", "agency:usa-dod"), so a typed id is tried
+	// as written, lower-cased, and with the part after the colon upper-cased (a nation's code).
+	ids := []string{text, strings.ToLower(text)}
+	if prefix, rest, ok := strings.Cut(text, ":"); ok {
+		ids = append(ids, strings.ToLower(prefix)+":"+strings.ToUpper(rest))
+	}
+	params := map[string]any{"ids": ids, "code": strings.ToUpper(text), "q": strings.ToLower(text), "limit": int64(first)}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, searchNodes, params)
+		if err != nil {
+			return nil, err
+		}
+		return decodeNodes(recs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]graph.Node), nil
+}

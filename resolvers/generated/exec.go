@@ -4195,9 +4195,14 @@ type Query {
   node("The node's id." id: ID!): Node
   "Nodes by id, in the order asked; null for unknown ids."
   nodes("The ids to read." ids: [ID!]!): [Node]!
-  "Nodes of every kind whose name contains text (case-insensitive), by id."
+  """
+  Nodes of every kind matching text (case-insensitive), best first: an exact id or nation
+  code ("nation:POL", "POL"), then an exact name, a name starting with text, a word of the
+  name starting with it, a name containing it; within a rank nations come before agencies,
+  objectives, capabilities, agreements and threats, then by name and id.
+  """
   search(
-    "1 to 200 characters, matched case-insensitively inside names."
+    "1 to 200 characters: an id, a nation code, or part of a name."
     text: String!
     "Most results to return, 1..500."
     first: Int = 20

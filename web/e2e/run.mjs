@@ -46,6 +46,22 @@ async function overlayReady(page) {
   const status = await page.getAttribute("#graph", "data-overlay-status");
   assert(status === "ready", `overlay status is ${status}; page messages: ${await page.textContent("#message")}`);
 }
+/**
+ * focusOK checks the focus view of the current analysis: it is drawn as its own subgraph,
+ * every answer node of `must` (default: the page's own list of what it has to draw) is in
+ * it, and every drawn node has a label that sigma drew and sits inside the viewport.
+ */
+async function focusOK(page, what, must) {
+  await page.waitForFunction(() => window.stakegraph.focusReport().mode === "focus", null, { timeout: 10_000 });
+  const r = await page.evaluate(() => window.stakegraph.focusReport());
+  const want = must ?? r.answers;
+  const missing = want.filter((x) => !r.drawn.includes(x));
+  assert(!missing.length, `${what}: answer nodes not drawn in the focus view: ${JSON.stringify(missing)}`);
+  assert(!r.unlabelled.length, `${what}: nodes without a label in the focus view: ${JSON.stringify(r.unlabelled)}`);
+  assert(!r.outside.length, `${what}: nodes outside the ${r.width}×${r.height} viewport: ${JSON.stringify(r.outside)}`);
+  return r;
+}
+
 const highlighted = (page) => page.getAttribute("#graph", "data-highlighted").then(JSON.parse);
 const failed = (page) => page.getAttribute("#graph", "data-failed").then(JSON.parse);
 
@@ -161,6 +177,18 @@ try {
     sameSet(hook, [...expected], "window hook");
     const summary = await page.textContent("#overlay-result");
     assert(/fails for the coalition as a whole if any one of these/.test(summary), "plain-words summary: " + summary);
+    await focusOK(page, "single points of failure", [...expected]);
+    // The check can fail: a camera moved away leaves the answer outside the viewport.
+    const moved = await page.evaluate(() => {
+      window.stakegraph.sigma.getCamera().setState({ x: 5, y: 5, ratio: 0.05 });
+      return window.stakegraph.focusReport();
+    });
+    assert(moved.outside.length > 0, "the viewport check notices nodes outside it");
+    await page.click("#fit");
+    await page.waitForFunction(() => window.stakegraph.focusReport().outside.length === 0, null, { timeout: 5_000 });
+    // Relationship types and directions: arrows with their type as label.
+    const edges = await page.evaluate(() => window.stakegraph.sigma.getGraph().edges().map((e) => window.stakegraph.sigma.getEdgeDisplayData(e)));
+    assert(edges.length > 0 && edges.every((e) => e.type === "arrow" && /^[A-Z_]+/.test(e.label) && e.forceLabel), "relationships drawn as labelled arrows");
     const url = new URL(page.url());
     assert(url.searchParams.get("overlay") === "spof" && url.searchParams.get("objective") === spofObjective, "URL holds the overlay: " + page.url());
     await page.screenshot({ path: join(artifacts, "03-spof.png") });
@@ -197,6 +225,8 @@ try {
     assert(nationColor === "#555555", "the nation is drawn down: " + nationColor);
     const summary = await page.textContent("#overlay-result");
     assert(new RegExp(`${lostObjectives.length} objective\\(s\\) stop being achievable`).test(summary), "summary: " + summary);
+    const lost = [...lostObjectives, ...api.whatIf.capabilities.map((x) => x.node.id)];
+    await focusOK(page, "what-if", [whatIfNation, ...lost.slice(0, 15)]);
     // Bring back up: nothing fails any more.
     await page.screenshot({ path: join(artifacts, "04-whatif.png") });
     await page.fill("#asof", "2027-06-01");
@@ -254,6 +284,14 @@ try {
     assert(url.searchParams.get("objective") === objective, "URL holds the objective: " + page.url());
     const text = await page.textContent("#overlay-result");
     assert(/Probability that .* is not achievable: /.test(text) && /Minimum cut order \d/.test(text) && /Birnbaum/.test(text), "plain words: " + text);
+    const ranked = [...api.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id)).map((i) => i.event.id);
+    await focusOK(page, "resilience", [objective, ...ranked.slice(0, 15)]);
+    // Graded by importance: the strongest event is drawn larger than the weakest.
+    if (api.importance.length > 1 && ranked.length <= 15) {
+      const sizes = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.size), [ranked[0], ranked[ranked.length - 1]]);
+      const [hi, lo] = [api.importance.find((i) => i.event.id === ranked[0]).birnbaum, api.importance.find((i) => i.event.id === ranked[ranked.length - 1]).birnbaum];
+      if (hi > lo) assert(sizes[0] > sizes[1], "sizes graded by Birnbaum: " + sizes);
+    }
     const rows = await page.$$eval("table.importance tr[data-id]", (l) => l.map((r) => r.dataset.id));
     const byBirnbaum = [...api.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id)).map((i) => i.event.id);
     assert(JSON.stringify(rows) === JSON.stringify(byBirnbaum), "ranking by Birnbaum: " + rows);
@@ -284,6 +322,24 @@ try {
     assert(emphasised.every((z) => z >= 2), "single-point objectives drawn strong: " + emphasised);
     const text = await page.textContent("#overlay-result");
     assert(new RegExp(`${api.objectives.length} objective\\(s\\) that need them`).test(text), "summary: " + text);
+    const order = [...api.singlePointOf, ...api.objectives.filter((o) => !api.singlePointOf.some((s) => s.id === o.id)), ...api.capabilities, ...api.stakeholders].map((x) => x.id);
+    await focusOK(page, "impact (top 15)", [id, ...order.slice(0, 15)]);
+    if (order.length > 15) {
+      await page.click("#show-all");
+      await page.waitForFunction(() => new URL(location.href).searchParams.get("all") === "1");
+      await focusOK(page, "impact (all)", [id, ...order]);
+      await page.screenshot({ path: join(artifacts, "17b-impact-all.png") });
+      await page.click("#show-all");
+      await page.waitForFunction(() => !new URL(location.href).searchParams.has("all"));
+    }
+    // The rest of the graph, dimmed: the whole model drawn, the answer fitted into the view.
+    await page.click("#show-rest");
+    await page.waitForFunction(() => window.stakegraph.focusReport().mode === "dim");
+    const dim = await page.evaluate(() => window.stakegraph.focusReport());
+    assert(!dim.outside.length, "dimmed view: answer nodes outside the viewport: " + dim.outside);
+    assert(await page.evaluate(() => window.stakegraph.sigma.getGraph().order === window.stakegraph.nodeCount), "the dimmed view draws the whole model");
+    await page.click("#show-rest");
+    await page.waitForFunction(() => window.stakegraph.focusReport().mode === "focus");
     assert(new URL(page.url()).searchParams.get("of") === id, "URL holds the node");
     await page.screenshot({ path: join(artifacts, "17-impact.png") });
     // The URL restores it.
@@ -313,6 +369,7 @@ try {
     const listed = await page.$$eval("#overlay-result li a", (l) => l.map((a) => new URL(a.href).searchParams.get("sel")));
     assert(JSON.stringify(listed) === JSON.stringify(api.map((p) => p.b.id)), "ranked as the API: " + listed);
     assert(/score \d\.\d\d/.test(await page.textContent("#overlay-result")), "scores shown");
+    await focusOK(page, "partners", expected);
     await page.screenshot({ path: join(artifacts, "18-partners.png") });
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
@@ -389,8 +446,44 @@ try {
       await ready(page);
       await overlayReady(page);
       assert((await highlighted(page)).length > 0, `${q} highlights something`);
+      await focusOK(page, q);
       await page.screenshot({ path: join(artifacts, shot) });
     }
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("gaps: grouped by kind and objective, agencies merged under their nation, the top answers in focus", async () => {
+    const list = (await gql(base, `{ gaps { kind objective { id } capability { id } stakeholder { id } threat { id } causedBy cause { kind } explanation { nodes } } }`)).gaps;
+    assert(list.length > 15, "the seed has more gaps than the focus view draws at first");
+    const expected = new Set();
+    for (const g of list) for (const x of [...g.explanation.nodes, g.objective?.id, g.stakeholder?.id, g.capability?.id, g.threat?.id]) if (x) expected.add(x);
+    const agencies = (await gql(base, "{ agencies(first: 500) { nodes { id nation { id } } } }")).agencies.nodes;
+    const nationOf = new Map(agencies.filter((a) => a.nation).map((a) => [a.id, a.nation.id]));
+    const key = (g) => JSON.stringify([g.kind, g.cause?.kind, g.objective?.id, g.capability?.id, g.threat?.id, [...g.causedBy].sort()]);
+    const has = new Set(list.filter((g) => g.stakeholder).map((g) => key(g) + g.stakeholder.id));
+    const mergeable = list.filter((g) => g.stakeholder && nationOf.has(g.stakeholder.id) && has.has(key(g) + nationOf.get(g.stakeholder.id)));
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=gaps`);
+    await ready(page);
+    await overlayReady(page);
+    sameSet(await highlighted(page), [...expected], "gaps highlighted");
+    const titles = Object.fromEntries(await page.$$eval("#overlay-result details[data-key] > summary", (l) => l.map((x) => [x.parentElement.dataset.key, x.textContent])));
+    const byKind = {};
+    for (const g of list) byKind[g.kind] = (byKind[g.kind] ?? 0) + 1;
+    sameSet(Object.keys(titles), Object.keys(byKind), "one heading per gap kind");
+    for (const [kind, n] of Object.entries(byKind)) assert(new RegExp(`\\(${n}[,)]`).test(titles[kind]), `the heading of ${kind} counts ${n}: ${titles[kind]}`);
+    const lines = await page.$$eval("#overlay-result li", (l) => l.map((x) => x.textContent));
+    assert(lines.length === list.length - mergeable.length, `${list.length} gaps, ${mergeable.length} merged into their nation's line: ${lines.length} lines`);
+    if (mergeable.length) assert(lines.some((l) => /\(also /.test(l)), "a merged line names the agencies");
+    assert(!lines.some((l) => /when [a-z]+:[^ ]/.test(l)), "expiring lines name what ends, not raw ids: " + lines.filter((l) => /when/.test(l)).slice(0, 3));
+    const r = await focusOK(page, "gaps (top 15)");
+    assert(r.drawn.length < expected.size, "the top answers only, not all " + expected.size);
+    await page.screenshot({ path: join(artifacts, "09b-gaps-focus.png") });
+    await page.click("#show-all");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("all") === "1");
+    await focusOK(page, "gaps (all)", [...expected]);
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });

@@ -11,9 +11,11 @@ import {
   SIZE_MEASURES, visibleNodes, type DisplayGraph, type EdgeAttrs, type Label, type NodeAttrs, type SizeMeasure,
 } from "./model";
 import * as ov from "./overlays";
-import { communityColor, legend, nodeStyle, shapeSVG, type NodeState } from "./palette";
+import { communityColor, DIM, legend, nodeStyle, shapeSVG, type NodeState } from "./palette";
 import { NodeShapeProgram } from "./shapes";
-import { decode, emptyState, encode, GAP_KINDS, idsInState, OVERLAYS, type GapKind, type Overlay, type ViewState } from "./urlstate";
+import { decode, emptyState, encode, GAP_KINDS, idsInState, OVERLAYS, prune, type GapKind, type Overlay, type ViewState } from "./urlstate";
+import { answerNodes, focusBBox, focusGraph, LABEL_CHARS, layeredLayout, mustDraw, positions, TOP_N } from "./focus";
+import { EdgeArrowProgram, EdgeRectangleProgram } from "sigma/rendering";
 import type { LayoutUpdate } from "./layout.worker";
 import { seedFamilies } from "./layout";
 import "./style.css";
@@ -36,11 +38,24 @@ interface Hook {
   failed(): string[];
   select(id: string): void;
   exportPNG(): string;
+  /** What the focus view draws and whether each node is labelled inside the viewport. */
+  focusReport(): FocusReport;
   sigma?: Sigma<NodeAttrs, EdgeAttrs>;
   graph?: DisplayGraph;
   errors: string[];
   /** Milestones of the start-up, ms from navigation start (the benchmark reports them). */
   phases: Record<string, number>;
+}
+
+/** FocusReport: the answer nodes drawn, those without a drawn label, those outside the viewport. */
+interface FocusReport {
+  mode: "focus" | "dim" | "none";
+  drawn: string[];
+  answers: string[];
+  unlabelled: string[];
+  outside: string[];
+  width: number;
+  height: number;
 }
 
 const hook: Hook = {
@@ -55,6 +70,7 @@ const hook: Hook = {
   failed: () => ov.failedIds(highlight),
   select: (id) => update({ sel: id }),
   exportPNG: () => exportPNG(false),
+  focusReport: () => focusReport(),
   errors: [],
   phases: {},
 };
@@ -81,12 +97,19 @@ let sizeKey = "";
 // applied less often while the layout runs.
 const LARGE_EDGES = 10_000;
 let shown: DisplayGraph | undefined;
+// The focus view: the answer's own subgraph, laid out in layers, drawn instead of the model.
+let focused: DisplayGraph | undefined;
+let focusFor: [ov.Highlight | undefined, boolean, number] = [undefined, false, 0];
+// The selected node and its neighbours: the rest is dimmed while nothing else is highlighted.
+let selNeighbours: Set<string> | undefined;
 
 // --- messages -------------------------------------------------------------------------
 
 /** showMessage puts a readable message at the top of the page; never a blank screen. */
 function showMessage(text: string, kind: "error" | "info" = "error"): void {
   const box = $("message");
+  // One banner per distinct message: the same failure reached twice says so once.
+  for (const p of box.querySelectorAll("p")) if (p.firstChild?.textContent === text) return;
   const p = document.createElement("p");
   p.textContent = text;
   p.className = kind;
@@ -159,7 +182,7 @@ const asOf = () => state.asOf ?? today();
 
 /** update merges a change into the view state, writes the URL and redraws. */
 function update(patch: Partial<ViewState>, push = true): void {
-  state = { ...state, ...patch };
+  state = prune({ ...state, ...patch });
   hook.state = state;
   const qs = encode(state);
   const url = location.pathname + (qs ? "?" + qs : "");
@@ -183,15 +206,21 @@ const LABEL_MAX = 30;
 
 function nodeReducer(node: string, data: NodeAttrs): Partial<NodeDisplayData> & { ring?: string | null } {
   const a = data;
-  if (visible && !visible.has(node)) return { ...data, hidden: true };
+  if (!focused && visible && !visible.has(node)) return { ...data, hidden: true };
   const st: NodeState | undefined = highlight?.nodes.get(node);
   const active = !!highlight;
   let { fill, ring } = nodeStyle(a.kind, st, active);
   const com = highlight?.community?.get(node);
   if (com !== undefined) fill = communityColor(com);
   const out: Partial<NodeDisplayData> & { ring?: string | null } = { ...data, color: fill, ring };
-  if (a.label.length > LABEL_MAX && node !== state.sel && node !== hovered) out.label = a.label.slice(0, LABEL_MAX - 1).trimEnd() + "…";
-  if (active && !st) {
+  const max = focused ? LABEL_CHARS : LABEL_MAX;
+  if (a.label.length > max && node !== state.sel && node !== hovered) out.label = a.label.slice(0, max - 1).trimEnd() + "…";
+  if (focused) out.forceLabel = true; // the focus view labels every node it draws
+  if (active && !st && !focused) {
+    out.label = "";
+    out.zIndex = 0;
+  } else if (!active && selNeighbours && !selNeighbours.has(node)) {
+    out.color = DIM;
     out.label = "";
     out.zIndex = 0;
   } else {
@@ -209,6 +238,13 @@ function nodeReducer(node: string, data: NodeAttrs): Partial<NodeDisplayData> & 
 }
 
 function edgeReducer(edge: string, data: EdgeAttrs): Partial<EdgeDisplayData> {
+  if (focused) {
+    const strong = highlight?.edges.has(edge);
+    // Every relationship is an arrow; its type is written on it unless there are so many
+    // that the words would cover each other, and then on the explanation's own only.
+    const words = strong || focused.size <= 60;
+    return { ...data, color: inactive.has(edge) ? "#c8c8c8" : strong ? "#333333" : "#8a8a8a", size: strong ? 2.5 : 1.5, forceLabel: words, label: words ? data.rel + (inactive.has(edge) ? " (out of force)" : "") : "" };
+  }
   const g = graph!;
   const [s, t] = g.extremities(edge);
   if (visible && (!visible.has(s) || !visible.has(t))) return { ...data, hidden: true };
@@ -218,6 +254,7 @@ function edgeReducer(edge: string, data: EdgeAttrs): Partial<EdgeDisplayData> {
     return { ...data, color: "#eeeeee", zIndex: 0 };
   }
   if (state.sel && (s === state.sel || t === state.sel)) return { ...data, color: "#555555", size: 1.5, zIndex: 1 };
+  if (selNeighbours) return { ...data, color: "#f0f0f0", zIndex: 0 };
   if (inactive.has(edge)) return { ...data, color: "#f0f0f0" };
   return data;
 }
@@ -239,10 +276,82 @@ function renderLegend(): void {
   $("legend-size").textContent = `Size: ${SIZE_MEASURES[state.size]}.`;
 }
 
+/** renderItems lists items as links that select their node (at most 300). */
+function renderItems(items: { text: string; id?: string }[]): HTMLUListElement {
+  const ul = document.createElement("ul");
+  for (const it of items.slice(0, 300)) {
+    const li = document.createElement("li");
+    if (it.id && graph?.hasNode(it.id)) {
+      const a = document.createElement("a");
+      a.href = "?sel=" + encodeURIComponent(it.id);
+      a.textContent = it.text;
+      a.dataset.id = it.id;
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        update({ sel: it.id });
+      });
+      li.append(a);
+    } else li.textContent = it.text;
+    ul.append(li);
+  }
+  if (items.length > 300) {
+    const li = document.createElement("li");
+    li.textContent = `… and ${items.length - 300} more`;
+    ul.append(li);
+  }
+  return ul;
+}
+
+/** renderGroups lists grouped items under collapsible headings (gaps by kind, then objective). */
+function renderGroups(groups: ov.ItemGroup[], depth = 0): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "groups";
+  for (const g of groups) {
+    const d = document.createElement("details");
+    d.open = depth > 0 || groups.length <= 3;
+    if (g.key) d.dataset.key = g.key;
+    const sum = document.createElement("summary");
+    sum.textContent = g.title;
+    d.append(sum);
+    if (g.items.length) d.append(renderItems(g.items));
+    if (g.groups?.length) d.append(renderGroups(g.groups, depth + 1));
+    box.append(d);
+  }
+  return box;
+}
+
+/** renderFocusControls: how the answer is drawn (focus view or dimmed graph) and how many answers. */
+function renderFocusControls(box: HTMLElement): void {
+  const p = document.createElement("p");
+  p.className = "focus-controls";
+  const label = document.createElement("label");
+  const box2 = document.createElement("input");
+  box2.type = "checkbox";
+  box2.id = "show-rest";
+  box2.checked = state.rest === "dim";
+  box2.addEventListener("change", () => update({ rest: box2.checked ? "dim" : undefined }));
+  label.append(box2, " show the rest of the graph, dimmed");
+  p.append(label);
+  const n = highlight?.answers?.length ?? 0;
+  if (n > TOP_N && state.rest !== "dim") {
+    const span = document.createElement("span");
+    span.className = "muted";
+    span.textContent = state.all ? ` Drawing all ${n} answers. ` : ` Drawing the top ${TOP_N} of ${n} answers. `;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.id = "show-all";
+    b.textContent = state.all ? `top ${TOP_N} only` : "show all";
+    b.addEventListener("click", () => update({ all: state.all ? undefined : true }));
+    p.append(span, b);
+  }
+  box.append(p);
+}
+
 function renderOverlayPanel(): void {
   const box = $("overlay-result");
   box.replaceChildren();
   if (!highlight) return;
+  if (state.overlay) renderFocusControls(box);
   for (const s of highlight.summary) {
     const p = document.createElement("p");
     p.textContent = s;
@@ -288,29 +397,8 @@ function renderOverlayPanel(): void {
     }
     box.append(t);
   }
-  if (highlight.items.length) {
-    const ul = document.createElement("ul");
-    for (const it of highlight.items.slice(0, 300)) {
-      const li = document.createElement("li");
-      if (it.id && graph?.hasNode(it.id)) {
-        const a = document.createElement("a");
-        a.href = "?sel=" + encodeURIComponent(it.id);
-        a.textContent = it.text;
-        a.addEventListener("click", (e) => {
-          e.preventDefault();
-          update({ sel: it.id });
-        });
-        li.append(a);
-      } else li.textContent = it.text;
-      ul.append(li);
-    }
-    if (highlight.items.length > 300) {
-      const li = document.createElement("li");
-      li.textContent = `… and ${highlight.items.length - 300} more`;
-      ul.append(li);
-    }
-    box.append(ul);
-  }
+  if (highlight.groups?.length) box.append(renderGroups(highlight.groups));
+  else if (highlight.items.length) box.append(renderItems(highlight.items));
 }
 
 function publish(): void {
@@ -329,6 +417,13 @@ function nodeName(id: string | undefined): string | undefined {
   return graph?.hasNode(id) ? graph.getNodeAttribute(id, "label") : id;
 }
 
+/** nationOf is the nation an agency is part of, if any. */
+function nationOf(id: string): string | undefined {
+  if (!graph?.hasNode(id)) return undefined;
+  for (const e of graph.outEdges(id)) if (graph.getEdgeAttribute(e, "rel") === "PART_OF") return graph.target(e);
+  return undefined;
+}
+
 /** fetchOverlay asks the API for the active overlay and turns the answer into a Highlight. */
 async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
   const d = s.asOf;
@@ -337,7 +432,7 @@ async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
       if (!s.objective) return { nodes: new Map(), edges: new Set(), summary: ["Choose an objective to see its single points of failure."], items: [] };
       return ov.spofHighlight(await api.singlePointsOfFailure(s.objective, s.view, d), nodeName(s.view));
     case "gaps":
-      return ov.gapsHighlight(await api.gaps(s.gap, d, s.horizon), s.gap);
+      return ov.gapsHighlight(await api.gaps(s.gap, d, s.horizon), s.gap, nationOf, (id) => nodeName(id) ?? id);
     case "brokers":
       return ov.brokersHighlight(await api.brokers(d));
     case "overlap":
@@ -558,7 +653,10 @@ function wireControls(): void {
   });
   $("export").addEventListener("click", () => exportPNG(true));
   wireDownload();
-  $("fit").addEventListener("click", () => renderer?.getCamera().animatedReset({ duration: 300 }));
+  $("fit").addEventListener("click", () => {
+    if (!focused && highlight && state.overlay) fitTo([...highlight.nodes.keys()]);
+    else renderer?.getCamera().animatedReset({ duration: 300 });
+  });
   wireSearch();
 }
 
@@ -621,7 +719,8 @@ function wireSearch(): void {
 }
 
 function focusNode(id: string): void {
-  if (!renderer || !graph?.hasNode(id)) return;
+  // The focus view already fits the whole answer; zooming onto one node would hide the rest.
+  if (!renderer || !graph?.hasNode(id) || focused) return;
   const d = renderer.getNodeDisplayData(id);
   if (d) renderer.getCamera().animate({ x: d.x, y: d.y, ratio: Math.min(renderer.getCamera().ratio, 0.5) }, { duration: 400 });
 }
@@ -728,6 +827,8 @@ function startLayout(g: DisplayGraph): void {
     if (u.settled) {
       worker.terminate();
       showEdges();
+      // A shared link with a selection centres on where the node is now, not where it began.
+      if (state.sel && !focused) focusNode(state.sel);
       requestAnimationFrame(() => {
         hook.layoutSettledAt = performance.now() - hook.t0;
         $("graph").dataset.layout = "settled";
@@ -753,6 +854,100 @@ function showEdges(): void {
   shown = undefined;
 }
 
+// --- the focus view -------------------------------------------------------------------
+
+/**
+ * applyFocus draws an analysis's answer as its own layered subgraph (focus.ts), or, with
+ * "show the rest" (rest=dim), the whole model with the answer highlighted and the camera
+ * fitted to it. Either way the answer fills the view.
+ */
+function applyFocus(): void {
+  const r = renderer;
+  const g = graph;
+  if (!r || !g) return;
+  const h = state.overlay ? highlight : undefined;
+  const want = !!h && h.nodes.size > 0 && state.rest !== "dim";
+  const { width, height } = r.getDimensions();
+  const key: typeof focusFor = [want ? h : undefined, !!state.all, want ? height * 10_000 + width : 0];
+  const changed = key.some((x, i) => x !== focusFor[i]);
+  if (want) {
+    if (!changed) return;
+    focusFor = key;
+    const ids = answerNodes(g, h!, !!state.all);
+    const pos = positions(layeredLayout(g, ids, h!.community), height, width);
+    focused = focusGraph(g, ids, pos, h!);
+    r.setSetting("renderEdgeLabels", true);
+    r.setSetting("labelSize", 12);
+    r.setCustomBBox(focusBBox(pos, width, height));
+    r.setGraph(focused);
+    r.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    return;
+  }
+  const wasFocused = !!focused;
+  if (focused) {
+    focused = undefined;
+    r.setSetting("renderEdgeLabels", false);
+    r.setSetting("labelSize", 14);
+    r.setCustomBBox(null);
+    r.setGraph(shown ?? g);
+  }
+  if (h && h.nodes.size && (changed || wasFocused)) {
+    focusFor = key;
+    fitTo([...h.nodes.keys()]);
+  } else focusFor = key;
+}
+
+/** fitTo moves the camera so that the nodes ids fill the view, with a margin. */
+function fitTo(ids: string[]): void {
+  const r = renderer;
+  if (!r) return;
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const id of ids) {
+    const d = r.getNodeDisplayData(id);
+    if (!d) continue;
+    minX = Math.min(minX, d.x); maxX = Math.max(maxX, d.x);
+    minY = Math.min(minY, d.y); maxY = Math.max(maxY, d.y);
+  }
+  if (minX > maxX) return;
+  const ratio = Math.min(1.2, Math.max(0.08, 1.35 * Math.max(maxX - minX, maxY - minY)));
+  r.getCamera().setState({ x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio, angle: 0 });
+}
+
+/** focusReport says what the view draws of the answer and what of it a reader could not see. */
+function focusReport(): FocusReport {
+  const r = renderer;
+  const h = state.overlay ? highlight : undefined;
+  const none: FocusReport = { mode: "none", drawn: [], answers: [], unlabelled: [], outside: [], width: 0, height: 0 };
+  if (!r || !h) return none;
+  r.refresh();
+  const { width, height } = r.getDimensions();
+  const mode = focused ? "focus" : "dim";
+  let drawn: string[];
+  let answers: string[];
+  if (focused) {
+    drawn = focused.nodes();
+    answers = [...mustDraw(h, !!state.all)].filter((id) => graph?.hasNode(id)).sort();
+  } else {
+    answers = [...h.nodes].filter(([, st]) => st !== "highlight").map(([id]) => id).filter((id) => graph?.hasNode(id)).sort();
+    drawn = answers;
+  }
+  // displayedNodeLabels is sigma's own record of the labels it drew in the last frame.
+  const labels = (r as unknown as { displayedNodeLabels: Set<string> }).displayedNodeLabels;
+  const unlabelled: string[] = [];
+  const outside: string[] = [];
+  for (const id of drawn) {
+    const d = r.getNodeDisplayData(id);
+    if (!d || d.hidden) {
+      unlabelled.push(id);
+      continue;
+    }
+    if (!labels.has(id) || !d.label) unlabelled.push(id);
+    const v = r.framedGraphToViewport(d);
+    if (v.x < 0 || v.y < 0 || v.x > width || v.y > height) outside.push(id);
+  }
+  return { mode, drawn: drawn.sort(), answers, unlabelled, outside, width, height };
+}
+
 // --- apply ----------------------------------------------------------------------------
 
 let applying: Promise<void> = Promise.resolve();
@@ -768,8 +963,10 @@ async function applyNow(): Promise<void> {
   if (!graph || !renderer) return;
   visible = state.kinds.length || state.region || state.domain || state.agreement ? visibleNodes(graph, state) : undefined;
   inactive = outOfForce(graph, asOf());
+  selNeighbours = state.sel && graph.hasNode(state.sel) && !state.overlay ? new Set([state.sel, ...graph.neighbors(state.sel)]) : undefined;
   const details = applyDetails();
   await Promise.all([applyOverlay(), applySize()]);
+  applyFocus();
   renderLegend();
   renderOverlayPanel();
   publish();
@@ -839,6 +1036,9 @@ async function main(): Promise<void> {
     hideEdgesOnMove: graph.size > LARGE_EDGES,
     hideLabelsOnMove: graph.size > LARGE_EDGES,
     labelFont: "system-ui, sans-serif",
+    edgeProgramClasses: { line: EdgeRectangleProgram, arrow: EdgeArrowProgram },
+    edgeLabelColor: { color: "#444444" },
+    edgeLabelSize: 11,
     minCameraRatio: 0.02,
     maxCameraRatio: 10,
   });

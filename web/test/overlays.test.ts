@@ -82,6 +82,37 @@ describe("gaps", () => {
   });
 });
 
+describe("gaps grouped by kind and objective", () => {
+  const access = (s: api.Ref, o = "obj:air", c = "cap:aar"): api.Gap => ({
+    kind: "ACCESS", objective: ref(o, "Objective"), capability: ref(c, "Capability"), stakeholder: s, threat: null, causedBy: [], cause: null, explanation: ex([s.id, o, c]),
+  });
+  const nationOf = (id: string) => ({ "agency:ukr-mod": "nation:UKR", "agency:ukr-mfa": "nation:UKR", "agency:pol-mod": "nation:POL" } as Record<string, string>)[id];
+  const names = (id: string) => id.toUpperCase();
+  const list = [
+    access(ref("nation:UKR")), access(ref("agency:ukr-mod", "Agency")), access(ref("agency:ukr-mfa", "Agency")),
+    access(ref("agency:pol-mod", "Agency")), // its nation has no such gap: its own line
+    access(ref("agency:ukr-mod", "Agency"), "obj:air", "cap:sat"), // another capability: not the same gap
+    { kind: "COVERAGE", objective: ref("obj:sea", "Objective"), capability: ref("cap:ship", "Capability"), stakeholder: null, threat: null, causedBy: [], cause: null, explanation: ex([]) } as api.Gap,
+    { kind: "EXPIRING", objective: ref("obj:air", "Objective"), capability: ref("cap:aar", "Capability"), stakeholder: ref("nation:POL"), threat: null, causedBy: ["agr:salis", "PROVIDES:nation:DEU->cap:aar"], cause: { kind: "ACCESS" }, explanation: ex([]) } as api.Gap,
+  ];
+  const groups = ov.groupGaps(list, nationOf, names);
+  it("merges an agency's gap under its nation where the nation has the same gap", () => {
+    const accessGroup = groups.find((g) => g.title.startsWith("Access"))!;
+    expect(accessGroup.title).toBe("Access gaps (5, 3 after merging agencies into their nations)");
+    const lines = accessGroup.groups!.flatMap((g) => g.items.map((i) => i.text));
+    expect(lines).toContain("NATION:UKR (also AGENCY:UKR-MFA, AGENCY:UKR-MOD) cannot reach CAP:AAR for OBJ:AIR");
+    expect(lines).toContain("AGENCY:POL-MOD cannot reach CAP:AAR for OBJ:AIR");
+    expect(lines).toContain("AGENCY:UKR-MOD cannot reach CAP:SAT for OBJ:AIR");
+  });
+  it("orders kinds coverage, access, expiring and groups by objective", () => {
+    expect(groups.map((g) => g.title)).toEqual(["Coverage gaps (1)", "Access gaps (5, 3 after merging agencies into their nations)", "Expiring (1)"]);
+    expect(groups[0].groups!.map((g) => g.title)).toEqual(["OBJ:SEA"]);
+  });
+  it("says whose expiring gap it is and what ends, by name", () => {
+    expect(groups[2].groups![0].items[0].text).toBe("By the horizon NATION:POL loses access to CAP:AAR for OBJ:AIR, when AGR:SALIS and NATION:DEU's provision of CAP:AAR ends");
+  });
+});
+
 describe("brokers, overlap, coalitions", () => {
   it("brokers: articulation points primary, bridge ends highlighted", () => {
     const h = ov.brokersHighlight({ articulationPoints: [ref("agr:nat", "Agreement")], bridges: [{ a: ref("agency:a", "Agency"), b: ref("nation:USA") }], explanation: ex(["agr:nat", "agency:a", "nation:USA"], ["PART_OF:agency:a->nation:USA"]) });

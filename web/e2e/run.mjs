@@ -153,6 +153,42 @@ try {
     await page.close();
   });
 
+  await test("search finds nations by code and id first, in the API's order, with the kind said once", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await ready(page);
+    for (const [text, nation] of [["USA", "nation:USA"], ["POL", "nation:POL"], ["FRA", "nation:FRA"], ["nation:POL", "nation:POL"], ["pol", "nation:POL"]]) {
+      const api = (await gql(base, "query($t:String!){ search(text:$t){ id name __typename } }", { t: text })).search;
+      assert(api[0]?.id === nation, `the API's search "${text}" starts with ${nation}: ${api.slice(0, 3).map((x) => x.id)}`);
+      await page.fill("#search", "");
+      await page.fill("#search", text);
+      await page.waitForFunction((t) => document.querySelector("#search-results")?.dataset.query === t, text, { timeout: 10_000 });
+      const ids = await page.$$eval("#search-results button", (l) => l.map((b) => b.dataset.id));
+      assert(JSON.stringify(ids) === JSON.stringify(api.map((x) => x.id)), `the page lists "${text}" as the API ranks it: ${ids}`);
+      const texts = await page.$$eval("#search-results button", (l) => l.map((b) => b.textContent));
+      const doubled = texts.filter((t) => /\b(\w+) \1$/i.test(t.trim()));
+      assert(!doubled.length, "the kind is said once: " + doubled);
+    }
+    await page.fill("#search", "POL");
+    await page.waitForFunction(() => document.querySelector("#search-results button")?.dataset.id === "nation:POL", null, { timeout: 10_000 });
+    await page.press("#search", "Enter");
+    await page.waitForSelector('#details[data-node="nation:POL"]', { timeout: 10_000 });
+    // The details say a source shared by a whole list once, not on every line.
+    const perSection = await page.$$eval("#details section.rels", (l) => l.map((sec) => [...sec.querySelectorAll("li .relprops")].map((d) => /source ([^·]+)/.exec(d.textContent)?.[1]).filter(Boolean)));
+    for (const srcs of perSection) assert(srcs.length < 2 || new Set(srcs).size > 1, "one source repeated on every line: " + srcs[0]);
+    // Selecting a node dims the rest: a node that is not its neighbour is drawn grey.
+    const far = await page.evaluate(() => {
+      const g = window.stakegraph.graph;
+      const near = new Set(["nation:POL", ...g.neighbors("nation:POL")]);
+      const other = g.nodes().find((n) => !near.has(n));
+      return [window.stakegraph.sigma.getNodeDisplayData(other)?.color, window.stakegraph.sigma.getNodeDisplayData(g.neighbors("nation:POL")[0])?.color];
+    });
+    assert(far[0] === "#dedede" && far[1] !== "#dedede", "the rest is dimmed, the neighbours are not: " + far);
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("the single-point-of-failure overlay highlights exactly what the API returns", async () => {
     const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id __typename } explanation { nodes } } } }`);
     const withSpof = all.singlePointsOfFailure.filter((o) => o.achievable && o.cutSets.some((c) => c.events.length === 1));

@@ -7,7 +7,7 @@ import * as api from "./api";
 import * as auth from "./auth";
 import { renderDetails, renderMessage } from "./details";
 import {
-  applySizes, buildGraph, distinctValues, downstreamObjectives, LABELS, outOfForce,
+  applySizes, buildGraph, distinctValues, downstreamObjectives, kindWord, LABELS, outOfForce,
   SIZE_MEASURES, visibleNodes, type DisplayGraph, type EdgeAttrs, type Label, type NodeAttrs, type SizeMeasure,
 } from "./model";
 import * as ov from "./overlays";
@@ -677,6 +677,7 @@ function wireSearch(): void {
       const res = await api.search(text, 20);
       if (my !== seq) return;
       list.replaceChildren();
+      list.dataset.query = text; // what the list answers (tests wait on it)
       if (!res.length) {
         const li = document.createElement("li");
         li.textContent = `nothing named like "${text}"`;
@@ -691,7 +692,7 @@ function wireSearch(): void {
         b.dataset.id = r.id;
         const kind = document.createElement("span");
         kind.className = "muted";
-        kind.textContent = " " + (r.__typename ?? "");
+        kind.textContent = " " + kindWord(r.name || r.id, r.__typename);
         b.append(kind);
         b.addEventListener("click", () => {
           list.hidden = true;

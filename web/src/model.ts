@@ -299,3 +299,28 @@ export function distinctValues(graph: DisplayGraph, kind: Label, prop: string): 
   });
   return [...s].sort();
 }
+
+/**
+ * kindWord is the kind to show after a node's name, or "" when the name already says it
+ * ("National Security Agency" is not followed by "Agency" again).
+ */
+export function kindWord(name: string, kind: string | undefined): string {
+  if (!kind) return "";
+  const last = name.trim().split(/\s+/).pop()?.replace(/[^\p{L}]/gu, "").toLowerCase();
+  return last === kind.toLowerCase() ? "" : kind;
+}
+
+/**
+ * sharedProps lists the properties (of keys) that every item has with one same value, when
+ * there are at least two items: said once above a list instead of on every line.
+ */
+export function sharedProps(items: Record<string, unknown>[], keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (items.length < 2) return out;
+  for (const k of keys) {
+    const v = items[0][k];
+    if (v === null || v === undefined || v === "") continue;
+    if (items.every((it) => it[k] === v)) out[k] = v;
+  }
+  return out;
+}

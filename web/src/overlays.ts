@@ -2,6 +2,7 @@
 // relationships to draw dark, community colours, and sentences that say in plain words
 // what the view means. Pure functions of the API's answers, unit-tested.
 import type * as api from "./api";
+import { kindWord } from "./model";
 import type { NodeState } from "./palette";
 
 /** Highlight is what an overlay shows. Nodes absent from nodes are greyed out. */
@@ -94,7 +95,8 @@ export function spofHighlight(res: api.ObjectiveCutSets[], viewName?: string): H
       for (const ev of c.events) {
         (h.answers ??= []).push({ id: ev.id, explanation: c.explanation.nodes });
         mark(h, ev.id, "primary");
-        h.items.push({ text: `${nameOf(ev)} (${ev.__typename ?? "event"})`, id: ev.id });
+        const kw = kindWord(nameOf(ev), ev.__typename);
+        h.items.push({ text: kw ? `${nameOf(ev)} (${kw})` : nameOf(ev), id: ev.id });
       }
       explain(h, c.explanation);
       for (const ev of c.events) mark(h, ev.id, "primary");

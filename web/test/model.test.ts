@@ -127,3 +127,21 @@ describe("visibleNodes", () => {
     expect(distinctValues(graph, "Objective", "domain")).toEqual(["AIR", "CYBER"]);
   });
 });
+
+describe("kind words and shared properties", () => {
+  it("shows the kind once", async () => {
+    const { kindWord } = await import("../src/model");
+    expect(kindWord("National Security Agency", "Agency")).toBe("");
+    expect(kindWord("U.S. Space Force", "Agency")).toBe("Agency");
+    expect(kindWord("North Atlantic Treaty", "Agreement")).toBe("Agreement");
+    expect(kindWord("Poland", "Nation")).toBe("Nation");
+    expect(kindWord("Poland", undefined)).toBe("");
+  });
+  it("says a source shared by every line once", async () => {
+    const { sharedProps } = await import("../src/model");
+    const same = [{ source: "S", confidence: 0.7 }, { source: "S", confidence: 0.9 }];
+    expect(sharedProps(same, ["source", "confidence"])).toEqual({ source: "S" });
+    expect(sharedProps([{ source: "S" }], ["source"])).toEqual({});
+    expect(sharedProps([{ source: "" }, { source: "" }], ["source"])).toEqual({});
+  });
+});

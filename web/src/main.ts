@@ -17,7 +17,7 @@ import { decode, emptyState, encode, GAP_KINDS, idsInState, OVERLAYS, prune, typ
 import { answerNodes, focusBBox, focusGraph, LABEL_CHARS, layeredLayout, mustDraw, positions, TOP_N } from "./focus";
 import { EdgeArrowProgram, EdgeRectangleProgram } from "sigma/rendering";
 import type { LayoutUpdate } from "./layout.worker";
-import { seedFamilies } from "./layout";
+import { decodePositions, encodePositions, modelKey, seedFamilies } from "./layout";
 import "./style.css";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -33,6 +33,8 @@ interface Hook {
   interactiveAt?: number;
   layoutSettledAt?: number;
   layoutIterations: number;
+  /** The positions came from this browser's cache for this model version (no layout ran). */
+  layoutFromCache?: boolean;
   overlayStatus: "idle" | "loading" | "ready" | "error";
   highlighted(): string[];
   failed(): string[];
@@ -803,7 +805,6 @@ function startLayout(g: DisplayGraph): void {
     edges[k++] = index.get(s)!;
     edges[k++] = index.get(t)!;
   });
-  const worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
   const view = shown ?? g;
   const large = view !== g;
   let lastApplied = 0;
@@ -817,6 +818,27 @@ function startLayout(g: DisplayGraph): void {
     }, { attributes: ["x", "y"] });
     lastApplied = performance.now();
   };
+  const settled = () => {
+    showEdges();
+    // A shared link with a selection centres on where the node is now, not where it began.
+    if (state.sel && !focused) focusNode(state.sel);
+    requestAnimationFrame(() => {
+      hook.layoutSettledAt = performance.now() - hook.t0;
+      $("graph").dataset.layout = "settled";
+    });
+  };
+  // The layout is deterministic, and the browser keeps the last one per model version, so a
+  // link opens on the same picture without running it again.
+  const key = modelKey(g);
+  const cached = readLayout(key, ids.length);
+  if (cached) {
+    hook.layoutFromCache = true;
+    applyPositions({ positions: cached, iterations: 0, settled: true });
+    $("layout-status").textContent = "layout from this browser's cache for this model version";
+    settled();
+    return;
+  }
+  const worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
   worker.onmessage = (ev: MessageEvent<LayoutUpdate>) => {
     const u = ev.data;
     hook.layoutIterations = u.iterations;
@@ -824,16 +846,11 @@ function startLayout(g: DisplayGraph): void {
       ? `layout settled (${u.iterations} iterations)`
       : `laying out… (${u.iterations} iterations${large ? "; relationships are drawn when it settles" : ""})`;
     if (!u.settled && large && performance.now() - lastApplied < 1500) return;
+    if (u.settled) writeLayout(key, u.positions);
     applyPositions(u);
     if (u.settled) {
       worker.terminate();
-      showEdges();
-      // A shared link with a selection centres on where the node is now, not where it began.
-      if (state.sel && !focused) focusNode(state.sel);
-      requestAnimationFrame(() => {
-        hook.layoutSettledAt = performance.now() - hook.t0;
-        $("graph").dataset.layout = "settled";
-      });
+      settled();
     }
   };
   worker.onerror = (e) => {
@@ -842,6 +859,27 @@ function startLayout(g: DisplayGraph): void {
     $("graph").dataset.layout = "settled";
   };
   worker.postMessage({ positions, edges, sizes }, [positions.buffer, edges.buffer, sizes.buffer]);
+}
+
+const LAYOUT_CACHE = "stakegraph.layout";
+
+/** readLayout returns the cached positions of this model version, if this browser has them. */
+function readLayout(key: string, n: number): Float32Array | undefined {
+  try {
+    const c = JSON.parse(localStorage.getItem(LAYOUT_CACHE) ?? "null") as { key: string; pos: string } | null;
+    return c?.key === key ? decodePositions(c.pos, n) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** writeLayout keeps the settled layout of one model version (the last one) in localStorage. */
+function writeLayout(key: string, pos: Float32Array): void {
+  try {
+    localStorage.setItem(LAYOUT_CACHE, JSON.stringify({ key, pos: encodePositions(pos) }));
+  } catch {
+    // Full or unavailable storage: the layout runs again next time, nothing else changes.
+  }
 }
 
 /** showEdges hands the relationships to the drawn graph once a large graph's layout settled. */

@@ -443,6 +443,32 @@ try {
     await page.close();
   });
 
+  await test("at 1024×768 the header is one line, the graph keeps its width and a focus view fits", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const all = await gql(base, `{ singlePointsOfFailure { objective { id } achievable cutSets { events { id } } } }`);
+    const objective = all.singlePointsOfFailure.find((o) => o.achievable && o.cutSets.some((c) => c.events.length === 1)).objective.id;
+    await page.goto(`${base}/?overlay=spof&objective=${encodeURIComponent(objective)}&sel=nation:USA`);
+    await ready(page);
+    await overlayReady(page);
+    await page.waitForSelector('#details[data-node="nation:USA"]', { timeout: 10_000 });
+    const m = await page.evaluate(() => {
+      const kids = [...document.querySelectorAll("header > *")].filter((e) => e.offsetParent !== null);
+      const tops = kids.map((e) => e.getBoundingClientRect().top);
+      return { header: document.querySelector("header").getBoundingClientRect().height, spread: Math.max(...tops) - Math.min(...tops), graph: document.querySelector("#graph").getBoundingClientRect().width };
+    });
+    assert(m.header <= 50 && m.spread <= 12, `the header does not wrap: ${JSON.stringify(m)}`);
+    assert(m.graph >= 700, `the graph area is ${m.graph} px wide at 1024 px`);
+    await focusOK(page, "single points of failure at 1024×768");
+    await page.screenshot({ path: join(artifacts, "19-1024.png") });
+    await page.click("#close-details");
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has("sel"));
+    assert(await page.isHidden("#details"), "× closes the details drawer");
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("an unknown id in the URL says so", async () => {
     const page = await ctx.newPage();
     await page.goto(base + "/?sel=nation:ATLANTIS&asOf=2027-02-30");

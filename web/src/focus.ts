@@ -198,7 +198,7 @@ export function positions(placed: Map<string, Placed>, height: number, width = 1
  * about one pixel: the layout with room for the last column's labels, grown to the
  * viewport's size and shape (never shrunk below it, so a small answer is not blown up).
  */
-export function focusBBox(pos: Map<string, { x: number; y: number }>, width: number, height: number): { x: [number, number]; y: [number, number] } {
+export function focusBBox(pos: Map<string, { x: number; y: number }>, width: number, height: number, hiddenRight = 0): { x: [number, number]; y: [number, number] } {
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (const p of pos.values()) {
     minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x);
@@ -214,6 +214,15 @@ export function focusBBox(pos: Map<string, { x: number; y: number }>, width: num
   else h = w / aspect;
   const cx = (minX + maxX) / 2;
   const cy = (minY + maxY) / 2;
+  if (hiddenRight > 0 && hiddenRight < width) {
+    // The layout fills the visible part: lay it out for width - hiddenRight and extend the
+    // extent to the right by the covered share, so it lands left of the drawer.
+    const vis = focusBBox(pos, width - hiddenRight, height);
+    const vw = vis.x[1] - vis.x[0];
+    const vh = vis.y[1] - vis.y[0];
+    const scale = Math.max(vw / (width - hiddenRight), vh / height);
+    return { x: [vis.x[0], vis.x[0] + width * scale], y: [cy - (height * scale) / 2, cy + (height * scale) / 2] };
+  }
   return { x: [cx - w / 2, cx + w / 2], y: [cy - h / 2, cy + h / 2] };
 }
 

@@ -492,8 +492,10 @@ async function applyDetails(): Promise<void> {
   const panel = $("details");
   if (!state.sel) {
     renderMessage(panel, "Details", "Click a node, or search for one, to see its properties, provenance and relationships.", "muted");
+    panel.dataset.empty = "yes"; // on narrow screens the drawer closes
     return;
   }
+  delete panel.dataset.empty;
   const id = state.sel;
   panel.textContent = "Loading…";
   try {
@@ -525,6 +527,14 @@ async function applyDetails(): Promise<void> {
   } catch (e) {
     renderMessage(panel, "Details unavailable", (e as Error).message);
   }
+  // On narrow screens the details are a drawer over the graph: × closes it (and deselects).
+  const close = document.createElement("button");
+  close.type = "button";
+  close.id = "close-details";
+  close.title = "close the details";
+  close.textContent = "×";
+  close.addEventListener("click", () => update({ sel: undefined }));
+  panel.prepend(close);
 }
 
 async function applySize(): Promise<void> {
@@ -821,7 +831,7 @@ function startLayout(g: DisplayGraph): void {
   const settled = () => {
     showEdges();
     // A shared link with a selection centres on where the node is now, not where it began.
-    if (state.sel && !focused) focusNode(state.sel);
+    if (state.sel && !focused && !(state.overlay && state.rest !== "dim")) focusNode(state.sel);
     requestAnimationFrame(() => {
       hook.layoutSettledAt = performance.now() - hook.t0;
       $("graph").dataset.layout = "settled";
@@ -907,19 +917,20 @@ function applyFocus(): void {
   const h = state.overlay ? highlight : undefined;
   const want = !!h && h.nodes.size > 0 && state.rest !== "dim";
   const { width, height } = r.getDimensions();
-  const key: typeof focusFor = [want ? h : undefined, !!state.all, want ? height * 10_000 + width : 0];
+  const hidden = occludedRight();
+  const key: typeof focusFor = [want ? h : undefined, !!state.all, want ? height * 1e8 + width * 1e4 + hidden : 0];
   const changed = key.some((x, i) => x !== focusFor[i]);
   if (want) {
     if (!changed) return;
     focusFor = key;
     const ids = answerNodes(g, h!, !!state.all);
-    const pos = positions(layeredLayout(g, ids, h!.community), height, width);
+    const pos = positions(layeredLayout(g, ids, h!.community), height, width - hidden);
     focused = focusGraph(g, ids, pos, h!);
     r.setSetting("renderEdgeLabels", true);
     r.setSetting("labelSize", 12);
-    r.setCustomBBox(focusBBox(pos, width, height));
+    r.setCustomBBox(focusBBox(pos, width, height, hidden));
     r.setGraph(focused);
-    r.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    setCamera({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     return;
   }
   const wasFocused = !!focused;
@@ -936,6 +947,13 @@ function applyFocus(): void {
   } else focusFor = key;
 }
 
+/** occludedRight is how many pixels of the graph's right side the details drawer covers (narrow screens). */
+function occludedRight(): number {
+  const panel = $("details");
+  if (getComputedStyle(panel).position !== "absolute" || !panel.offsetParent) return 0;
+  return panel.getBoundingClientRect().width;
+}
+
 /** fitTo moves the camera so that the nodes ids fill the view, with a margin. */
 function fitTo(ids: string[]): void {
   const r = renderer;
@@ -949,7 +967,15 @@ function fitTo(ids: string[]): void {
   }
   if (minX > maxX) return;
   const ratio = Math.min(1.2, Math.max(0.08, 1.35 * Math.max(maxX - minX, maxY - minY)));
-  r.getCamera().setState({ x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio, angle: 0 });
+  setCamera({ x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio, angle: 0 });
+}
+
+/** setCamera moves the camera now, and cancels an animation still running towards elsewhere. */
+function setCamera(st: { x: number; y: number; ratio: number; angle: number }): void {
+  const cam = renderer?.getCamera();
+  if (!cam) return;
+  if (cam.isAnimated()) void cam.animate(st, { duration: 0 }); // replaces it; lands next frame
+  cam.setState(st);
 }
 
 /** focusReport says what the view draws of the answer and what of it a reader could not see. */
@@ -959,7 +985,8 @@ function focusReport(): FocusReport {
   const none: FocusReport = { mode: "none", drawn: [], answers: [], unlabelled: [], outside: [], width: 0, height: 0 };
   if (!r || !h) return none;
   r.refresh();
-  const { width, height } = r.getDimensions();
+  const { height } = r.getDimensions();
+  const width = r.getDimensions().width - occludedRight(); // what the details drawer leaves visible
   const mode = focused ? "focus" : "dim";
   let drawn: string[];
   let answers: string[];

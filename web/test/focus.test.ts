@@ -87,4 +87,13 @@ describe("focus view", () => {
     expect(b.x[0]).toBeLessThanOrEqual(Math.min(...xs));
     expect(b.x[1]).toBeGreaterThanOrEqual(Math.max(...xs) + LABEL_PX);
   });
+
+  it("keeps the layout left of a drawer covering the right of the viewport", () => {
+    const pos = positions(new Map([["a", { layer: 0, row: 0 }], ["b", { layer: 1, row: 0 }], ["c", { layer: 2, row: 0 }]]), 700, 1000 - 320);
+    const b = focusBBox(pos, 1000, 700, 320);
+    const scale = (b.x[1] - b.x[0]) / 1000; // layout units per pixel
+    const right = Math.max(...[...pos.values()].map((p) => p.x)) + LABEL_PX;
+    expect((right - b.x[0]) / scale).toBeLessThanOrEqual(1000 - 320);
+    expect((b.y[1] - b.y[0]) / scale).toBeCloseTo(700, 6);
+  });
 });

@@ -72,11 +72,6 @@ type ImportOptions struct {
 type Store interface {
 	// FindNodes returns one page of the nodes that f selects, ordered by id.
 	FindNodes(ctx context.Context, f NodeFilter) (*NodePage, error)
-	// SearchNodes returns up to first nodes matching text, best first: an exact id or nation
-	// code, then an exact name, a name starting with text, a word of the name starting with
-	// it, a name containing it (all case-insensitive); within a rank nations, agencies,
-	// objectives, capabilities, agreements, threats, then by name and id.
-	SearchNodes(ctx context.Context, text string, first int) ([]Node, error)
 	// NodesByID returns the nodes with these ids, in one round trip; unknown ids are absent.
 	NodesByID(ctx context.Context, ids []string) (map[string]Node, error)
 	// Related returns, for each of ids, its relationships of type t in direction dir with the

@@ -87,10 +87,11 @@ func (r *Resolver) search(ctx context.Context, text string, first *int) ([]graph
 		}
 		n = *first
 	}
-	nodes, err := r.Store.SearchNodes(ctx, text, n)
+	g, err := r.loader(ctx).graph(ctx)
 	if err != nil {
 		return nil, err
 	}
+	nodes := g.Search(graph.ViewerFrom(ctx), text, n)
 	out := make([]graph.Entity, len(nodes))
 	for i := range nodes {
 		out[i] = graph.AsEntity(&nodes[i])

@@ -320,6 +320,16 @@ try {
     assert(url.searchParams.get("objective") === objective, "URL holds the objective: " + page.url());
     const text = await page.textContent("#overlay-result");
     assert(/Probability that .* is not achievable: /.test(text) && /Minimum cut order \d/.test(text) && /Birnbaum/.test(text), "plain words: " + text);
+    // The assumptions: each event's reliability as the model holds it, the missing ones flagged.
+    const exp = await gql(base, "{ exportGraph }");
+    const model = typeof exp.exportGraph === "string" ? JSON.parse(exp.exportGraph) : exp.exportGraph;
+    const relOf = new Map(model.nodes.filter((n) => typeof n.reliability === "number").map((n) => [n.id, n.reliability]));
+    const relCells = await page.$$eval("table.importance tr[data-id]", (l) => l.map((r) => [r.dataset.id, r.children[1].textContent]));
+    for (const [id, cell] of relCells) {
+      if (relOf.has(id)) assert(Math.abs(Number(cell) - relOf.get(id)) < 0.001, `reliability of ${id}: page ${cell}, model ${relOf.get(id)}`);
+      else assert(/not set \(1\)/.test(cell), `${id} has no reliability and is flagged: ${cell}`);
+    }
+    assert(/Assumptions: /.test(text), "the assumptions are stated: " + text);
     const ranked = [...api.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id)).map((i) => i.event.id);
     await focusOK(page, "resilience", [objective, ...ranked.slice(0, 15)]);
     // Graded by importance: the strongest event is drawn larger than the weakest.
@@ -465,6 +475,46 @@ try {
     await page.click("#close-details");
     await page.waitForFunction(() => !new URL(location.href).searchParams.has("sel"));
     assert(await page.isHidden("#details"), "× closes the details drawer");
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("time: the date slider, what is out of force, and expiring gaps that have come about", async () => {
+    const d = "2030-01-01";
+    const today = new Date().toISOString().slice(0, 10);
+    const exp = await gql(base, "{ exportGraph }");
+    const model = typeof exp.exportGraph === "string" ? JSON.parse(exp.exportGraph) : exp.exportGraph;
+    // DESIGN's rule, applied independently: an agreement counts when signed <= d < expires,
+    // a relationship when validFrom <= d < validTo; an agreement out of force takes its
+    // relationships with it.
+    const counts = (from, to) => (!from || from <= d) && (!to || d < to);
+    const deadAgr = new Set(model.nodes.filter((n) => n.label === "Agreement" && !counts(n.signed, n.expires)).map((n) => n.id));
+    const deadRels = model.relationships.filter((r) => deadAgr.has(r.from) || deadAgr.has(r.to) || !counts(r.validFrom, r.validTo)).length;
+    const came = (await gql(base, "query($a:Date,$h:Date){ gaps(kinds:[EXPIRING], asOf:$a, horizon:$h){ kind } }", { a: today, h: d })).gaps;
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=gaps&gap=EXPIRING&asOf=${d}`);
+    await ready(page);
+    await overlayReady(page);
+    const oof = await page.textContent("#out-of-force");
+    assert(oof.startsWith(`${deadAgr.size + deadRels} out of force on ${d}: ${deadAgr.size} agreement(s) and ${deadRels} relationship(s)`), `out of force: ${oof} (expected ${deadAgr.size} + ${deadRels})`);
+    const legendText = (await page.$$eval("#legend-list li", (l) => l.map((x) => x.textContent))).join(" | ");
+    if (deadAgr.size + deadRels) assert(legendText.includes(`out of force on ${d}`), "the legend explains out-of-force items: " + legendText);
+    const summary = await page.textContent("#overlay-result");
+    if (came.length) assert(summary.includes(`${came.length} gap(s) still ahead on ${today} have come about by ${d}`), "expiring gaps that came about are said: " + summary);
+    // The slider moves the view's date between the dates where something changes.
+    const stop = await page.evaluate(() => {
+      const s = document.querySelector("#date-slider");
+      s.value = "1";
+      s.dispatchEvent(new Event("change"));
+      return Number(s.max);
+    });
+    assert(stop > 3, "the slider has the model's validity dates as stops: " + stop);
+    await page.waitForFunction((d0) => new URL(location.href).searchParams.get("asOf") !== d0, d);
+    const moved = new URL(page.url()).searchParams.get("asOf");
+    const isStop = model.nodes.some((n) => n.signed === moved || n.expires === moved) || model.relationships.some((r) => r.validFrom === moved || r.validTo === moved);
+    assert(moved && moved < d && isStop, "the slider's date is a validity date: " + moved);
+    await page.screenshot({ path: join(artifacts, "20-time.png") });
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });

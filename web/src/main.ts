@@ -7,7 +7,7 @@ import * as api from "./api";
 import * as auth from "./auth";
 import { renderDetails, renderMessage } from "./details";
 import {
-  applySizes, buildGraph, distinctValues, downstreamObjectives, kindWord, LABELS, outOfForce,
+  applySizes, buildGraph, distinctValues, downstreamObjectives, kindWord, LABELS, outOfForce, validityDates,
   SIZE_MEASURES, visibleNodes, type DisplayGraph, type EdgeAttrs, type Label, type NodeAttrs, type SizeMeasure,
 } from "./model";
 import * as ov from "./overlays";
@@ -229,7 +229,11 @@ function nodeReducer(node: string, data: NodeAttrs): Partial<NodeDisplayData> & 
     out.zIndex = st === "primary" || st === "failed" || st === "down" || st === "focus" ? 2 : 1;
     if (st && st !== "highlight") out.forceLabel = true;
   }
-  if (inactive.has(node) && !st) out.color = "#f3f3f3";
+  if (inactive.has(node)) {
+    // Out of force at the view's date: white with a grey ring (the legend says so).
+    if (!st) out.color = "#ffffff";
+    out.ring = out.ring ?? "#999999";
+  }
   if (node === state.sel || node === hovered) {
     out.ring = "#000000";
     out.forceLabel = true;
@@ -265,9 +269,10 @@ function renderLegend(): void {
   const states = highlight ? ([...new Set(highlight.nodes.values())] as NodeState[]) : [];
   const order: NodeState[] = ["focus", "primary", "highlight", "down", "failed", "shared", "conflict"];
   const rows = legend(order.filter((s) => states.includes(s)), highlight?.community ? new Set(highlight.community.values()).size : 0);
+  if (inactive.size) rows.push({ shape: "hexagon", fill: "#ffffff", ring: "#999999", text: `out of force on ${asOf()} (${inactive.size}; pale lines)` });
   const ul = $("legend-list");
   ul.replaceChildren();
-  for (const r of rows.slice(0, 24)) {
+  for (const r of rows.slice(0, 26)) {
     const li = document.createElement("li");
     li.innerHTML = shapeSVG(r.shape, r.fill, r.ring); // trusted: built from constants
     const span = document.createElement("span");
@@ -419,6 +424,12 @@ function nodeName(id: string | undefined): string | undefined {
   return graph?.hasNode(id) ? graph.getNodeAttribute(id, "label") : id;
 }
 
+/** reliabilityOf is a node's reliability as the model holds it; undefined when not set (the analyses take 1). */
+function reliabilityOf(id: string): number | undefined {
+  const v = graph?.hasNode(id) ? graph.getNodeAttribute(id, "props").reliability : undefined;
+  return typeof v === "number" ? v : undefined;
+}
+
 /** nationOf is the nation an agency is part of, if any. */
 function nationOf(id: string): string | undefined {
   if (!graph?.hasNode(id)) return undefined;
@@ -434,7 +445,20 @@ async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
       if (!s.objective) return { nodes: new Map(), edges: new Set(), summary: ["Choose an objective to see its single points of failure."], items: [] };
       return ov.spofHighlight(await api.singlePointsOfFailure(s.objective, s.view, d), nodeName(s.view));
     case "gaps":
-      return ov.gapsHighlight(await api.gaps(s.gap, d, s.horizon), s.gap, nationOf, (id) => nodeName(id) ?? id);
+    {
+      const h = ov.gapsHighlight(await api.gaps(s.gap, d, s.horizon), s.gap, nationOf, (id) => nodeName(id) ?? id);
+      // Past today, expiring gaps that have already come about are gaps of their own kind
+      // now: say how many, or an empty "expiring" list reads as "nothing expires".
+      if ((s.gap === "EXPIRING" || !s.gap) && d && d > today()) {
+        const came = await api.gaps("EXPIRING", today(), d);
+        if (came.length) {
+          const kinds = new Map<string, number>();
+          for (const g of came) kinds.set(g.cause?.kind ?? "other", (kinds.get(g.cause?.kind ?? "other") ?? 0) + 1);
+          h.summary.push(`${came.length} gap(s) still ahead on ${today()} have come about by ${d}: they now show as ${[...kinds].map(([k, n]) => `${n} ${k.replace(/_/g, " ").toLowerCase()}`).join(", ")} gap(s), not as expiring.`);
+        }
+      }
+      return h;
+    }
     case "brokers":
       return ov.brokersHighlight(await api.brokers(d));
     case "overlap":
@@ -446,7 +470,7 @@ async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
       return ov.whatIfHighlight(await api.whatIf(s.down, s.view, d), nodeName(s.view));
     case "resilience":
       if (!s.objective) return { nodes: new Map(), edges: new Set(), summary: ["Choose an objective to see how likely it is to fail and who matters most to it."], items: [] };
-      return ov.resilienceHighlight(await api.resilience(s.objective, s.view, d), nodeName(s.view));
+      return ov.resilienceHighlight(await api.resilience(s.objective, s.view, d), nodeName(s.view), reliabilityOf);
     case "impact":
       if (!s.of) return { nodes: new Map(), edges: new Set(), summary: ["Choose a nation, agency, agreement or capability to see what depends on it."], items: [] };
       return ov.impactHighlight(await api.impact(s.of, s.view, d), nodeName(s.view));
@@ -581,6 +605,7 @@ function nodesOf(...kinds: Label[]): [string, string][] {
 function syncControls(): void {
   const s = state;
   $<HTMLInputElement>("asof").value = asOf();
+  syncTime();
   fillSelect($("size"), Object.entries(SIZE_MEASURES), s.size);
   for (const box of document.querySelectorAll<HTMLInputElement>("#kinds input")) {
     box.checked = !s.kinds.length || s.kinds.includes(box.value as Label);
@@ -626,10 +651,42 @@ function syncControls(): void {
   }
 }
 
+let sliderDates: string[] = [];
+
+/** syncTime puts the date slider on the view's date and says how much is out of force then. */
+function syncTime(): void {
+  const slider = $<HTMLInputElement>("date-slider");
+  if (graph && !sliderDates.length) {
+    sliderDates = validityDates(graph, [today()]);
+    slider.max = String(Math.max(sliderDates.length - 1, 0));
+  }
+  const d = asOf();
+  // The stop at or before the date (the slider moves between dates where something changes).
+  let k = 0;
+  while (k + 1 < sliderDates.length && sliderDates[k + 1] <= d) k++;
+  slider.value = String(k);
+  $("date-label").textContent = d;
+  if (!graph) return;
+  let agreements = 0;
+  let rels = 0;
+  for (const id of inactive) {
+    if (graph.hasNode(id)) agreements++;
+    else rels++;
+  }
+  $("out-of-force").textContent = `${agreements + rels} out of force on ${d}: ${agreements} agreement(s) and ${rels} relationship(s) (drawn white with a grey ring, pale lines; the analyses ignore them).`;
+}
+
 function wireControls(): void {
   const on = (id: string, ev: string, fn: (el: HTMLInputElement) => void) =>
     $(id).addEventListener(ev, (e) => fn(e.currentTarget as HTMLInputElement));
   on("asof", "change", (el) => update({ asOf: el.value && el.value !== today() ? el.value : undefined }));
+  on("date-slider", "change", (el) => {
+    const d = sliderDates[Number(el.value)];
+    if (d) update({ asOf: d !== today() ? d : undefined });
+  });
+  on("date-slider", "input", (el) => {
+    $("date-label").textContent = sliderDates[Number(el.value)] ?? "";
+  });
   on("size", "change", (el) => update({ size: el.value as SizeMeasure }));
   on("region", "change", (el) => update({ region: el.value || undefined }));
   on("domain", "change", (el) => update({ domain: el.value || undefined }));
@@ -1029,6 +1086,7 @@ async function applyNow(): Promise<void> {
   if (!graph || !renderer) return;
   visible = state.kinds.length || state.region || state.domain || state.agreement ? visibleNodes(graph, state) : undefined;
   inactive = outOfForce(graph, asOf());
+  syncTime();
   selNeighbours = state.sel && graph.hasNode(state.sel) && !state.overlay ? new Set([state.sel, ...graph.neighbors(state.sel)]) : undefined;
   const details = applyDetails();
   await Promise.all([applyOverlay(), applySize()]);

@@ -324,3 +324,26 @@ export function sharedProps(items: Record<string, unknown>[], keys: string[]): R
   }
   return out;
 }
+
+/**
+ * validityDates lists the dates at which something starts or stops counting — agreements'
+ * signed and expires, relationships' validFrom and validTo — with extra (today), sorted and
+ * distinct: the stops of the date slider.
+ */
+export function validityDates(graph: DisplayGraph, extra: string[] = []): string[] {
+  const s = new Set<string>(extra);
+  const add = (v: unknown) => {
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) s.add(v);
+  };
+  graph.forEachNode((_id, a) => {
+    if (a.kind === "Agreement") {
+      add(a.props.signed);
+      add(a.props.expires);
+    }
+  });
+  graph.forEachEdge((_e, a) => {
+    add(a.props.validFrom);
+    add(a.props.validTo);
+  });
+  return [...s].sort();
+}

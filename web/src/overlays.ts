@@ -320,7 +320,7 @@ const num = (x: number | null, none = "∞") => (x === null ? none : Number.isFi
  * resilienceHighlight: the objective (focus) and every basic event of its importance
  * ranking (primary); the ranking as a table, strongest Birnbaum first.
  */
-export function resilienceHighlight(r: api.Resilience, viewName?: string): Highlight {
+export function resilienceHighlight(r: api.Resilience, viewName?: string, reliabilityOf: (id: string) => number | undefined = () => undefined): Highlight {
   const h = empty();
   const view = viewName ? ` as ${viewName} can reach it (access view)` : "";
   const name = nameOf(r.objective);
@@ -341,10 +341,16 @@ export function resilienceHighlight(r: api.Resilience, viewName?: string): Highl
   const top = ranked[0]?.birnbaum ?? 0;
   if (top > 0) h.measure = new Map(ranked.map((i) => [i.event.id, i.birnbaum / top]));
   if (ranked.length) {
+    // The assumptions behind the figure: each event's reliability, and which have none (1).
+    const rel = ranked.map((i) => reliabilityOf(i.event.id));
+    const missing = ranked.filter((_, k) => rel[k] === undefined);
     h.table = {
-      head: ["event", "Birnbaum", "F–V", "RAW", "RRW"],
-      rows: ranked.map((i) => ({ id: i.event.id, cells: [nameOf(i.event), num(i.birnbaum), num(i.fussellVesely), num(i.raw, "—"), num(i.rrw)] })),
+      head: ["event", "reliability", "Birnbaum", "F–V", "RAW", "RRW"],
+      rows: ranked.map((i, k) => ({ id: i.event.id, cells: [nameOf(i.event), rel[k] === undefined ? "⚠ not set (1)" : num(rel[k]!), num(i.birnbaum), num(i.fussellVesely), num(i.raw, "—"), num(i.rrw)] })),
     };
+    h.summary.push(missing.length
+      ? `Assumptions: ${ranked.length - missing.length} of the ${ranked.length} nations, agencies and agreements involved have a reliability set; ${missing.length} have none (flagged ⚠) and count as 1 — never failing — so the probability leaves them out: ${missing.slice(0, 6).map((i) => nameOf(i.event)).join(", ")}${missing.length > 6 ? ", …" : ""}.`
+      : `Assumptions: every one of the ${ranked.length} nations, agencies and agreements involved has a reliability set (listed in the table).`);
     h.notes = [
       "Birnbaum: how much the failure probability rises between this one working and it failing — who matters most.",
       "F–V (Fussell–Vesely): the share of the failure risk that goes through this one.",

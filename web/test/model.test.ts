@@ -145,3 +145,13 @@ describe("kind words and shared properties", () => {
     expect(sharedProps([{ source: "" }, { source: "" }], ["source"])).toEqual({});
   });
 });
+
+describe("the date slider's stops", () => {
+  it("lists every date where an agreement or a relationship starts or stops counting, with today", async () => {
+    const { validityDates } = await import("../src/model");
+    const g = buildGraph(doc).graph;
+    // Fixture: agr:nat signed 1949-04-04; agr:old 2000-01-01..2010-01-01; satcom provision
+    // until 2030-01-01; FRA's aar provision from 2026-01-01.
+    expect(validityDates(g, ["2026-06-01"])).toEqual(["1949-04-04", "2000-01-01", "2010-01-01", "2026-01-01", "2026-06-01", "2030-01-01"]);
+  });
+});

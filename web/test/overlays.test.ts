@@ -163,8 +163,15 @@ describe("resilience", () => {
   });
   it("ranks by Birnbaum, ties by id, with readable numbers", () => {
     expect(h.table!.rows.map((x) => x.id)).toEqual(["nation:USA", "agr:nat", "nation:FRA"]);
-    expect(h.table!.rows[0].cells).toEqual(["NATION:USA", "0.900", "0.800", "19.1", "5.00"]);
-    expect(h.table!.rows[1].cells[4]).toBe("∞");
+    expect(h.table!.rows[0].cells).toEqual(["NATION:USA", "⚠ not set (1)", "0.900", "0.800", "19.1", "5.00"]);
+    expect(h.table!.rows[1].cells[5]).toBe("∞");
+  });
+  it("shows the reliabilities used and flags the missing ones with the default", () => {
+    const rel = ov.resilienceHighlight(r, undefined, (id) => ({ "nation:USA": 0.99, "agr:nat": 0.9 } as Record<string, number>)[id]);
+    expect(rel.table!.rows.map((x) => x.cells[1])).toEqual(["0.990", "0.900", "⚠ not set (1)"]);
+    expect(rel.summary.at(-1)).toBe("Assumptions: 2 of the 3 nations, agencies and agreements involved have a reliability set; 1 have none (flagged ⚠) and count as 1 — never failing — so the probability leaves them out: NATION:FRA.");
+    const all = ov.resilienceHighlight(r, undefined, () => 0.5);
+    expect(all.summary.at(-1)).toMatch(/every one of the 3 .* has a reliability set/);
   });
   it("says the probability and the cut order in words", () => {
     expect(h.summary[0]).toMatch(/not achievable: 5\.2 %/);

@@ -568,7 +568,7 @@ try {
     // The export is not blank: some pixel differs from white.
     const nonWhite = await page.evaluate(async () => {
       const img = new Image();
-      img.src = window.stakegraph.exportPNG();
+      img.src = await window.stakegraph.exportPNG();
       await img.decode();
       const c = document.createElement("canvas");
       c.width = img.width;
@@ -581,6 +581,13 @@ try {
       return n;
     });
     assert(nonWhite > 500, `the exported graph has drawn pixels (${nonWhite})`);
+    const dims = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = await window.stakegraph.exportPNG();
+      await img.decode();
+      return [img.width, window.stakegraph.sigma.getDimensions().width];
+    });
+    assert(dims[0] >= 3 * dims[1], `high resolution: ${dims[0]} px wide for a ${dims[1]} px graph`);
     await page.close();
   });
 
@@ -630,6 +637,46 @@ try {
     await page.click("#show-all");
     await page.waitForFunction(() => new URL(location.href).searchParams.get("all") === "1");
     await focusOK(page, "gaps (all)", [...expected]);
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("report exports: SVG with title, date, legend and answer; CSV of the answer list; GraphML of what is drawn", async () => {
+    const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id name } } } }`);
+    const o = all.singlePointsOfFailure.find((x) => x.achievable && x.cutSets.some((c) => c.events.length === 1));
+    const events = o.cutSets.filter((c) => c.events.length === 1).flatMap((c) => c.events);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=spof&objective=${encodeURIComponent(o.objective.id)}&asOf=2027-06-01`);
+    await ready(page);
+    await overlayReady(page);
+    const r = await focusOK(page, "spof before export");
+    const download = async (value) => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.selectOption("#export-as", value)]);
+      const file = join(artifacts, d.suggestedFilename());
+      await d.saveAs(file);
+      return (await import("node:fs")).readFileSync(file, "utf8");
+    };
+    const svg = await download("svg");
+    const { DOMParser } = await import("@xmldom/xmldom");
+    const parsed = new DOMParser().parseFromString(svg, "image/svg+xml");
+    const texts = Array.from(parsed.getElementsByTagName("text")).map((t) => t.textContent);
+    assert(texts.some((t) => t.startsWith("Single points of failure — ") && t.includes(o.objective.name)), "title: " + texts[0]);
+    assert(texts.includes("as of 2027-06-01 · stakegraph"), "date: " + texts[1]);
+    assert(texts.includes("Legend") && texts.includes("Nation"), "legend in the SVG");
+    for (const e of events) assert(texts.some((t) => t.includes(e.name.slice(0, 20))), `answer ${e.name} in the SVG (label or list)`);
+    const labels = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id).label), r.drawn);
+    for (const l of labels) assert(texts.includes(l), `the drawn label "${l}" is in the SVG`);
+    const csv = await download("csv");
+    const Papa = (await import("papaparse")).default;
+    const rows = Papa.parse(csv, { skipEmptyLines: true }).data;
+    assert(rows.length === events.length + 1 && events.every((e) => rows.some((row) => row[3] === e.id)), "the CSV lists every answer: " + JSON.stringify(rows));
+    const gml = await download("graphml");
+    const { parse } = await import("graphology-graphml");
+    const Graph = (await import("graphology")).default;
+    const back = parse(Graph, new DOMParser().parseFromString(gml, "application/xml"));
+    sameSet(back.nodes(), r.drawn, "GraphML nodes are what the focus view draws");
+    assert(back.size > 0, "with their relationships");
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });

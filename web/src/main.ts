@@ -18,6 +18,8 @@ import { answerNodes, focusBBox, focusGraph, LABEL_CHARS, layeredLayout, mustDra
 import { EdgeArrowProgram, EdgeRectangleProgram } from "sigma/rendering";
 import type { LayoutUpdate } from "./layout.worker";
 import { decodePositions, encodePositions, modelKey, seedFamilies } from "./layout";
+import * as report from "./report";
+import { KIND_STYLE } from "./palette";
 import "./style.css";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -39,7 +41,10 @@ interface Hook {
   highlighted(): string[];
   failed(): string[];
   select(id: string): void;
-  exportPNG(): string;
+  /** The report PNG of the view (3× resolution) as a data URL. */
+  exportPNG(): Promise<string>;
+  /** The report SVG of the view. */
+  exportSVG(): string;
   /** What the focus view draws and whether each node is labelled inside the viewport. */
   focusReport(): FocusReport;
   sigma?: Sigma<NodeAttrs, EdgeAttrs>;
@@ -72,6 +77,7 @@ const hook: Hook = {
   failed: () => ov.failedIds(highlight),
   select: (id) => update({ sel: id }),
   exportPNG: () => exportPNG(false),
+  exportSVG: () => report.reportSVG(reportView(), document.implementation, new XMLSerializer()),
   focusReport: () => focusReport(),
   errors: [],
   phases: {},
@@ -265,11 +271,17 @@ function edgeReducer(edge: string, data: EdgeAttrs): Partial<EdgeDisplayData> {
   return data;
 }
 
-function renderLegend(): void {
+/** legendRows: the kinds, the states the answer uses, its coalitions, and what is out of force. */
+function legendRows() {
   const states = highlight ? ([...new Set(highlight.nodes.values())] as NodeState[]) : [];
   const order: NodeState[] = ["focus", "primary", "highlight", "down", "failed", "shared", "conflict"];
   const rows = legend(order.filter((s) => states.includes(s)), highlight?.community ? new Set(highlight.community.values()).size : 0);
   if (inactive.size) rows.push({ shape: "hexagon", fill: "#ffffff", ring: "#999999", text: `out of force on ${asOf()} (${inactive.size}; pale lines)` });
+  return rows;
+}
+
+function renderLegend(): void {
+  const rows = legendRows();
   const ul = $("legend-list");
   ul.replaceChildren();
   for (const r of rows.slice(0, 26)) {
@@ -720,7 +732,14 @@ function wireControls(): void {
     const on = [...kinds.querySelectorAll<HTMLInputElement>("input")].filter((b) => b.checked).map((b) => b.value as Label);
     update({ kinds: on.length === LABELS.length ? [] : on });
   });
-  $("export").addEventListener("click", () => exportPNG(true));
+  $("export").addEventListener("click", () => void exportPNG(true).catch((e) => showMessage(`The PNG could not be made: ${(e as Error).message}`)));
+  const exportAs = $<HTMLSelectElement>("export-as");
+  exportAs.addEventListener("change", () => {
+    const what = exportAs.value;
+    exportAs.value = "";
+    if (what === "png") void exportPNG(true).catch((e) => showMessage(`The PNG could not be made: ${(e as Error).message}`));
+    else if (what) exportView(what as "svg" | "csv" | "graphml");
+  });
   wireDownload();
   $("fit").addEventListener("click", () => {
     if (!focused && highlight && state.overlay) fitTo([...highlight.nodes.keys()]);
@@ -821,31 +840,103 @@ function wireDownload(): void {
 
 // --- PNG export -----------------------------------------------------------------------
 
-/** exportPNG composes sigma's layers on white with a caption; download saves it as a file. */
-function exportPNG(download: boolean): string {
-  if (!renderer) return "";
-  renderer.refresh(); // draw now, so the WebGL buffers are readable in this task
-  const canvases = renderer.getCanvases();
-  const first = Object.values(canvases)[0];
-  const out = document.createElement("canvas");
-  out.width = first.width;
-  out.height = first.height + 40;
-  const ctx = out.getContext("2d")!;
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, out.width, out.height);
-  for (const name of ["edges", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"]) {
-    const c = canvases[name];
-    if (c) ctx.drawImage(c, 0, 0);
+/** viewTitle names the view: the analysis and what it is about. */
+function viewTitle(): string {
+  if (!state.overlay) return "The model";
+  const about = [state.objective, state.of, state.a && state.b ? `${nodeName(state.a)} and ${nodeName(state.b)}` : undefined, state.down.length ? `${state.down.map(nodeName).join(", ")} down` : undefined, state.gap?.replace(/_/g, " ").toLowerCase()]
+    .filter((x): x is string => !!x).map((x) => nodeName(x) ?? x);
+  return OVERLAYS[state.overlay] + (about.length ? " — " + about.join(", ") : "") + (state.view ? ` (as ${nodeName(state.view)} can reach it)` : "");
+}
+
+/** answerLines: the answer list as the panel shows it, one line each (groups prefixed). */
+function answerLines(): string[] {
+  const h = state.overlay ? highlight : undefined;
+  if (!h) return [];
+  return report.answerRows(h).slice(1).map((r) => (h.table ? `${r[1]}: ${h.table.head.slice(1).map((k, i) => `${k} ${r[i + 2]}`).join(", ")}` : [r[0], r[1], r[2]].filter(Boolean).join(" — ")));
+}
+
+/** reportView reads what the renderer draws now: nodes, relationships, labels, in viewport pixels. */
+function reportView(): report.ReportView {
+  const r = renderer!;
+  r.refresh();
+  const { width, height } = r.getDimensions();
+  const labels = (r as unknown as { displayedNodeLabels: Set<string> }).displayedNodeLabels;
+  const drawn = r.getGraph();
+  const at = new Map<string, { x: number; y: number }>();
+  const radius = new Map<string, number>();
+  const nodes: report.DrawnNode[] = [];
+  drawn.forEachNode((id) => {
+    const d = r.getNodeDisplayData(id) as (NodeDisplayData & { ring?: string | null; kind?: Label }) | undefined;
+    if (!d || d.hidden) return;
+    const v = r.framedGraphToViewport(d);
+    if (v.x < -20 || v.y < -20 || v.x > width + 20 || v.y > height + 20) return;
+    at.set(id, v);
+    radius.set(id, Math.max(2, r.scaleSize(d.size)));
+    const kind = drawn.getNodeAttribute(id, "kind") as Label;
+    nodes.push({ x: v.x, y: v.y, r: Math.max(2, r.scaleSize(d.size)), fill: d.color, ring: d.ring ?? null, shape: KIND_STYLE[kind]?.shape ?? "circle", label: labels.has(id) ? d.label ?? "" : "" });
+  });
+  const edges: report.DrawnEdge[] = [];
+  drawn.forEachEdge((e, _a, s, t) => {
+    const ed = r.getEdgeDisplayData(e);
+    const p = at.get(s), q = at.get(t);
+    if (!ed || ed.hidden || !p || !q) return;
+    edges.push({ x1: p.x, y1: p.y, x2: q.x, y2: q.y, color: ed.color, width: ed.size, label: focused && ed.forceLabel ? ed.label ?? undefined : undefined, arrow: !!focused, r2: radius.get(t) });
+  });
+  return {
+    title: viewTitle(), date: asOf(), width, height, nodes, edges, legend: legendRows(),
+    summary: state.overlay && highlight ? highlight.summary : [`${graph?.order ?? 0} nodes and ${graph?.size ?? 0} relationships.`],
+    lines: answerLines(),
+  };
+}
+
+/** save downloads a blob under a name. */
+function save(blob: Blob, name: string): void {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+
+const fileBase = () => `stakegraph-${asOf()}${state.overlay ? "-" + state.overlay : ""}`;
+
+/** exportView saves the report SVG, the answer list as CSV, or the visible subgraph as GraphML. */
+function exportView(what: "svg" | "csv" | "graphml"): void {
+  if (!renderer || !graph) return;
+  if (what === "svg") save(new Blob([report.reportSVG(reportView(), document.implementation, new XMLSerializer())], { type: "image/svg+xml" }), fileBase() + ".svg");
+  else if (what === "csv") {
+    if (!state.overlay || !highlight) {
+      showMessage("Choose an analysis first: the CSV export is its answer list.", "info");
+      return;
+    }
+    save(new Blob([report.answerCSV(highlight)], { type: "text/csv" }), fileBase() + ".csv");
+  } else {
+    const drawn = renderer.getGraph();
+    // The focus view draws only the answer and its context; elsewhere dimmed nodes are not "visible".
+    const ids = focused ? focused.nodes() : drawn.filterNodes((id) => !renderer!.getNodeDisplayData(id)?.hidden && renderer!.getNodeDisplayData(id)?.color !== DIM);
+    save(new Blob([report.graphML(graph, ids, document.implementation, new XMLSerializer())], { type: "application/graphml+xml" }), fileBase() + ".graphml");
   }
-  ctx.fillStyle = "#000000";
-  ctx.font = "14px sans-serif";
-  const caption = `stakegraph · ${asOf()}${state.overlay ? " · " + OVERLAYS[state.overlay] : ""}${highlight?.summary[0] ? " — " + highlight.summary[0] : ""}`;
-  ctx.fillText(caption.slice(0, 180), 10, first.height + 25);
+}
+
+/** exportPNG draws the report SVG at three times the screen's resolution; download saves it as a file. */
+async function exportPNG(download: boolean): Promise<string> {
+  if (!renderer) return "";
+  const svg = report.reportSVG(reportView(), document.implementation, new XMLSerializer());
+  const img = new Image();
+  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+  await img.decode();
+  const scale = 3;
+  const out = document.createElement("canvas");
+  out.width = img.width * scale;
+  out.height = img.height * scale;
+  const ctx = out.getContext("2d")!;
+  ctx.scale(scale, scale);
+  ctx.drawImage(img, 0, 0);
   const url = out.toDataURL("image/png");
   if (download) {
     const a = document.createElement("a");
     a.href = url;
-    a.download = `stakegraph-${asOf()}${state.overlay ? "-" + state.overlay : ""}.png`;
+    a.download = fileBase() + ".png";
     a.click();
   }
   return url;

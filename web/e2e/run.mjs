@@ -519,6 +519,57 @@ try {
     await page.close();
   });
 
+  await test("a large model starts from search and draws neighbourhoods on demand", async () => {
+    // The demo stands in for a large model: this browser is told a smaller threshold.
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await page.evaluate(() => localStorage.setItem("stakegraph.largeNodes", "100"));
+    await page.reload();
+    await ready(page);
+    try {
+      assert((await page.evaluate(() => window.stakegraph.sigma.getGraph().order)) === 0, "nothing is drawn at first");
+      assert(/search for a node/.test(await page.textContent("#graph-status")), "the page invites a search");
+      await page.fill("#search", "POL");
+      await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.query === "POL");
+      await page.press("#search", "Enter");
+      await page.waitForSelector('#details[data-node="nation:POL"]', { timeout: 10_000 });
+      const want = await page.evaluate(() => ["nation:POL", ...window.stakegraph.graph.neighbors("nation:POL")].sort());
+      await page.waitForFunction((n) => window.stakegraph.sigma.getGraph().order === n, want.length, { timeout: 10_000 });
+      const check = () => page.evaluate(() => {
+        const r = window.stakegraph.sigma;
+        r.refresh();
+        const { width, height } = r.getDimensions();
+        const labels = r.displayedNodeLabels;
+        const ids = r.getGraph().nodes();
+        return {
+          ids: ids.sort(),
+          unlabelled: ids.filter((id) => !labels.has(id) || !r.getNodeDisplayData(id).label),
+          outside: ids.filter((id) => { const v = r.framedGraphToViewport(r.getNodeDisplayData(id)); return v.x < 0 || v.y < 0 || v.x > width || v.y > height; }),
+        };
+      });
+      let c = await check();
+      sameSet(c.ids, want, "Poland and its neighbours are drawn");
+      assert(!c.unlabelled.length && !c.outside.length, "every drawn node labelled and in view: " + JSON.stringify(c));
+      // Clicking a neighbour expands the drawing with its neighbours.
+      const next = want.find((id) => id !== "nation:POL");
+      await page.evaluate((id) => window.stakegraph.select(id), next);
+      const grown = await page.evaluate(([a, b]) => [...new Set([...window.stakegraph.graph.neighbors(a), ...window.stakegraph.graph.neighbors(b).slice(0, 200), a, b])].sort(), ["nation:POL", next]);
+      await page.waitForFunction((n) => window.stakegraph.sigma.getGraph().order === n, grown.length, { timeout: 10_000 });
+      c = await check();
+      sameSet(c.ids, grown, "the neighbourhood grows on demand");
+      await page.screenshot({ path: join(artifacts, "21-large-search.png") });
+      // An analysis still draws its focus view.
+      await page.selectOption("#overlay", "brokers");
+      await overlayReady(page);
+      await focusOK(page, "brokers in a large model");
+    } finally {
+      await page.evaluate(() => localStorage.removeItem("stakegraph.largeNodes"));
+    }
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("an unknown id in the URL says so", async () => {
     const page = await ctx.newPage();
     await page.goto(base + "/?sel=nation:ATLANTIS&asOf=2027-02-30");

@@ -314,6 +314,8 @@ export const NODE_DETAILS = `query Node($id: ID!) {
 /** Q holds every operation the explorer sends (test/queries.test.ts validates them against schema/). */
 export const Q = {
   exportGraph: "query Export { exportGraph }",
+  size: `query Size { nations(first: 1) { totalCount } agencies(first: 1) { totalCount } objectives(first: 1) { totalCount }
+    capabilities(first: 1) { totalCount } agreements(first: 1) { totalCount } threats(first: 1) { totalCount } }`,
   search: `query Search($text: String!, $first: Int) { search(text: $text, first: $first) { ${REF} } }`,
   spof: `query SPOF($objective: ID, $view: View, $asOf: Date) {
       singlePointsOfFailure(objective: $objective, view: $view, asOf: $asOf) {
@@ -528,4 +530,10 @@ export async function partners(of: string, first: number, asOf: string | undefin
     { of, first, asOf: asOf ?? null },
   );
   return d.partners;
+}
+
+/** modelSize counts the nodes the viewer can see (six counts, one small request). */
+export async function modelSize(): Promise<number> {
+  const d = await gql<Record<string, { totalCount: number }>>("the size of the model", Q.size);
+  return Object.values(d).reduce((n, c) => n + c.totalCount, 0);
 }

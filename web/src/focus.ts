@@ -142,7 +142,7 @@ export function layeredLayout(g: DisplayGraph, ids: Set<string>, community?: Map
       setRows();
     }
   };
-  for (let k = 0; k < 2; k++) {
+  for (let k = 0; k < 2 && cols.length > 1; k++) {
     sweep(1, cols.length, 1);
     sweep(cols.length - 2, -1, -1);
   }

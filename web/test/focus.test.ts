@@ -96,4 +96,9 @@ describe("focus view", () => {
     expect((right - b.x[0]) / scale).toBeLessThanOrEqual(1000 - 320);
     expect((b.y[1] - b.y[0]) / scale).toBeCloseTo(700, 6);
   });
+
+  it("lays out nothing, or one column, without failing", () => {
+    expect(layeredLayout(g(), new Set()).size).toBe(0);
+    expect([...layeredLayout(g(), new Set(["nation:USA", "nation:FRA"])).values()].map((p) => p.layer)).toEqual([0, 0]);
+  });
 });

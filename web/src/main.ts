@@ -1360,6 +1360,7 @@ async function main(): Promise<void> {
     makeRenderer(shown ?? graph, graph.order, graph.size > LARGE_EDGES);
   }
   hook.loaded = true;
+  phase("ready");
   $("graph").dataset.loaded = "yes";
   $("counts").textContent = `${graph.order} nodes · ${graph.size} relationships`;
   // The constructor rendered synchronously; once the browser has presented two frames the

@@ -570,6 +570,38 @@ try {
     await page.close();
   });
 
+  await test("compare: a what-if against the baseline, highlighted exactly as the API explains it", async () => {
+    const nation = "nation:USA";
+    const to = "2028-01-01";
+    const c = (await gql(base, `query($d:[ID!],$to:Date){ compare(scenarioAsOf:$to, down:$d){ empty
+      gapsAppeared { objective { id } capability { id } stakeholder { id } threat { id } explanation { nodes } }
+      gapsDisappeared { objective { id } capability { id } stakeholder { id } threat { id } explanation { nodes } }
+      singlePointsAppeared { objective { id } event { id } explanation { nodes } } singlePointsDisappeared { objective { id } event { id } explanation { nodes } }
+      objectivesLost { objective { id } explanation { nodes } } objectivesGained { objective { id } explanation { nodes } }
+      coalitionMoves { nation { id } scenarioExplanation { nodes } } down { id } } }`, { d: [nation], to })).compare;
+    assert(!c.empty, "downing the USA changes something");
+    const expected = new Set([nation]);
+    const addAll = (xs) => xs.forEach((x) => x && expected.add(x));
+    for (const g of [...c.gapsAppeared, ...c.gapsDisappeared]) addAll([...g.explanation.nodes, g.objective?.id, g.stakeholder?.id, g.capability?.id, g.threat?.id]);
+    for (const p of [...c.singlePointsAppeared, ...c.singlePointsDisappeared]) addAll([...p.explanation.nodes, p.event.id, ...(c.singlePointsAppeared.includes(p) ? [p.objective.id] : [])]);
+    for (const o of [...c.objectivesLost, ...c.objectivesGained]) addAll([...o.explanation.nodes, o.objective.id]);
+    for (const m of c.coalitionMoves) addAll([...m.scenarioExplanation.nodes, m.nation.id]);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=compare&to=${to}&down=${encodeURIComponent(nation)}`);
+    await ready(page);
+    await overlayReady(page);
+    sameSet(await highlighted(page), [...expected], "comparison highlighted");
+    const lost = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.color), c.objectivesLost.map((o) => o.objective.id).slice(0, 5));
+    assert(lost.every((col) => col?.toUpperCase() === OKABE_YELLOW), "lost objectives drawn as what gets worse: " + lost);
+    const text = await page.textContent("#overlay-result");
+    assert(text.includes(`${c.gapsAppeared.length} gap(s) appear and ${c.gapsDisappeared.length} disappear`) && text.includes(`${c.objectivesLost.length} objective(s) are lost`), "the summary counts the API's changes: " + text.slice(0, 300));
+    await focusOK(page, "comparison");
+    await page.screenshot({ path: join(artifacts, "22-compare.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("an unknown id in the URL says so", async () => {
     const page = await ctx.newPage();
     await page.goto(base + "/?sel=nation:ATLANTIS&asOf=2027-02-30");

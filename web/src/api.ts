@@ -365,6 +365,18 @@ export const Q = {
         conflicts { objectiveA { ${REF} } objectiveB { ${REF} } ${EXPL} }
       }
     }`,
+  compare: `query Compare($asOf: Date, $to: Date, $down: [ID!], $view: View, $threshold: Float) {
+      compare(asOf: $asOf, scenarioAsOf: $to, down: $down, view: $view, threshold: $threshold) {
+        baselineAsOf scenarioAsOf down { ${REF} } threshold empty
+        gapsAppeared { kind objective { ${REF} } capability { ${REF} } stakeholder { ${REF} } threat { ${REF} } causedBy cause { kind } ${EXPL} }
+        gapsDisappeared { kind objective { ${REF} } capability { ${REF} } stakeholder { ${REF} } threat { ${REF} } causedBy cause { kind } ${EXPL} }
+        singlePointsAppeared { objective { ${REF} } event { ${REF} } ${EXPL} }
+        singlePointsDisappeared { objective { ${REF} } event { ${REF} } ${EXPL} }
+        objectivesLost { objective { ${REF} } ${EXPL} }
+        objectivesGained { objective { ${REF} } ${EXPL} }
+        coalitionMoves { nation { ${REF} } before { ${REF} } after { ${REF} } baselineExplanation { nodes relationships } scenarioExplanation { nodes relationships } }
+      }
+    }`,
   hangingOn: `query Hanging($asOf: Date) { hangingOn(asOf: $asOf) { event { id } objectives { id } } }`,
   nodeDetails: NODE_DETAILS,
 };
@@ -536,4 +548,35 @@ export async function partners(of: string, first: number, asOf: string | undefin
 export async function modelSize(): Promise<number> {
   const d = await gql<Record<string, { totalCount: number }>>("the size of the model", Q.size);
   return Object.values(d).reduce((n, c) => n + c.totalCount, 0);
+}
+
+/** A single point of failure that appears or disappears in a comparison. */
+export interface SinglePointChange {
+  objective: Ref;
+  event: Ref;
+  explanation: Explanation;
+}
+
+/** The differences between a baseline and a scenario (compare). */
+export interface Comparison {
+  baselineAsOf: string;
+  scenarioAsOf: string;
+  down: Ref[];
+  threshold: number;
+  empty: boolean;
+  gapsAppeared: Gap[];
+  gapsDisappeared: Gap[];
+  singlePointsAppeared: SinglePointChange[];
+  singlePointsDisappeared: SinglePointChange[];
+  objectivesLost: { objective: Ref; explanation: Explanation }[];
+  objectivesGained: { objective: Ref; explanation: Explanation }[];
+  coalitionMoves: { nation: Ref; before: Ref[]; after: Ref[]; baselineExplanation: Explanation; scenarioExplanation: Explanation }[];
+}
+
+export async function compare(asOf: string | undefined, to: string | undefined, down: string[], view: string | undefined, threshold: number | undefined): Promise<Comparison> {
+  const d = await gql<{ compare: Comparison }>(
+    "the comparison", Q.compare,
+    { asOf: asOf ?? null, to: to ?? null, down, view: view ? { stakeholder: view } : null, threshold: threshold ?? 0.2 },
+  );
+  return d.compare;
 }

@@ -496,6 +496,9 @@ async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
     case "impact":
       if (!s.of) return { nodes: new Map(), edges: new Set(), summary: ["Choose a nation, agency, agreement or capability to see what depends on it."], items: [] };
       return ov.impactHighlight(await api.impact(s.of, s.view, d), nodeName(s.view));
+    case "compare":
+      if (!s.to && !s.down.length) return { nodes: new Map(), edges: new Set(), summary: ["Choose a scenario date, or mark nations, agencies or agreements down, to compare with the baseline (the view's date, nothing down)."], items: [] };
+      return ov.compareHighlight(await api.compare(s.asOf, s.to, s.down, s.view, s.threshold), (id) => nodeName(id) ?? id);
     case "partners":
       if (!s.of) return { nodes: new Map(), edges: new Set(), summary: ["Choose a nation or agency to see who shares its objectives."], items: [] };
       return ov.partnersHighlight(await api.partners(s.of, 10, d), { id: s.of, name: nodeName(s.of) ?? s.of });
@@ -504,7 +507,7 @@ async function fetchOverlay(s: ViewState): Promise<ov.Highlight | undefined> {
 }
 
 async function applyOverlay(): Promise<void> {
-  const key = JSON.stringify([state.overlay, state.objective, state.of, state.view, state.gap, state.a, state.b, state.threshold, state.down, state.asOf, state.horizon]);
+  const key = JSON.stringify([state.overlay, state.objective, state.of, state.view, state.gap, state.a, state.b, state.threshold, state.down, state.asOf, state.horizon, state.to]);
   if (key === overlayKey) return;
   overlayKey = key;
   const seq = ++overlaySeq;
@@ -645,7 +648,7 @@ function syncControls(): void {
   if (s.overlay === "spof" || s.overlay === "resilience") fillSelect($("objective"), nodesOf("Objective"), s.objective, "choose an objective");
   if (s.overlay === "impact") fillSelect($("of"), nodesOf("Nation", "Agency", "Agreement", "Capability"), s.of, "choose a node");
   if (s.overlay === "partners") fillSelect($("of"), nodesOf("Nation", "Agency"), s.of, "choose a nation or agency");
-  if (s.overlay === "spof" || s.overlay === "whatif" || s.overlay === "resilience" || s.overlay === "impact") fillSelect($("view"), nodesOf("Nation", "Agency"), s.view, "the coalition as a whole");
+  if (s.overlay === "spof" || s.overlay === "whatif" || s.overlay === "resilience" || s.overlay === "impact" || s.overlay === "compare") fillSelect($("view"), nodesOf("Nation", "Agency"), s.view, "the coalition as a whole");
   if (s.overlay === "gaps") {
     fillSelect($("gap"), GAP_KINDS.map((k) => [k, k.replace(/_/g, " ").toLowerCase()]), s.gap, "all kinds");
     $<HTMLInputElement>("horizon").value = s.horizon ?? "";
@@ -655,8 +658,9 @@ function syncControls(): void {
     fillSelect($("nation-a"), nations, s.a, "choose a nation");
     fillSelect($("nation-b"), nations, s.b, "choose a nation");
   }
-  if (s.overlay === "coalitions") $<HTMLInputElement>("threshold").value = String(s.threshold ?? 0.2);
-  if (s.overlay === "whatif") {
+  if (s.overlay === "coalitions" || s.overlay === "compare") $<HTMLInputElement>("threshold").value = String(s.threshold ?? 0.2);
+  if (s.overlay === "compare") $<HTMLInputElement>("to").value = s.to ?? "";
+  if (s.overlay === "whatif" || s.overlay === "compare") {
     fillSelect($("down-add"), nodesOf("Nation", "Agency", "Agreement"), undefined, "add a nation, agency or agreement…");
     const ul = $("down-list");
     ul.replaceChildren();
@@ -719,6 +723,7 @@ function wireControls(): void {
   on("view", "change", (el) => update({ view: el.value || undefined }));
   on("gap", "change", (el) => update({ gap: (el.value || undefined) as GapKind | undefined }));
   on("horizon", "change", (el) => update({ horizon: el.value || undefined }));
+  on("to", "change", (el) => update({ to: el.value || undefined }));
   on("nation-a", "change", (el) => update({ a: el.value || undefined }));
   on("nation-b", "change", (el) => update({ b: el.value || undefined }));
   on("threshold", "change", (el) => {

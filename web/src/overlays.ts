@@ -411,3 +411,68 @@ export function partnersHighlight(list: api.Partner[], of: api.Ref | string): Hi
   mark(h, focus, "focus");
   return h;
 }
+
+/**
+ * compareHighlight: what gets worse in the scenario (gaps and single points that appear,
+ * objectives lost) is drawn as failing, what gets better (gaps and single points that
+ * disappear, objectives gained) as shared, the down events as down; each change with its
+ * explanation. Listed as two groups, appeared and disappeared, worst first.
+ */
+export function compareHighlight(c: api.Comparison, name: Names = (id) => id): Highlight {
+  const h = empty();
+  h.answers = [];
+  h.subjects = c.down.map((d) => d.id);
+  const add = (id: string, state: NodeState, e: api.Explanation) => {
+    explain(h, e);
+    mark(h, id, state);
+    h.answers!.push({ id, explanation: e.nodes });
+  };
+  const worse: { text: string; id?: string }[] = [];
+  const better: { text: string; id?: string }[] = [];
+  for (const o of c.objectivesLost) {
+    add(o.objective.id, "failed", o.explanation);
+    worse.push({ text: `${nameOf(o.objective)} stops being achievable`, id: o.objective.id });
+  }
+  for (const p of c.singlePointsAppeared) {
+    add(p.event.id, "failed", p.explanation);
+    mark(h, p.objective.id, "failed");
+    worse.push({ text: `${nameOf(p.event)} becomes a single point of failure for ${nameOf(p.objective)}`, id: p.event.id });
+  }
+  for (const g of c.gapsAppeared) {
+    const id = g.capability?.id ?? g.threat?.id ?? g.objective?.id;
+    if (id) add(id, "failed", { nodes: [...g.explanation.nodes, ...[g.objective, g.stakeholder].filter((x): x is api.Ref => !!x).map((x) => x.id)], relationships: g.explanation.relationships });
+    worse.push({ text: "gap appears: " + gapSentence(g, name), id });
+  }
+  for (const o of c.objectivesGained) {
+    add(o.objective.id, "shared", o.explanation);
+    better.push({ text: `${nameOf(o.objective)} becomes achievable`, id: o.objective.id });
+  }
+  for (const p of c.singlePointsDisappeared) {
+    add(p.event.id, "shared", p.explanation);
+    better.push({ text: `${nameOf(p.event)} is no longer a single point of failure for ${nameOf(p.objective)}`, id: p.event.id });
+  }
+  for (const g of c.gapsDisappeared) {
+    const id = g.capability?.id ?? g.threat?.id ?? g.objective?.id;
+    if (id) add(id, "shared", { nodes: [...g.explanation.nodes, ...[g.objective, g.stakeholder].filter((x): x is api.Ref => !!x).map((x) => x.id)], relationships: g.explanation.relationships });
+    better.push({ text: "gap disappears: " + gapSentence(g, name), id });
+  }
+  const moves: { text: string; id?: string }[] = [];
+  for (const m of c.coalitionMoves) {
+    explain(h, m.scenarioExplanation);
+    mark(h, m.nation.id, "focus");
+    h.answers.push({ id: m.nation.id, explanation: m.scenarioExplanation.nodes });
+    moves.push({ text: `${nameOf(m.nation)}: with ${m.before.filter((x) => x.id !== m.nation.id).map(nameOf).join(", ") || "no one"} → ${m.after.length ? "with " + (m.after.filter((x) => x.id !== m.nation.id).map(nameOf).join(", ") || "no one") : "down, out of every coalition"}`, id: m.nation.id });
+  }
+  for (const d of c.down) mark(h, d.id, "down");
+  const scenario = `${c.scenarioAsOf}${c.down.length ? ` with ${c.down.map(nameOf).join(", ")} down` : ""}`;
+  h.summary.push(c.empty
+    ? `Nothing differs between ${c.baselineAsOf} and ${scenario}.`
+    : `From ${c.baselineAsOf} (baseline) to ${scenario}: ${c.gapsAppeared.length} gap(s) appear and ${c.gapsDisappeared.length} disappear; ${c.singlePointsAppeared.length} single point(s) of failure appear and ${c.singlePointsDisappeared.length} disappear; ${c.objectivesLost.length} objective(s) are lost and ${c.objectivesGained.length} gained; ${c.coalitionMoves.length} nation(s) change coalition.`);
+  h.notes = ["Yellow: what appears or is lost in the scenario (explained by the scenario). White: what disappears or is gained (explained by the baseline)."];
+  h.groups = [
+    { key: "worse", title: `Appears or is lost (${worse.length})`, items: worse },
+    { key: "better", title: `Disappears or is gained (${better.length})`, items: better },
+    { key: "moves", title: `Coalition moves (${moves.length})`, items: moves },
+  ].filter((g) => g.items.length);
+  return h;
+}

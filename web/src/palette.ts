@@ -58,8 +58,8 @@ export const STATE_STYLE: Record<NodeState, { fill: string | null; ring: string 
   primary: { fill: OKABE_ITO.black, ring: OKABE_ITO.yellow, words: "the answer: single point of failure, broker, missing or single-source capability (black, yellow ring)" },
   highlight: { fill: null, ring: null, words: "part of the explanation (kind colour)" },
   down: { fill: "#555555", ring: OKABE_ITO.black, words: "marked down in the what-if (dark grey)" },
-  failed: { fill: OKABE_ITO.yellow, ring: OKABE_ITO.black, words: "fails as a result (yellow, black ring)" },
-  shared: { fill: "#FFFFFF", ring: OKABE_ITO.black, words: "objective both pursue (white, black ring)" },
+  failed: { fill: OKABE_ITO.yellow, ring: OKABE_ITO.black, words: "fails as a result; in a comparison, appears or is lost (yellow, black ring)" },
+  shared: { fill: "#FFFFFF", ring: OKABE_ITO.black, words: "objective both pursue; in a comparison, disappears or is gained (white, black ring)" },
   conflict: { fill: WINE, ring: OKABE_ITO.black, words: "objective in a conflict between them (wine, black ring)" },
 };
 

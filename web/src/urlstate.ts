@@ -13,6 +13,7 @@ export const OVERLAYS = {
   resilience: "Resilience of an objective",
   impact: "Impact of a node",
   partners: "Partners of a stakeholder",
+  compare: "Compare: a date or a what-if against now",
 } as const;
 export type Overlay = keyof typeof OVERLAYS;
 
@@ -32,6 +33,7 @@ export interface ViewState {
   down: string[]; // whatif
   asOf?: string; // ISO date; absent = today
   horizon?: string; // EXPIRING gaps
+  to?: string; // compare: the scenario's date (the baseline is asOf)
   kinds: Label[]; // shown kinds; empty = all
   region?: string;
   domain?: string;
@@ -54,8 +56,9 @@ export const OVERLAY_PARAMS: Record<Overlay, readonly (keyof ViewState)[]> = {
   resilience: ["objective", "view"],
   impact: ["of", "view"],
   partners: ["of"],
+  compare: ["to", "down", "view", "threshold"],
 };
-const ALL_PARAMS = ["objective", "view", "of", "gap", "horizon", "a", "b", "threshold", "down", "rest", "all"] as const;
+const ALL_PARAMS = ["objective", "view", "of", "gap", "horizon", "to", "a", "b", "threshold", "down", "rest", "all"] as const;
 
 /**
  * prune drops the settings of analyses other than the current one (and the focus-view
@@ -104,6 +107,7 @@ export function encode(state: ViewState): string {
   if (s.down.length) set("down", s.down.join(","));
   set("asOf", s.asOf);
   set("horizon", s.horizon);
+  set("to", s.to);
   if (s.kinds.length) set("kinds", s.kinds.join(","));
   set("region", s.region);
   set("domain", s.domain);
@@ -157,7 +161,7 @@ export function decode(search: string): Decoded {
   }
   const down = str("down");
   if (down !== undefined) s.down = down.split(",").filter((x) => x !== "");
-  for (const k of ["asOf", "horizon"] as const) {
+  for (const k of ["asOf", "horizon", "to"] as const) {
     const v = str(k);
     if (v === undefined) continue;
     if (isDate(v)) s[k] = v;

@@ -224,3 +224,40 @@ describe("partners", () => {
     expect(h.items[1].text).toBe("NATION:FRA — score 0.40, 0 shared objective(s), 1 conflict(s): OBJ:X vs OBJ:Y");
   });
 });
+
+describe("comparison", () => {
+  const gap = (kind: api.Gap["kind"], cap: string, s?: string): api.Gap => ({
+    kind, objective: ref("obj:air", "Objective"), capability: ref(cap, "Capability"), stakeholder: s ? ref(s) : null, threat: null, causedBy: [], cause: null, explanation: ex([cap, "obj:air"], [`REQUIRES:obj:air->${cap}`]),
+  });
+  const c: api.Comparison = {
+    baselineAsOf: "2026-01-01", scenarioAsOf: "2027-01-01", down: [ref("nation:USA")], threshold: 0.2, empty: false,
+    gapsAppeared: [gap("COVERAGE", "cap:aar")], gapsDisappeared: [gap("ACCESS", "cap:sat", "nation:FRA")],
+    singlePointsAppeared: [{ objective: ref("obj:sea", "Objective"), event: ref("nation:GBR"), explanation: ex(["obj:sea", "cap:ship", "nation:GBR"]) }],
+    singlePointsDisappeared: [],
+    objectivesLost: [{ objective: ref("obj:air", "Objective"), explanation: ex(["obj:air", "cap:aar", "nation:USA"]) }],
+    objectivesGained: [],
+    coalitionMoves: [{ nation: ref("nation:CAN"), before: [ref("nation:CAN"), ref("nation:USA")], after: [ref("nation:CAN")], baselineExplanation: ex(["nation:USA"]), scenarioExplanation: ex(["nation:CAN"]) }],
+  };
+  const h = ov.compareHighlight(c);
+  it("draws what gets worse as failing, what gets better as shared, the down events down", () => {
+    expect(h.nodes.get("obj:air")).toBe("failed");
+    expect(h.nodes.get("cap:aar")).toBe("failed");
+    expect(h.nodes.get("nation:GBR")).toBe("failed");
+    expect(h.nodes.get("cap:sat")).toBe("shared");
+    expect(h.nodes.get("nation:USA")).toBe("down");
+    expect(h.nodes.get("nation:CAN")).toBe("focus");
+    expect(h.edges.has("REQUIRES:obj:air->cap:aar")).toBe(true);
+  });
+  it("lists appeared, disappeared and moves, and counts them in words", () => {
+    expect(h.groups!.map((g) => g.title)).toEqual(["Appears or is lost (3)", "Disappears or is gained (1)", "Coalition moves (1)"]);
+    expect(h.groups![0].items[0].text).toBe("OBJ:AIR stops being achievable");
+    expect(h.groups![2].items[0].text).toBe("NATION:CAN: with NATION:USA → with no one");
+    expect(h.summary[0]).toMatch(/From 2026-01-01 \(baseline\) to 2027-01-01 with NATION:USA down: 1 gap\(s\) appear and 1 disappear; 1 single point\(s\) of failure appear and 0 disappear; 1 objective\(s\) are lost and 0 gained; 1 nation\(s\) change coalition\./);
+    expect(h.subjects).toEqual(["nation:USA"]);
+  });
+  it("says when nothing differs", () => {
+    const none = ov.compareHighlight({ ...c, empty: true, down: [], gapsAppeared: [], gapsDisappeared: [], singlePointsAppeared: [], objectivesLost: [], coalitionMoves: [] });
+    expect(none.summary[0]).toBe("Nothing differs between 2026-01-01 and 2027-01-01.");
+    expect(ov.highlightedIds(none)).toEqual([]);
+  });
+});

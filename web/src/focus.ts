@@ -247,3 +247,20 @@ export function focusGraph(g: DisplayGraph, ids: Set<string>, pos: Map<string, {
   });
   return f;
 }
+
+/**
+ * stretchRows spreads the rows of a layout wider than the view: sigma scales a layout down
+ * evenly to fit its width, which would press rows together until labels overlap; where the
+ * view has height to spare, rows are moved apart by the same factor (in place).
+ */
+export function stretchRows(pos: Map<string, { x: number; y: number }>, width: number, height: number, hiddenRight = 0): void {
+  const b = focusBBox(pos, width, height, hiddenRight);
+  const scale = (b.x[1] - b.x[0]) / width; // layout units per pixel after fitting
+  if (scale <= 1) return;
+  const ys = [...pos.values()].map((p) => p.y);
+  const span = Math.max(...ys) - Math.min(...ys) + ROW_PX;
+  const room = (height - 80) * scale; // layout units the view's height holds at that scale
+  const k = Math.min(scale, room / span);
+  if (k <= 1) return;
+  for (const p of pos.values()) p.y *= k;
+}

@@ -15,7 +15,7 @@ import * as ov from "./overlays";
 import { communityColor, DIM, legend, nodeStyle, shapeSVG, type NodeState } from "./palette";
 import { NodeShapeProgram } from "./shapes";
 import { decode, emptyState, encode, GAP_KINDS, idsInState, OVERLAYS, prune, type GapKind, type Overlay, type ViewState } from "./urlstate";
-import { answerNodes, focusBBox, focusGraph, LABEL_CHARS, layeredLayout, mustDraw, positions, TOP_N } from "./focus";
+import { answerNodes, focusBBox, focusGraph, LABEL_CHARS, layeredLayout, mustDraw, positions, stretchRows, TOP_N } from "./focus";
 import { EdgeArrowProgram, EdgeRectangleProgram } from "sigma/rendering";
 import type { LayoutUpdate } from "./layout.worker";
 import { decodePositions, encodePositions, modelKey, seedFamilies } from "./layout";
@@ -58,6 +58,8 @@ interface Hook {
 /** FocusReport: the answer nodes drawn, those without a drawn label, those outside the viewport. */
 interface FocusReport {
   mode: "focus" | "dim" | "none";
+  /** How many ranked answers the focus view draws (unless all). */
+  n: number;
   drawn: string[];
   answers: string[];
   unlabelled: string[];
@@ -116,6 +118,7 @@ let localKey = "";
 // The focus view: the answer's own subgraph, laid out in layers, drawn instead of the model.
 let focused: DisplayGraph | undefined;
 let focusFor: [ov.Highlight | undefined, boolean, number] = [undefined, false, 0];
+let focusN = TOP_N; // how many ranked answers the focus view draws (fewer when they would not fit)
 // The selected node and its neighbours: the rest is dimmed while nothing else is highlighted.
 let selNeighbours: Set<string> | undefined;
 
@@ -362,14 +365,14 @@ function renderFocusControls(box: HTMLElement): void {
   label.append(box2, " show the rest of the graph, dimmed");
   p.append(label);
   const n = highlight?.answers?.length ?? 0;
-  if (n > TOP_N && state.rest !== "dim") {
+  if (n > focusN && state.rest !== "dim") {
     const span = document.createElement("span");
     span.className = "muted";
-    span.textContent = state.all ? ` Drawing all ${n} answers. ` : ` Drawing the top ${TOP_N} of ${n} answers. `;
+    span.textContent = state.all ? ` Drawing all ${n} answers. ` : ` Drawing the top ${focusN} of ${n} answers (as many as fit readably). `;
     const b = document.createElement("button");
     b.type = "button";
     b.id = "show-all";
-    b.textContent = state.all ? `top ${TOP_N} only` : "show all";
+    b.textContent = state.all ? `top ${focusN} only` : "show all";
     b.addEventListener("click", () => update({ all: state.all ? undefined : true }));
     p.append(span, b);
   }
@@ -1086,8 +1089,18 @@ function applyFocus(): void {
   if (want) {
     if (!changed) return;
     focusFor = key;
-    const ids = answerNodes(g, h!, !!state.all);
-    const pos = positions(layeredLayout(g, ids, h!.community), height, width - hidden);
+    // The top N shrinks (15, 10, 7, 5) until the layout fits the view at about one layout
+    // unit per pixel, so that labels stay apart; "show all" draws everything, scaled down.
+    let ids = new Set<string>();
+    let pos = new Map<string, { x: number; y: number }>();
+    for (const n of state.all ? [TOP_N] : [TOP_N, 10, 7, 5]) {
+      focusN = n;
+      ids = answerNodes(g, h!, !!state.all, n);
+      pos = positions(layeredLayout(g, ids, h!.community), height, width - hidden);
+      const b = focusBBox(pos, width, height, hidden);
+      if ((b.x[1] - b.x[0]) / width <= 1.1) break;
+    }
+    stretchRows(pos, width, height, hidden);
     focused = focusGraph(g, ids, pos, h!);
     r.setSetting("renderEdgeLabels", true);
     r.setSetting("labelSize", 12);
@@ -1146,7 +1159,7 @@ function setCamera(st: { x: number; y: number; ratio: number; angle: number }): 
 function focusReport(): FocusReport {
   const r = renderer;
   const h = state.overlay ? highlight : undefined;
-  const none: FocusReport = { mode: "none", drawn: [], answers: [], unlabelled: [], outside: [], width: 0, height: 0 };
+  const none: FocusReport = { mode: "none", n: focusN, drawn: [], answers: [], unlabelled: [], outside: [], width: 0, height: 0 };
   if (!r || !h) return none;
   r.refresh();
   const { height } = r.getDimensions();
@@ -1156,7 +1169,7 @@ function focusReport(): FocusReport {
   let answers: string[];
   if (focused) {
     drawn = focused.nodes();
-    answers = [...mustDraw(h, !!state.all)].filter((id) => graph?.hasNode(id)).sort();
+    answers = [...mustDraw(h, !!state.all, focusN)].filter((id) => graph?.hasNode(id)).sort();
   } else {
     answers = [...h.nodes].filter(([, st]) => st !== "highlight").map(([id]) => id).filter((id) => graph?.hasNode(id)).sort();
     drawn = answers;
@@ -1175,7 +1188,7 @@ function focusReport(): FocusReport {
     const v = r.framedGraphToViewport(d);
     if (v.x < 0 || v.y < 0 || v.x > width || v.y > height) outside.push(id);
   }
-  return { mode, drawn: drawn.sort(), answers, unlabelled, outside, width, height };
+  return { mode, n: focusN, drawn: drawn.sort(), answers, unlabelled, outside, width, height };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerNodes, contextFor, focusBBox, focusGraph, LABEL_PX, layeredLayout, positions, ROW_PX } from "../src/focus";
+import { answerNodes, contextFor, focusBBox, focusGraph, LABEL_PX, layeredLayout, positions, ROW_PX, stretchRows } from "../src/focus";
 import { buildGraph } from "../src/model";
 import type { Highlight } from "../src/overlays";
 import { doc } from "./fixtures";
@@ -100,5 +100,19 @@ describe("focus view", () => {
   it("lays out nothing, or one column, without failing", () => {
     expect(layeredLayout(g(), new Set()).size).toBe(0);
     expect([...layeredLayout(g(), new Set(["nation:USA", "nation:FRA"])).values()].map((p) => p.layer)).toEqual([0, 0]);
+  });
+
+  it("spreads rows apart when a wide layout is scaled down, as far as the height allows", () => {
+    const placed = new Map<string, { layer: number; row: number }>();
+    for (let l = 0; l < 8; l++) for (let r = 0; r < 3; r++) placed.set(`n${l}-${r}`, { layer: l, row: r });
+    const pos = positions(placed, 800, 700);
+    const scale = (focusBBox(pos, 700, 800).x[1] - focusBBox(pos, 700, 800).x[0]) / 700;
+    expect(scale).toBeGreaterThan(1);
+    stretchRows(pos, 700, 800);
+    const b = focusBBox(pos, 700, 800);
+    const after = (b.x[1] - b.x[0]) / 700; // the width still decides the scale
+    expect(after).toBeCloseTo(scale, 6);
+    const gap = Math.abs(pos.get("n0-0")!.y - pos.get("n0-1")!.y) / after; // pixels between rows once fitted
+    expect(gap).toBeGreaterThanOrEqual(ROW_PX - 1e-9);
   });
 });

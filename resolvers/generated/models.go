@@ -4,6 +4,7 @@ package generated
 
 import (
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 )
 
 type AgencyConnection struct {
@@ -11,6 +12,8 @@ type AgencyConnection struct {
 	Nodes      []graph.Agency `json:"nodes"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
 	TotalCount int            `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 type AgencyEdge struct {
@@ -40,6 +43,8 @@ type AgreementConnection struct {
 	Nodes      []graph.Agreement `json:"nodes"`
 	PageInfo   *PageInfo         `json:"pageInfo"`
 	TotalCount int               `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 type AgreementEdge struct {
@@ -81,6 +86,8 @@ type CapabilityConnection struct {
 	Nodes      []graph.Capability `json:"nodes"`
 	PageInfo   *PageInfo          `json:"pageInfo"`
 	TotalCount int                `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 type CapabilityEdge struct {
@@ -104,6 +111,28 @@ type CapabilityInput struct {
 	ReleasableTo []string `json:"releasableTo,omitempty"`
 }
 
+// A page of Coordination relationships.
+type CoordinationConnection struct {
+	// The page's items with their cursors.
+	Edges []CoordinationEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Coordination with its cursor.
+type CoordinationEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
+}
+
 type DeleteResult struct {
 	Deleted int `json:"deleted"`
 }
@@ -119,6 +148,28 @@ type HangingOn struct {
 	Objectives []graph.Objective `json:"objectives"`
 }
 
+// A page of Membership relationships.
+type MembershipConnection struct {
+	// The page's items with their cursors.
+	Edges []MembershipEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Membership with its cursor.
+type MembershipEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
+}
+
 type Mutation struct {
 }
 
@@ -127,6 +178,8 @@ type NationConnection struct {
 	Nodes      []graph.Nation `json:"nodes"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
 	TotalCount int            `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 type NationEdge struct {
@@ -158,6 +211,8 @@ type ObjectiveConnection struct {
 	Nodes      []graph.Objective `json:"nodes"`
 	PageInfo   *PageInfo         `json:"pageInfo"`
 	TotalCount int               `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 type ObjectiveEdge struct {
@@ -181,9 +236,60 @@ type ObjectiveInput struct {
 	ReleasableTo []string `json:"releasableTo,omitempty"`
 }
 
+// Where a page lies in the whole list (Relay's PageInfo).
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// Items follow the page.
+	HasNextPage bool `json:"hasNextPage"`
+	// The last item's cursor; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Items precede the page.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The first item's cursor; null for an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+}
+
+// A page of Provision relationships.
+type ProvisionConnection struct {
+	// The page's items with their cursors.
+	Edges []ProvisionEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Provision with its cursor.
+type ProvisionEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
+}
+
+// A page of Pursuit relationships.
+type PursuitConnection struct {
+	// The page's items with their cursors.
+	Edges []PursuitEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Pursuit with its cursor.
+type PursuitEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
 }
 
 type Query struct {
@@ -217,6 +323,8 @@ type ThreatConnection struct {
 	Nodes      []graph.Threat `json:"nodes"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
 	TotalCount int            `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 type ThreatEdge struct {

@@ -63,7 +63,7 @@ func scalarType(p propSpec) string {
 	case vDate:
 		return "Date"
 	case vTime:
-		return "Time"
+		return "String" // RFC 3339, checked by the converter so that a bad one is named clearly
 	case vFloat:
 		return "Float"
 	case vInt:
@@ -113,6 +113,9 @@ func playgroundSchema() string {
 				value := "the value"
 				if op == graph.OpIN {
 					value = "the values"
+				}
+				if p.kind == vTime && op != graph.OpIsNull {
+					value += " (an RFC 3339 time)"
 				}
 				w("  \"%s %s %s.\"\n  %s_%s: %s", p.field, opText[op], value, p.field, op, typ)
 			}

@@ -213,11 +213,11 @@ func (w *whereConverter) cond(typ string, v any, path string, depth int) (*graph
 	spec := whereByType[typ]
 	m, ok := v.(map[string]any)
 	if spec == nil || !ok {
-		return nil, graph.Errorf(graph.EINVALID, path, "%s must be an input object", path)
+		return nil, graph.Errorf(graph.EINVALID, path, "must be an input object")
 	}
 	c := &graph.Cond{}
 	for key, x := range m {
-		if x == nil {
+		if x = plain(x); x == nil {
 			continue
 		}
 		at := path + "." + key
@@ -309,7 +309,7 @@ func (w *whereConverter) rel(spec *whereSpec, c *graph.Cond, key string, x any, 
 		if op, ok := strings.CutPrefix(rest, "COUNT_"); ok {
 			n, ok := toInt(x)
 			if !ok || n < 0 {
-				return true, graph.Errorf(graph.EINVALID, at, "%s must be a non-negative integer", at)
+				return true, graph.Errorf(graph.EINVALID, at, "must be a non-negative integer")
 			}
 			rc.Quant, rc.Op, rc.N = graph.QuantCount, graph.Op(op), n
 			c.Rels = append(c.Rels, rc)
@@ -342,7 +342,7 @@ func propCond(spec *whereSpec, key string, x any, at string) (*graph.PropCond, e
 		if op == graph.OpIsNull {
 			b, ok := x.(bool)
 			if !ok {
-				return nil, graph.Errorf(graph.EINVALID, at, "%s must be true or false", at)
+				return nil, graph.Errorf(graph.EINVALID, at, "must be true or false")
 			}
 			pc.Bool = b
 			return pc, nil
@@ -351,7 +351,7 @@ func propCond(spec *whereSpec, key string, x any, at string) (*graph.PropCond, e
 		if op == graph.OpIN {
 			values = asList(x)
 			if len(values) > maxInValues {
-				return nil, graph.Errorf(graph.EINVALID, at, "%s may list at most %d values", at, maxInValues)
+				return nil, graph.Errorf(graph.EINVALID, at, "may list at most %d values", maxInValues)
 			}
 		}
 		for _, v := range values {
@@ -364,11 +364,11 @@ func propCond(spec *whereSpec, key string, x any, at string) (*graph.PropCond, e
 	if key == "nameContains" {
 		s, ok := x.(string)
 		if !ok {
-			return nil, graph.Errorf(graph.EINVALID, at, "%s must be a string", at)
+			return nil, graph.Errorf(graph.EINVALID, at, "must be a string")
 		}
 		return &graph.PropCond{Prop: graph.PropName, Op: graph.OpContainsFold, Strings: []string{s}}, nil
 	}
-	return nil, graph.Errorf(graph.EINVALID, at, "%s is not a condition of %sWhere", at, spec.typ)
+	return nil, graph.Errorf(graph.EINVALID, at, "%s is not a condition of %sWhere", key, spec.typ)
 }
 
 // addValue checks one value against the property's type and appends it to pc.
@@ -377,32 +377,88 @@ func addValue(pc *graph.PropCond, p propSpec, v any, at string) error {
 	case vFloat, vInt:
 		f, ok := toFloat(v)
 		if !ok || p.kind == vInt && f != math.Trunc(f) {
-			return graph.Errorf(graph.EINVALID, at, "%s must be a number", at)
+			return graph.Errorf(graph.EINVALID, at, "must be a number")
 		}
 		pc.Numbers = append(pc.Numbers, f)
 		return nil
 	}
 	s, ok := v.(string)
 	if !ok {
-		return graph.Errorf(graph.EINVALID, at, "%s must be a string", at)
+		return graph.Errorf(graph.EINVALID, at, "must be a string")
 	}
 	if len(s) > maxWhereText {
-		return graph.Errorf(graph.EINVALID, at, "%s may be at most %d bytes", at, maxWhereText)
+		return graph.Errorf(graph.EINVALID, at, "may be at most %d bytes", maxWhereText)
 	}
 	switch p.kind {
 	case vDate:
 		if _, err := graph.ParseDate(s); err != nil {
-			return graph.Errorf(graph.EINVALID, at, "%s: %v", at, err)
+			return graph.Errorf(graph.EINVALID, at, "%v", err)
 		}
 	case vTime:
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return graph.Errorf(graph.EINVALID, at, "%s: %q is not an RFC 3339 time", at, s)
+			return graph.Errorf(graph.EINVALID, at, "%q is not an RFC 3339 time", s)
 		}
 		s = graph.TimeKey(t)
 	}
 	pc.Strings = append(pc.Strings, s)
 	return nil
+}
+
+// plain turns a value as gqlgen unmarshals an input field (pointers to scalars, typed
+// lists) into the plain values the converter reads: strings, numbers, bools, []any and
+// maps; nil for an absent value.
+func plain(v any) any {
+	switch x := v.(type) {
+	case *string:
+		if x != nil {
+			return *x
+		}
+	case *int:
+		if x != nil {
+			return int64(*x)
+		}
+	case *float64:
+		if x != nil {
+			return *x
+		}
+	case *bool:
+		if x != nil {
+			return *x
+		}
+	case *graph.Date:
+		if x != nil {
+			return string(*x)
+		}
+	case *time.Time:
+		if x != nil {
+			return x.Format(time.RFC3339Nano)
+		}
+	case []string:
+		return toAnys(x)
+	case []graph.Date:
+		return toAnys(x)
+	case []float64:
+		return toAnys(x)
+	case []int:
+		return toAnys(x)
+	case []map[string]any:
+		return toAnys(x)
+	case string, int64, int, float64, bool, map[string]any, []any, json.Number:
+		return x
+	}
+	return nil
+}
+
+func toAnys[T any](l []T) []any {
+	out := make([]any, len(l))
+	for i, x := range l {
+		out[i] = plain(any(&l[i]))
+		if out[i] == nil {
+			out[i] = x
+		}
+	}
+	return out
 }
 
 // asList is a list input value; GraphQL lets a single value stand for a list of one.
@@ -436,12 +492,12 @@ func toOrder(typ string, v []map[string]any) ([]graph.Order, string, error) {
 	var sig []string
 	for i, o := range v {
 		at := fmt.Sprintf("orderBy[%d]", i)
-		f, _ := o["field"].(string)
+		f, _ := plain(o["field"]).(string)
 		p, ok := orderProp(spec, f)
 		if !ok {
 			return nil, "", graph.Errorf(graph.EINVALID, at+".field", "%q is not a field %s can be ordered by", f, typ)
 		}
-		d, _ := o["direction"].(string)
+		d, _ := plain(o["direction"]).(string)
 		if d != "" && d != "ASC" && d != "DESC" {
 			return nil, "", graph.Errorf(graph.EINVALID, at+".direction", "direction must be ASC or DESC")
 		}

@@ -4572,16 +4572,16 @@ input NationWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "reliability equals the value."
@@ -4874,16 +4874,16 @@ input AgencyWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "reliability equals the value."
@@ -5174,16 +5174,16 @@ input ObjectiveWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "domain equals the value."
@@ -5438,16 +5438,16 @@ input CapabilityWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "category equals the value."
@@ -5743,16 +5743,16 @@ input AgreementWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "reliability equals the value."
@@ -5995,16 +5995,16 @@ input ThreatWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "kind equals the value."
@@ -6160,16 +6160,16 @@ input StakeholderWhere {
   releasableTo_INCLUDES: String
   "releasableTo is absent (true) or present (false) the value."
   releasableTo_IS_NULL: Boolean
-  "updatedAt equals the value."
-  updatedAt_EQ: Time
-  "updatedAt is less than (earlier than, for dates and times) the value."
-  updatedAt_LT: Time
-  "updatedAt is at most the value."
-  updatedAt_LTE: Time
-  "updatedAt is greater than (later than, for dates and times) the value."
-  updatedAt_GT: Time
-  "updatedAt is at least the value."
-  updatedAt_GTE: Time
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
   "updatedAt is absent (true) or present (false) the value."
   updatedAt_IS_NULL: Boolean
   "reliability equals the value."
@@ -23686,35 +23686,35 @@ func (ec *executionContext) unmarshalInputAgencyWhere(ctx context.Context, obj a
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24602,35 +24602,35 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25406,35 +25406,35 @@ func (ec *executionContext) unmarshalInputCapabilityWhere(ctx context.Context, o
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26880,35 +26880,35 @@ func (ec *executionContext) unmarshalInputNationWhere(ctx context.Context, obj a
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -27775,35 +27775,35 @@ func (ec *executionContext) unmarshalInputObjectiveWhere(ctx context.Context, ob
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -29153,35 +29153,35 @@ func (ec *executionContext) unmarshalInputStakeholderWhere(ctx context.Context, 
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -29733,35 +29733,35 @@ func (ec *executionContext) unmarshalInputThreatWhere(ctx context.Context, obj a
 			it["releasableTo_IS_NULL"] = data
 		case "updatedAt_EQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_EQ"] = data
 		case "updatedAt_LT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LT"] = data
 		case "updatedAt_LTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_LTE"] = data
 		case "updatedAt_GT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["updatedAt_GT"] = data
 		case "updatedAt_GTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}

@@ -15,7 +15,11 @@ type WhereRel struct {
 	Dir         graph.Direction
 	Far         graph.Label
 	View        string
+	one         bool
 }
+
+// One reports whether the traversal holds at most one node (Agency.nation).
+func (r WhereRel) One() bool { return r.one }
 
 // WhereFields lists every property operator of every where input.
 func WhereFields() []WhereField {
@@ -36,7 +40,7 @@ func WhereRels() []WhereRel {
 	var out []WhereRel
 	for _, s := range whereSpecs {
 		for _, r := range s.rels {
-			out = append(out, WhereRel{Type: s.typ, Field: r.field, Rel: r.rel, Dir: r.dir, Far: r.far, View: r.view})
+			out = append(out, WhereRel{Type: s.typ, Field: r.field, Rel: r.rel, Dir: r.dir, Far: r.far, View: r.view, one: r.one})
 		}
 	}
 	return out

@@ -569,3 +569,39 @@ func gqlType(f resolvers.WhereField) string {
 }
 
 var _ = labelOf
+
+// The cost estimate knows about where and about first on traversals: a relationship
+// condition costs fan-out times its own condition, and a traversal asked with first is
+// counted by it.
+func TestComplexityKnowsFiltersAndTraversalFirst(t *testing.T) {
+	a := newAPI(t)
+	a.load(nested(3))
+	a.h = asLocal(resolvers.NewHandler(&resolvers.Resolver{Store: a.store}, resolvers.Options{MaxComplexity: 50}))
+	for _, c := range []struct {
+		name, query string
+		refused     bool
+	}{
+		// 1 + 10×(nodes 1 + agencies (1 + 5×id)) = 71 with the fan-out of 5.
+		{"traversal without first", `{ nations(first: 10) { nodes { agencies { id } } } }`, true},
+		// 1 + 10×(1 + (1 + 1×1)) = 31.
+		{"traversal with first: 1", `{ nations(first: 10) { nodes { agencies(first: 1) { id } } } }`, false},
+		{"connection traversal with first: 20", `{ nations(first: 10) { nodes { agenciesConnection(first: 20) { nodes { id } } } } }`, true},
+		{"connection traversal with last: 1", `{ nations(first: 10) { nodes { agenciesConnection(last: 1) { totalCount } } } }`, false},
+		// 11 for the page; agencies_SOME 5×(1 + provides_SOME 5×1) = 30: 41.
+		{"two nested relationship conditions", `{ nations(first: 5, where: {agencies_SOME: {provides_SOME: {}}}) { nodes { id } } }`, false},
+		// One level more: agencies_SOME 5×(1 + 5×(1 + 5)) = 155.
+		{"three nested relationship conditions", `{ nations(first: 5, where: {agencies_SOME: {provides_SOME: {capability: {requiredBy_SOME: {}}}}}) { nodes { id } } }`, true},
+		{"the same nesting inside a traversal", `{ nations(first: 2) { nodes { agencies(first: 1, where: {provides_SOME: {capability: {requiredBy_SOME: {pursuedBy_SOME: {}}}}}) { id } } } }`, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := a.do(c.query, nil)
+			refused := len(r.Errors) > 0 && r.Errors[0].Extensions["code"] == resolvers.CodeComplexity
+			if refused != c.refused {
+				t.Fatalf("refused=%v, want %v: %+v", refused, c.refused, r.Errors)
+			}
+			if !refused && len(r.Errors) > 0 {
+				t.Fatalf("errors: %+v", r.Errors)
+			}
+		})
+	}
+}

@@ -520,17 +520,35 @@ func TestPlaygroundInputIsInertAndErrorsAreClear(t *testing.T) {
 			n++
 		}
 	}
-	for _, p := range probes {
-		var d struct{ L struct{ TotalCount int } }
-		a.ok(`query($v: String) { l: agreements(where: {parties_SOME: {role_CONTAINS: $v}}) { totalCount } }`, map[string]any{"v": p}, &d)
-		if d.L.TotalCount != 0 {
-			t.Fatalf("role_CONTAINS %q selected %d", p, d.L.TotalCount)
+	// The relationship views' strings, through the first traversal that shows each view.
+	for _, f := range resolvers.WhereFields() {
+		if !f.Edge || f.Kind != "string" || f.Op == "IS_NULL" {
+			continue
+		}
+		var r resolvers.WhereRel
+		for _, x := range resolvers.WhereRels() {
+			if x.View == f.Type {
+				r = x
+				break
+			}
+		}
+		for _, p := range probes {
+			v := any(p)
+			if f.Op == "IN" {
+				v = []any{p}
+			}
+			var d struct{ L struct{ TotalCount int } }
+			a.ok(fmt.Sprintf(`query($v: %s) { l: %s(where: {%s_SOME: {%s: $v}}) { totalCount } }`, gqlType(f), listOf[r.Type], r.Field, f.Field), map[string]any{"v": v}, &d)
+			if d.L.TotalCount != 0 {
+				t.Fatalf("%s.%s %s %q selected %d", r.Type, r.Field, f.Field, p, d.L.TotalCount)
+			}
+			n++
 		}
 	}
 	if a.export() != before {
 		t.Fatal("a query changed the graph")
 	}
-	if n < 100 {
+	if n < 300 {
 		t.Fatalf("only %d probes ran", n)
 	}
 	for _, c := range []struct{ query, code, field string }{
@@ -603,5 +621,18 @@ func TestComplexityKnowsFiltersAndTraversalFirst(t *testing.T) {
 				t.Fatalf("errors: %+v", r.Errors)
 			}
 		})
+	}
+}
+
+// A filtered, ordered, aggregated query costs the round trips of any read: the version,
+// and nothing more once the snapshot is cached — conditions never reach Neo4j.
+func TestFiltersCostNoRoundTrips(t *testing.T) {
+	a, _ := seeded(t)
+	a.ok(`{ nations(first: 1) { totalCount } }`, nil, nil) // caches the snapshot
+	r := a.ok(`{ capabilities(where: {requiredBy_SOME: {domain_EQ: MARITIME}, providers_ALL: {provider: {agency: {nation_SOME: {region_EQ: "Europe"}}}}}, orderBy: [{field: NAME, direction: DESC}], last: 5) {
+		totalCount aggregate { confidence { max } } nodes { providersConnection(where: {validTo_IS_NULL: true}) { totalCount } requiredBy(first: 2, orderBy: [{field: NAME}]) { id } } } }`, nil, nil)
+	base := a.ok(`{ nations(first: 1) { totalCount } }`, nil, nil)
+	if got, want := r.Extensions["roundTrips"], base.Extensions["roundTrips"]; got != want || got == nil {
+		t.Fatalf("roundTrips=%v for a filtered query, %v for a plain one", got, want)
 	}
 }

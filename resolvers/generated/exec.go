@@ -3820,8 +3820,11 @@ scalar JSON
 
 "Any node of the model. Ids are unique across the whole graph."
 interface Node {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
   "Provenance: where the fact comes from."
   source: String
@@ -3829,20 +3832,29 @@ interface Node {
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
 }
 
 "A nation or an agency: the parties that pursue objectives, provide capabilities and join agreements."
 interface Stakeholder implements Node {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
   "Estimated probability (0..1) that this stakeholder delivers when needed; null means 1."
   reliability: Float
+  "Objectives it pursues, with priority."
   pursues(
     "Only the items that match."
     where: PursuitWhere
@@ -3851,6 +3863,7 @@ interface Stakeholder implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Pursuit!]!
+  "Capabilities it provides, with validity and capacity."
   provides(
     "Only the items that match."
     where: ProvisionWhere
@@ -3859,6 +3872,7 @@ interface Stakeholder implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Provision!]!
+  "Agreements it is party to, with validity and role."
   partyTo(
     "Only the items that match."
     where: MembershipWhere
@@ -3869,18 +3883,29 @@ interface Stakeholder implements Node {
   ): [Membership!]!
 }
 
+"A state, by its ISO 3166-1 alpha-3 code; its agencies go down with it."
 type Nation implements Node & Stakeholder {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
+  "Estimated probability (0..1) that it delivers when needed; null means 1."
   reliability: Float
   "ISO 3166-1 alpha-3."
   code: String!
+  "The region the nation belongs to."
   region: String
+  "The nation's agencies."
   agencies(
     "Only the items that match."
     where: AgencyWhere
@@ -3889,6 +3914,7 @@ type Nation implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Agency!]!
+  "Objectives it pursues, with priority."
   pursues(
     "Only the items that match."
     where: PursuitWhere
@@ -3897,6 +3923,7 @@ type Nation implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Pursuit!]!
+  "Capabilities it provides, with validity and capacity."
   provides(
     "Only the items that match."
     where: ProvisionWhere
@@ -3905,6 +3932,7 @@ type Nation implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Provision!]!
+  "Agreements it is party to, with validity and role."
   partyTo(
     "Only the items that match."
     where: MembershipWhere
@@ -3915,20 +3943,43 @@ type Nation implements Node & Stakeholder {
   ): [Membership!]!
 }
 
-enum AgencyKind { MILITARY DIPLOMATIC INTELLIGENCE CIVIL INTERNATIONAL }
+"What an agency is."
+enum AgencyKind {
+  "Armed forces or a defence ministry."
+  MILITARY
+  "Foreign affairs."
+  DIPLOMATIC
+  "An intelligence service."
+  INTELLIGENCE
+  "A civil ministry or agency."
+  CIVIL
+  "An international body (no nation)."
+  INTERNATIONAL
+}
 
+"A ministry, service or body of a nation, or an international body (no nation)."
 type Agency implements Node & Stakeholder {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
+  "Estimated probability (0..1) that it delivers when needed; null means 1."
   reliability: Float
+  "What the agency is."
   kind: AgencyKind!
   "The nation the agency belongs to; null for international bodies."
   nation: Nation
+  "Inter-agency mechanisms, seen from this agency."
   coordinatesWith(
     "Only the items that match."
     where: CoordinationWhere
@@ -3937,6 +3988,7 @@ type Agency implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Coordination!]!
+  "Objectives it pursues, with priority."
   pursues(
     "Only the items that match."
     where: PursuitWhere
@@ -3945,6 +3997,7 @@ type Agency implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Pursuit!]!
+  "Capabilities it provides, with validity and capacity."
   provides(
     "Only the items that match."
     where: ProvisionWhere
@@ -3953,6 +4006,7 @@ type Agency implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Provision!]!
+  "Agreements it is party to, with validity and role."
   partyTo(
     "Only the items that match."
     where: MembershipWhere
@@ -3963,17 +4017,49 @@ type Agency implements Node & Stakeholder {
   ): [Membership!]!
 }
 
-enum ObjectiveDomain { LAND MARITIME AIR SPACE CYBER INFORMATION COUNTER_TERRORISM STABILITY DETERRENCE OTHER }
+"The domain of an objective."
+enum ObjectiveDomain {
+  "Land."
+  LAND
+  "Maritime."
+  MARITIME
+  "Air."
+  AIR
+  "Space."
+  SPACE
+  "Cyber."
+  CYBER
+  "Information."
+  INFORMATION
+  "Counter-terrorism."
+  COUNTER_TERRORISM
+  "Stability and crisis management."
+  STABILITY
+  "Deterrence."
+  DETERRENCE
+  "Anything else."
+  OTHER
+}
 
+"A national or agency interest; achievable when every capability it requires is available."
 type Objective implements Node {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
+  "The objective's domain."
   domain: ObjectiveDomain!
+  "Stakeholders pursuing the objective, with priority."
   pursuedBy(
     "Only the items that match."
     where: PursuitWhere
@@ -3991,6 +4077,7 @@ type Objective implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Capability!]!
+  "Threats the objective addresses."
   addresses(
     "Only the items that match."
     where: ThreatWhere
@@ -3999,6 +4086,7 @@ type Objective implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Threat!]!
+  "Objectives that diverge from this one (either direction)."
   conflictsWith(
     "Only the items that match."
     where: ObjectiveWhere
@@ -4009,14 +4097,23 @@ type Objective implements Node {
   ): [Objective!]!
 }
 
+"A means an objective may require, provided by stakeholders, working only with what it depends on."
 type Capability implements Node {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
+  "A free grouping of capabilities."
   category: String
   "Any one up provider makes the capability available."
   providers(
@@ -4045,6 +4142,7 @@ type Capability implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Capability!]!
+  "Objectives requiring the capability."
   requiredBy(
     "Only the items that match."
     where: ObjectiveWhere
@@ -4053,6 +4151,7 @@ type Capability implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Objective!]!
+  "Agreements governing the capability."
   governedBy(
     "Only the items that match."
     where: AgreementWhere
@@ -4063,20 +4162,45 @@ type Capability implements Node {
   ): [Agreement!]!
 }
 
-enum AgreementKind { TREATY ALLIANCE MOU ARRANGEMENT PROGRAMME }
+"What an agreement is."
+enum AgreementKind {
+  "A treaty."
+  TREATY
+  "An alliance."
+  ALLIANCE
+  "A memorandum of understanding."
+  MOU
+  "An arrangement."
+  ARRANGEMENT
+  "A programme."
+  PROGRAMME
+}
 
+"A treaty, alliance, MoU, arrangement or programme; counts from signed until it expires."
 type Agreement implements Node {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
+  "Estimated probability (0..1) that it delivers when needed; null means 1."
   reliability: Float
+  "What the agreement is."
   kind: AgreementKind!
+  "Signature date: the agreement counts from then."
   signed: Date
+  "Expiry date: the agreement counts until then (exclusive)."
   expires: Date
+  "Parties to the agreement, with validity and role."
   parties(
     "Only the items that match."
     where: MembershipWhere
@@ -4096,17 +4220,41 @@ type Agreement implements Node {
   ): [Capability!]!
 }
 
-enum ThreatKind { CYBER TERRORISM HYBRID CONVENTIONAL WMD OTHER }
+"What a threat is."
+enum ThreatKind {
+  "Cyber."
+  CYBER
+  "Terrorism."
+  TERRORISM
+  "Hybrid threats."
+  HYBRID
+  "Conventional military threats."
+  CONVENTIONAL
+  "Weapons of mass destruction."
+  WMD
+  "Anything else."
+  OTHER
+}
 
+"A threat that objectives address."
 type Threat implements Node {
+  "Stable id, unique across the whole graph (e.g. nation:FRA)."
   id: ID!
+  "Display name."
   name: String!
+  "Free text about it."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
+  "When it was last written."
   updatedAt: Time
+  "What the threat is."
   kind: ThreatKind!
+  "Objectives addressing the threat."
   addressedBy(
     "Only the items that match."
     where: ObjectiveWhere
@@ -4119,68 +4267,135 @@ type Threat implements Node {
 
 "(Stakeholder)-[:PURSUES]->(Objective)"
 type Pursuit {
+  "The relationship's id, TYPE:from->to."
   id: ID!
+  "The stakeholder pursuing."
   stakeholder: Stakeholder!
+  "The objective."
   objective: Objective!
   "1..5, 5 = highest."
   priority: Int!
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
 }
 
 "(Stakeholder)-[:PROVIDES]->(Capability)"
 type Provision {
+  "The relationship's id, TYPE:from->to."
   id: ID!
+  "The stakeholder providing."
   provider: Stakeholder!
+  "The capability."
   capability: Capability!
+  "The relationship counts from this date (null: open)."
   validFrom: Date
+  "The relationship counts until this date, exclusive (null: open)."
   validTo: Date
+  "The amount provided, in the capability's own unit."
   capacity: Float
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
 }
 
 "(Stakeholder)-[:PARTY_TO]->(Agreement)"
 type Membership {
+  "The relationship's id, TYPE:from->to."
   id: ID!
+  "The stakeholder party to the agreement."
   party: Stakeholder!
+  "The agreement."
   agreement: Agreement!
+  "The relationship counts from this date (null: open)."
   validFrom: Date
+  "The relationship counts until this date, exclusive (null: open)."
   validTo: Date
+  "The party's role in the agreement."
   role: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
 }
 
-enum Mechanism { JOINT_TASK_FORCE COMMITTEE LIAISON OTHER }
+"How two agencies coordinate."
+enum Mechanism {
+  "A joint task force."
+  JOINT_TASK_FORCE
+  "A committee."
+  COMMITTEE
+  "Liaison officers."
+  LIAISON
+  "Anything else."
+  OTHER
+}
 
 "(Agency)-[:COORDINATES_WITH]-(Agency), seen from one end."
 type Coordination {
+  "The relationship's id, TYPE:from->to."
   id: ID!
+  "The agency at the other end."
   agency: Agency!
+  "How the agencies coordinate."
   mechanism: Mechanism
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
 }
 
+"The relationship types of the model."
 enum RelationshipType {
-  PART_OF PURSUES REQUIRES PROVIDES DEPENDS_ON PARTY_TO GOVERNS COORDINATES_WITH ADDRESSES CONFLICTS_WITH
+  "(Agency)-[:PART_OF]->(Nation)"
+  PART_OF
+  "(Stakeholder)-[:PURSUES]->(Objective)"
+  PURSUES
+  "(Objective)-[:REQUIRES]->(Capability)"
+  REQUIRES
+  "(Stakeholder)-[:PROVIDES]->(Capability)"
+  PROVIDES
+  "(Capability)-[:DEPENDS_ON]->(Capability)"
+  DEPENDS_ON
+  "(Stakeholder)-[:PARTY_TO]->(Agreement)"
+  PARTY_TO
+  "(Agreement)-[:GOVERNS]->(Capability)"
+  GOVERNS
+  "(Agency)-[:COORDINATES_WITH]-(Agency)"
+  COORDINATES_WITH
+  "(Objective)-[:ADDRESSES]->(Threat)"
+  ADDRESSES
+  "(Objective)-[:CONFLICTS_WITH]-(Objective)"
+  CONFLICTS_WITH
 }
 
 "Any relationship, as written by upsertRelationships."
 type Relationship {
   "TYPE:from->to"
   id: ID!
+  "The relationship type."
   type: RelationshipType!
+  "The start node."
   from: Node!
+  "The end node."
   to: Node!
+  "1..5, 5 = highest."
   priority: Int
+  "The relationship counts from this date (null: open)."
   validFrom: Date
+  "The relationship counts until this date, exclusive (null: open)."
   validTo: Date
+  "The amount provided, in the capability's own unit."
   capacity: Float
+  "The party's role in the agreement."
   role: String
+  "How the agencies coordinate."
   mechanism: Mechanism
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
 }
 
@@ -4196,33 +4411,189 @@ type PageInfo {
   startCursor: String
 }
 
-type NationConnection { edges: [NationEdge!]! nodes: [Nation!]! pageInfo: PageInfo! totalCount: Int! }
-type NationEdge { cursor: String! node: Nation! }
-type AgencyConnection { edges: [AgencyEdge!]! nodes: [Agency!]! pageInfo: PageInfo! totalCount: Int! }
-type AgencyEdge { cursor: String! node: Agency! }
-type ObjectiveConnection { edges: [ObjectiveEdge!]! nodes: [Objective!]! pageInfo: PageInfo! totalCount: Int! }
-type ObjectiveEdge { cursor: String! node: Objective! }
-type CapabilityConnection { edges: [CapabilityEdge!]! nodes: [Capability!]! pageInfo: PageInfo! totalCount: Int! }
-type CapabilityEdge { cursor: String! node: Capability! }
-type AgreementConnection { edges: [AgreementEdge!]! nodes: [Agreement!]! pageInfo: PageInfo! totalCount: Int! }
-type AgreementEdge { cursor: String! node: Agreement! }
-type ThreatConnection { edges: [ThreatEdge!]! nodes: [Threat!]! pageInfo: PageInfo! totalCount: Int! }
-type ThreatEdge { cursor: String! node: Threat! }
+"One keyset page of Nation nodes."
+type NationConnection {
+  "The page's nodes with their cursors."
+  edges: [NationEdge!]!
+  "The page's nodes."
+  nodes: [Nation!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+}
+"One Nation with its cursor."
+type NationEdge {
+  "Pass as after (or before) to page from here."
+  cursor: String!
+  "The node."
+  node: Nation!
+}
+"One keyset page of Agency nodes."
+type AgencyConnection {
+  "The page's nodes with their cursors."
+  edges: [AgencyEdge!]!
+  "The page's nodes."
+  nodes: [Agency!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+}
+"One Agency with its cursor."
+type AgencyEdge {
+  "Pass as after (or before) to page from here."
+  cursor: String!
+  "The node."
+  node: Agency!
+}
+"One keyset page of Objective nodes."
+type ObjectiveConnection {
+  "The page's nodes with their cursors."
+  edges: [ObjectiveEdge!]!
+  "The page's nodes."
+  nodes: [Objective!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+}
+"One Objective with its cursor."
+type ObjectiveEdge {
+  "Pass as after (or before) to page from here."
+  cursor: String!
+  "The node."
+  node: Objective!
+}
+"One keyset page of Capability nodes."
+type CapabilityConnection {
+  "The page's nodes with their cursors."
+  edges: [CapabilityEdge!]!
+  "The page's nodes."
+  nodes: [Capability!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+}
+"One Capability with its cursor."
+type CapabilityEdge {
+  "Pass as after (or before) to page from here."
+  cursor: String!
+  "The node."
+  node: Capability!
+}
+"One keyset page of Agreement nodes."
+type AgreementConnection {
+  "The page's nodes with their cursors."
+  edges: [AgreementEdge!]!
+  "The page's nodes."
+  nodes: [Agreement!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+}
+"One Agreement with its cursor."
+type AgreementEdge {
+  "Pass as after (or before) to page from here."
+  cursor: String!
+  "The node."
+  node: Agreement!
+}
+"One keyset page of Threat nodes."
+type ThreatConnection {
+  "The page's nodes with their cursors."
+  edges: [ThreatEdge!]!
+  "The page's nodes."
+  nodes: [Threat!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+}
+"One Threat with its cursor."
+type ThreatEdge {
+  "Pass as after (or before) to page from here."
+  cursor: String!
+  "The node."
+  node: Threat!
+}
 
-input NationFilter { ids: [ID!] nameContains: String region: String }
-input AgencyFilter { ids: [ID!] nameContains: String kind: AgencyKind }
-input ObjectiveFilter { ids: [ID!] nameContains: String domain: ObjectiveDomain }
-input CapabilityFilter { ids: [ID!] nameContains: String category: String }
-input AgreementFilter { ids: [ID!] nameContains: String kind: AgreementKind }
-input ThreatFilter { ids: [ID!] nameContains: String kind: ThreatKind }
+"The simple filter of Nation lists (where offers more); every field given must hold."
+input NationFilter {
+  "Only these ids."
+  ids: [ID!]
+  "The name contains this text, case-insensitive."
+  nameContains: String
+  "Only this region."
+  region: String
+}
+"The simple filter of Agency lists (where offers more); every field given must hold."
+input AgencyFilter {
+  "Only these ids."
+  ids: [ID!]
+  "The name contains this text, case-insensitive."
+  nameContains: String
+  "Only this kind."
+  kind: AgencyKind
+}
+"The simple filter of Objective lists (where offers more); every field given must hold."
+input ObjectiveFilter {
+  "Only these ids."
+  ids: [ID!]
+  "The name contains this text, case-insensitive."
+  nameContains: String
+  "Only this domain."
+  domain: ObjectiveDomain
+}
+"The simple filter of Capability lists (where offers more); every field given must hold."
+input CapabilityFilter {
+  "Only these ids."
+  ids: [ID!]
+  "The name contains this text, case-insensitive."
+  nameContains: String
+  "Only this category."
+  category: String
+}
+"The simple filter of Agreement lists (where offers more); every field given must hold."
+input AgreementFilter {
+  "Only these ids."
+  ids: [ID!]
+  "The name contains this text, case-insensitive."
+  nameContains: String
+  "Only this kind."
+  kind: AgreementKind
+}
+"The simple filter of Threat lists (where offers more); every field given must hold."
+input ThreatFilter {
+  "Only these ids."
+  ids: [ID!]
+  "The name contains this text, case-insensitive."
+  nameContains: String
+  "Only this kind."
+  kind: ThreatKind
+}
 
+"Reads of the model, and the analyses (schema/analysis.graphqls)."
 type Query {
   "Any node by id, whatever its kind; null when there is none."
-  node(id: ID!): Node
+  node(
+    "The id."
+    id: ID!
+  ): Node
   "Nodes by id, in the order asked; null for unknown ids."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "The ids, at most 500."
+    ids: [ID!]!
+  ): [Node]!
   "Nodes of every kind whose name contains text (case-insensitive), by id."
-  search(text: String!, first: Int = 20): [Node!]!
+  search(
+    "The text (1..200 characters)."
+    text: String!
+    "At most this many (1..500, default 20)."
+    first: Int = 20
+  ): [Node!]!
 
   """
   Pages are keyset pages, ordered by id unless orderBy says otherwise (ties by id): pass
@@ -4246,6 +4617,7 @@ type Query {
     "End before this cursor."
     before: String
   ): NationConnection!
+  "Agencies, filtered, ordered and paged."
   agencies(
     "The simple filter of earlier versions (kept)."
     filter: AgencyFilter
@@ -4262,6 +4634,7 @@ type Query {
     "End before this cursor."
     before: String
   ): AgencyConnection!
+  "Objectives, filtered, ordered and paged."
   objectives(
     "The simple filter of earlier versions (kept)."
     filter: ObjectiveFilter
@@ -4278,6 +4651,7 @@ type Query {
     "End before this cursor."
     before: String
   ): ObjectiveConnection!
+  "Capabilities, filtered, ordered and paged."
   capabilities(
     "The simple filter of earlier versions (kept)."
     filter: CapabilityFilter
@@ -4294,6 +4668,7 @@ type Query {
     "End before this cursor."
     before: String
   ): CapabilityConnection!
+  "Agreements, filtered, ordered and paged."
   agreements(
     "The simple filter of earlier versions (kept)."
     filter: AgreementFilter
@@ -4310,6 +4685,7 @@ type Query {
     "End before this cursor."
     before: String
   ): AgreementConnection!
+  "Threats, filtered, ordered and paged."
   threats(
     "The simple filter of earlier versions (kept)."
     filter: ThreatFilter
@@ -4328,12 +4704,37 @@ type Query {
   ): ThreatConnection!
 
   "A nation by id or by ISO code (give one)."
-  nation(id: ID, code: String): Nation
-  agency(id: ID!): Agency
-  objective(id: ID!): Objective
-  capability(id: ID!): Capability
-  agreement(id: ID!): Agreement
-  threat(id: ID!): Threat
+  nation(
+    "The id."
+    id: ID
+    "The ISO 3166-1 alpha-3 code."
+    code: String
+  ): Nation
+  "An agency by id; null when there is none."
+  agency(
+    "The id."
+    id: ID!
+  ): Agency
+  "An objective by id; null when there is none."
+  objective(
+    "The id."
+    id: ID!
+  ): Objective
+  "A capability by id; null when there is none."
+  capability(
+    "The id."
+    id: ID!
+  ): Capability
+  "An agreement by id; null when there is none."
+  agreement(
+    "The id."
+    id: ID!
+  ): Agreement
+  "A threat by id; null when there is none."
+  threat(
+    "The id."
+    id: ID!
+  ): Threat
 
   "The whole model in the interchange format (docs/interchange.md); admins only."
   exportGraph: JSON! @hasRole(role: ADMIN)

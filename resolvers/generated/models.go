@@ -7,24 +7,36 @@ import (
 	"github.com/stakegraph/stakegraph/graph/snapshot"
 )
 
+// One keyset page of Agency nodes.
 type AgencyConnection struct {
-	Edges      []AgencyEdge   `json:"edges"`
-	Nodes      []graph.Agency `json:"nodes"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The page's nodes with their cursors.
+	Edges []AgencyEdge `json:"edges"`
+	// The page's nodes.
+	Nodes []graph.Agency `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
+// One Agency with its cursor.
 type AgencyEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *graph.Agency `json:"node"`
+	// Pass as after (or before) to page from here.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *graph.Agency `json:"node"`
 }
 
+// The simple filter of Agency lists (where offers more); every field given must hold.
 type AgencyFilter struct {
-	Ids          []string `json:"ids,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
-	Kind         *string  `json:"kind,omitempty"`
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// The name contains this text, case-insensitive.
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only this kind.
+	Kind *string `json:"kind,omitempty"`
 }
 
 type AgencyInput struct {
@@ -38,24 +50,36 @@ type AgencyInput struct {
 	Reliability  *float64 `json:"reliability,omitempty"`
 }
 
+// One keyset page of Agreement nodes.
 type AgreementConnection struct {
-	Edges      []AgreementEdge   `json:"edges"`
-	Nodes      []graph.Agreement `json:"nodes"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The page's nodes with their cursors.
+	Edges []AgreementEdge `json:"edges"`
+	// The page's nodes.
+	Nodes []graph.Agreement `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
+// One Agreement with its cursor.
 type AgreementEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *graph.Agreement `json:"node"`
+	// Pass as after (or before) to page from here.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *graph.Agreement `json:"node"`
 }
 
+// The simple filter of Agreement lists (where offers more); every field given must hold.
 type AgreementFilter struct {
-	Ids          []string `json:"ids,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
-	Kind         *string  `json:"kind,omitempty"`
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// The name contains this text, case-insensitive.
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only this kind.
+	Kind *string `json:"kind,omitempty"`
 }
 
 type AgreementInput struct {
@@ -81,24 +105,36 @@ type Bridge struct {
 	B graph.Entity `json:"b"`
 }
 
+// One keyset page of Capability nodes.
 type CapabilityConnection struct {
-	Edges      []CapabilityEdge   `json:"edges"`
-	Nodes      []graph.Capability `json:"nodes"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int                `json:"totalCount"`
+	// The page's nodes with their cursors.
+	Edges []CapabilityEdge `json:"edges"`
+	// The page's nodes.
+	Nodes []graph.Capability `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
+// One Capability with its cursor.
 type CapabilityEdge struct {
-	Cursor string            `json:"cursor"`
-	Node   *graph.Capability `json:"node"`
+	// Pass as after (or before) to page from here.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *graph.Capability `json:"node"`
 }
 
+// The simple filter of Capability lists (where offers more); every field given must hold.
 type CapabilityFilter struct {
-	Ids          []string `json:"ids,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
-	Category     *string  `json:"category,omitempty"`
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// The name contains this text, case-insensitive.
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only this category.
+	Category *string `json:"category,omitempty"`
 }
 
 type CapabilityInput struct {
@@ -173,24 +209,36 @@ type MembershipEdge struct {
 type Mutation struct {
 }
 
+// One keyset page of Nation nodes.
 type NationConnection struct {
-	Edges      []NationEdge   `json:"edges"`
-	Nodes      []graph.Nation `json:"nodes"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The page's nodes with their cursors.
+	Edges []NationEdge `json:"edges"`
+	// The page's nodes.
+	Nodes []graph.Nation `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
+// One Nation with its cursor.
 type NationEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *graph.Nation `json:"node"`
+	// Pass as after (or before) to page from here.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *graph.Nation `json:"node"`
 }
 
+// The simple filter of Nation lists (where offers more); every field given must hold.
 type NationFilter struct {
-	Ids          []string `json:"ids,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
-	Region       *string  `json:"region,omitempty"`
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// The name contains this text, case-insensitive.
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only this region.
+	Region *string `json:"region,omitempty"`
 }
 
 // Properties every node input shares. Absent optional properties are removed: an upsert replaces the node.
@@ -206,24 +254,36 @@ type NationInput struct {
 	Reliability  *float64 `json:"reliability,omitempty"`
 }
 
+// One keyset page of Objective nodes.
 type ObjectiveConnection struct {
-	Edges      []ObjectiveEdge   `json:"edges"`
-	Nodes      []graph.Objective `json:"nodes"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The page's nodes with their cursors.
+	Edges []ObjectiveEdge `json:"edges"`
+	// The page's nodes.
+	Nodes []graph.Objective `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
+// One Objective with its cursor.
 type ObjectiveEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *graph.Objective `json:"node"`
+	// Pass as after (or before) to page from here.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *graph.Objective `json:"node"`
 }
 
+// The simple filter of Objective lists (where offers more); every field given must hold.
 type ObjectiveFilter struct {
-	Ids          []string `json:"ids,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
-	Domain       *string  `json:"domain,omitempty"`
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// The name contains this text, case-insensitive.
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only this domain.
+	Domain *string `json:"domain,omitempty"`
 }
 
 type ObjectiveInput struct {
@@ -292,6 +352,7 @@ type PursuitEdge struct {
 	Node *graph.Link `json:"node"`
 }
 
+// Reads of the model, and the analyses (schema/analysis.graphqls).
 type Query struct {
 }
 
@@ -318,24 +379,36 @@ type RelationshipKey struct {
 	To   string        `json:"to"`
 }
 
+// One keyset page of Threat nodes.
 type ThreatConnection struct {
-	Edges      []ThreatEdge   `json:"edges"`
-	Nodes      []graph.Threat `json:"nodes"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The page's nodes with their cursors.
+	Edges []ThreatEdge `json:"edges"`
+	// The page's nodes.
+	Nodes []graph.Threat `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
+// One Threat with its cursor.
 type ThreatEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *graph.Threat `json:"node"`
+	// Pass as after (or before) to page from here.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *graph.Threat `json:"node"`
 }
 
+// The simple filter of Threat lists (where offers more); every field given must hold.
 type ThreatFilter struct {
-	Ids          []string `json:"ids,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
-	Kind         *string  `json:"kind,omitempty"`
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// The name contains this text, case-insensitive.
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only this kind.
+	Kind *string `json:"kind,omitempty"`
 }
 
 type ThreatInput struct {

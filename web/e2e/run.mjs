@@ -411,7 +411,14 @@ try {
     // A cookbook tab runs: §15, nations in PESCO but not in NATO.
     await page.locator(".graphiql-tab", { hasText: "Q15_" }).first().click();
     await page.click(".graphiql-execute-button");
-    await page.waitForFunction(() => /Ireland/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+    try {
+      await page.waitForFunction(() => /"nations"/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+    } finally {
+      await page.screenshot({ path: join(artifacts, "12-graphiql-cookbook-tab.png") });
+    }
+    const shown = await page.textContent(".graphiql-response");
+    const want = await gql(base, '{ nations(where: {partyTo_SOME: {agreement: {id_EQ: "agr:pesco"}}, partyTo_NONE: {agreement: {id_EQ: "agr:north-atlantic-treaty"}}}) { nodes { code } } }');
+    assert(want.nations.nodes.length > 0 && want.nations.nodes.every((n) => shown.includes(`"${n.code}"`)), `tab Q15 answers as the API does: ${JSON.stringify(want)} in ${shown.slice(0, 300)}`);
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     assert(!w.external.length, "requests outside the server: " + w.external.join(" "));
     await page.close();

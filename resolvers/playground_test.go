@@ -441,6 +441,91 @@ func TestOrderPagesAndAggregatesOnTheSeed(t *testing.T) {
 		}
 	})
 
+	t.Run("a traversal connection pages both ways with its cursors", func(t *testing.T) {
+		const q = `query($after: String, $before: String, $first: Int, $last: Int) { capability(id: "cap:stratcom") {
+			providersConnection(orderBy: [{field: VALID_TO, direction: DESC}], first: $first, after: $after, last: $last, before: $before) {
+				totalCount edges { cursor node { provider { id } validTo } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`
+		type page struct {
+			Capability struct {
+				ProvidersConnection struct {
+					TotalCount int
+					Edges      []struct {
+						Node struct {
+							Provider struct{ ID string }
+							ValidTo  *string
+						}
+					}
+					PageInfo struct {
+						HasNextPage, HasPreviousPage bool
+						StartCursor, EndCursor       *string
+					}
+				}
+			}
+		}
+		// The same order computed here: validTo descending, absent first, then provider id.
+		type prov struct{ id, validTo string }
+		var want []prov
+		for _, rel := range e.rels {
+			if rel["type"] == "PROVIDES" && rel["to"] == "cap:stratcom" {
+				v, _ := rel["validTo"].(string)
+				want = append(want, prov{rel["from"].(string), v})
+			}
+		}
+		sort.Slice(want, func(i, j int) bool {
+			a, b := want[i], want[j]
+			if (a.validTo == "") != (b.validTo == "") {
+				return a.validTo == ""
+			}
+			if a.validTo != b.validTo {
+				return a.validTo > b.validTo
+			}
+			return a.id < b.id
+		})
+		var wantIDs []string
+		for _, p := range want {
+			wantIDs = append(wantIDs, p.id)
+		}
+		walk := func(vars map[string]any, forward bool) []string {
+			var out []string
+			for range 50 {
+				var p page
+				a.ok(q, vars, &p)
+				c := p.Capability.ProvidersConnection
+				if c.TotalCount != len(want) {
+					t.Fatalf("totalCount %d, want %d", c.TotalCount, len(want))
+				}
+				var ids []string
+				for _, e := range c.Edges {
+					ids = append(ids, e.Node.Provider.ID)
+				}
+				if forward {
+					out = append(out, ids...)
+					if !c.PageInfo.HasNextPage {
+						return out
+					}
+					vars["after"] = *c.PageInfo.EndCursor
+				} else {
+					out = append(ids, out...)
+					if !c.PageInfo.HasPreviousPage {
+						return out
+					}
+					vars["before"] = *c.PageInfo.StartCursor
+				}
+			}
+			t.Fatal("paging does not end")
+			return nil
+		}
+		if len(want) < 4 {
+			t.Fatalf("cap:stratcom has %d providers in the seed; the test wants several pages", len(want))
+		}
+		if got := walk(map[string]any{"first": 2}, true); !slices.Equal(got, wantIDs) {
+			t.Fatalf("forward %v, want %v", got, wantIDs)
+		}
+		if got := walk(map[string]any{"last": 3}, false); !slices.Equal(got, wantIDs) {
+			t.Fatalf("backward %v, want %v", got, wantIDs)
+		}
+	})
+
 	t.Run("traversals take where, orderBy and first, and count", func(t *testing.T) {
 		var d struct {
 			Capabilities struct {

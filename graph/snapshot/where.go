@@ -101,15 +101,15 @@ func (c *compiler) edge(w *graph.Cond) edgePred {
 		ps = append(ps, func(ri, _ int32) bool { return pc.Holds(graph.RelProp(&c.g.rels[ri], pc.Prop)) })
 	}
 	if w.From != nil {
-		p := c.node(w.From)
+		p := c.memo(c.node(w.From))
 		ps = append(ps, func(ri, _ int32) bool { return p(c.g.ends[ri][0]) })
 	}
 	if w.To != nil {
-		p := c.node(w.To)
+		p := c.memo(c.node(w.To))
 		ps = append(ps, func(ri, _ int32) bool { return p(c.g.ends[ri][1]) })
 	}
 	if w.Other != nil {
-		p := c.node(w.Other)
+		p := c.memo(c.node(w.Other))
 		ps = append(ps, func(ri, near int32) bool { return p(c.g.far(ri, near)) })
 	}
 	return func(ri, near int32) bool {
@@ -122,12 +122,33 @@ func (c *compiler) edge(w *graph.Cond) edgePred {
 	}
 }
 
+// memo remembers p's answer per node for one query: a condition on related nodes is
+// asked of the same node from each of its neighbours, so without it nested relationship
+// conditions cost the product of the degrees instead of their sum.
+func (c *compiler) memo(p nodePred) nodePred {
+	var seen []int8 // 0 unknown, 1 false, 2 true; allocated on first use
+	return func(i int32) bool {
+		if seen == nil {
+			seen = make([]int8, len(c.g.nodes))
+		}
+		if v := seen[i]; v != 0 {
+			return v == 2
+		}
+		ok := p(i)
+		seen[i] = 1
+		if ok {
+			seen[i] = 2
+		}
+		return ok
+	}
+}
+
 // rel compiles a quantifier over a node's relationships. Only relationships whose far
 // end the viewer sees are counted: for the viewer, a hidden node does not exist.
 func (c *compiler) rel(rc graph.RelCond) nodePred {
 	match := c.edge(rc.Where)
 	if rc.OnNode {
-		p := c.node(rc.Where)
+		p := c.memo(c.node(rc.Where))
 		match = func(ri, near int32) bool { return p(c.g.far(ri, near)) }
 	}
 	return func(i int32) bool {

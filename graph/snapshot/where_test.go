@@ -1,9 +1,11 @@
 package snapshot
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -573,14 +575,19 @@ func TestOrderedPagesWalkTheWholeList(t *testing.T) {
 	}
 }
 
-// BenchmarkSelect measures the playground's reads on the medium generated model: a
-// property condition, a two-level relationship condition, and an ordered page.
+// BenchmarkSelect measures the playground's reads on a generated model (medium, or the
+// preset named by STAKEGRAPH_BENCH_PRESET): a property condition, a two-level
+// relationship condition, and an ordered page.
 func BenchmarkSelect(b *testing.B) {
-	doc := gen.Generate(gen.Medium())
-	g := NewGraph("1", doc)
+	preset := cmp.Or(os.Getenv("STAKEGRAPH_BENCH_PRESET"), "medium")
+	cfg, ok := gen.Preset(preset, 0)
+	if !ok {
+		b.Fatalf("no preset %q", preset)
+	}
+	g := NewGraph("1", gen.Generate(cfg))
 	viewer := &graph.Viewer{Nation: "AAA"}
 	n, r := g.Counts()
-	b.Logf("medium model: %d nodes, %d relationships", n, r)
+	b.Logf("%s model: %d nodes, %d relationships", preset, n, r)
 	for _, c := range []struct {
 		name string
 		q    Query

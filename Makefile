@@ -13,11 +13,16 @@ SERVE  ?= $(GO) run ./cmd/stakegraph serve
 BIN    := bin/stakegraph
 # Debian packages the tests need (`make deps`).
 DEB_PACKAGES := scram python3-networkx python3-jsonschema chromium
+# Linters, pinned: `go run pkg@version` builds them once into the module cache (about a
+# minute the first time), verified against the Go checksum database, without touching
+# go.mod. staticcheck 2026.1.x (v0.8) knows Go 1.26.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE    := golang.org/x/tools/cmd/deadcode@v0.52.0
 # Marks the last web build; web sources newer than it trigger a rebuild.
 WEB_STAMP := web/node_modules/.stakegraph-built
 
-.PHONY: help run test build generate generate-check bench clean distclean deps fmt-check vet \
-	go-test test-web fuzz web web-deps neo4j-fetch
+.PHONY: help run test build generate generate-check bench bench-load clean distclean deps fmt-check vet lint \
+	go-test test-web fuzz web web-deps neo4j-fetch bench-api graphql-audit audit-deps
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -29,8 +34,9 @@ help: ## list the targets
 # 127.0.0.1:8080. Ctrl-C stops the API, then the Neo4j this recipe started (one that was
 # already running, or the one NEO4J_URI names, is left alone). Neo4j runs in its own
 # session, so the Ctrl-C reaches only the API; the INT trap keeps this shell alive to
-# clean up after it.
-run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
+# clean up after it. The jars are fetched by `neo4j.sh start`, only when a local server is
+# started: with NEO4J_URI set (Aura, a cluster) nothing is downloaded.
+run: web ## build what is missing, start Neo4j (unless NEO4J_URI is set) and serve on http://127.0.0.1:8080
 	@if [[ -n "$${NEO4J_URI:-}" ]]; then \
 		echo "make run: using the Neo4j at $$NEO4J_URI (NEO4J_URI is set; starting none)"; \
 		exec $(SERVE); \
@@ -48,7 +54,7 @@ run: web neo4j-fetch ## build what is missing, start Neo4j (unless NEO4J_URI is 
 # Neo4j (the test instance, started and stopped here, unless NEO4J_URI is set), then the
 # web tests. STAKEGRAPH_INTEGRATION=1 makes a test that needs Neo4j fail, not skip,
 # when it has none.
-test: fmt-check vet generate-check web ## every test: gofmt, go vet, generated code current, Go tests against a real Neo4j, web tests
+test: fmt-check vet lint generate-check web ## every test: gofmt, go vet, staticcheck and deadcode, generated code current, Go tests against a real Neo4j, web tests
 	@trap 'echo; echo "make test: interrupted"; exit 130' INT TERM; \
 	if [[ -z "$${NEO4J_URI:-}" ]]; then \
 		if ! $(NEO4J) status test >/dev/null; then trap '$(NEO4J) stop test' EXIT; fi; \
@@ -60,6 +66,7 @@ test: fmt-check vet generate-check web ## every test: gofmt, go vet, generated c
 	export STAKEGRAPH_INTEGRATION=1; \
 	status=0; \
 	$(MAKE) go-test || status=1; \
+	$(MAKE) graphql-audit || status=1; \
 	$(MAKE) test-web || status=1; \
 	exit $$status
 
@@ -77,6 +84,19 @@ test-web: web ## the web tests: Vitest, then end-to-end in headless Chromium (ne
 		echo "test-web: NEO4J_URI is not set; the end-to-end tests replace that database's data, so name it (eval \"\$$(neo4j/neo4j.sh env test)\") or run make test"; exit 1; \
 	fi; \
 	cd web && node e2e/run.mjs
+
+# The GraphQL over HTTP conformance audit of the npm package graphql-http, against the
+# server built from this tree and serving the Neo4j in NEO4J_URI (read only: -no-seed).
+# Prints every audit that did not pass and the totals; fails on any MUST failure.
+AUDIT_DIR := scripts/graphql-audit
+graphql-audit: audit-deps ## the graphql-http audit against the server (needs NEO4J_URI; make test sets it)
+	@if [[ -z "$${NEO4J_URI:-}" ]]; then echo "graphql-audit: NEO4J_URI is not set (make test sets it)"; exit 1; fi; \
+	cd $(AUDIT_DIR) && node audit.mjs
+
+audit-deps: ## npm ci in scripts/graphql-audit when its package-lock.json changed
+	@if [[ ! -f $(AUDIT_DIR)/node_modules/.package-lock.json || $(AUDIT_DIR)/package-lock.json -nt $(AUDIT_DIR)/node_modules/.package-lock.json ]]; then \
+		echo "graphql-audit: npm ci"; (cd $(AUDIT_DIR) && npm ci --no-audit --no-fund); \
+	fi
 
 # Each fuzz target explores for FUZZTIME beyond its corpus in testdata/fuzz/<Name>/ (which
 # `go test`, hence `make test`, already runs). A failure leaves the input that broke it in
@@ -101,8 +121,17 @@ fmt-check: ## fail, listing them, when Go files are not gofmt-formatted
 vet: ## go vet ./...
 	$(GO) vet ./...
 
+# staticcheck (bugs, deprecated APIs, unused code) and deadcode (functions that no program
+# or test can reach: -test counts the tests as roots, so test helpers are not dead).
+# deadcode exits 0 whatever it finds, so its output is the verdict.
+lint: ## staticcheck and deadcode, at pinned versions; fails on any finding
+	$(GO) run $(STATICCHECK) ./...
+	@out="$$($(GO) run $(DEADCODE) -test ./...)"; \
+	if [[ -n "$$out" ]]; then echo "deadcode: unreachable functions (delete them, or use them):"; echo "$$out"; exit 1; fi; \
+	echo "deadcode: nothing unreachable"
+
 build: web ## build bin/stakegraph (with the web assets)
-	$(GO) build -o $(BIN) ./cmd/stakegraph
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/stakegraph
 
 generate: ## go generate ./... (gqlgen and the like)
 	$(GO) generate ./...
@@ -136,6 +165,22 @@ neo4j-fetch: ## fetch the pinned Neo4j server's jars from Maven Central into neo
 bench: ## the analysis benchmark on a large model (scripts/bench.sh; figures in docs/benchmarks.md)
 	bash scripts/bench.sh
 
+bench-api: ## the read API beside @neo4j/graphql and hand-written Cypher (scripts/bench-api.sh; docs/benchmarks.md)
+	bash scripts/bench-api.sh
+
+# The load and fault suite (scripts/loadfault, figures in docs/security.md). It replaces the
+# data of the Neo4j instance LOAD_INSTANCE with the demo seed, and kills (SIGKILL) and
+# restarts that instance; loopback only. Not part of `make test`. Shorter: LOAD_ARGS="-duration
+# 1m -rounds 5".
+LOAD_INSTANCE ?= test
+LOAD_ARGS ?=
+bench-load: build neo4j-fetch ## load and fault suite: 200 clients for 5 min, then 20 rounds of kill -9 on its own Neo4j (LOAD_ARGS, LOAD_INSTANCE)
+	@trap 'echo; echo "make bench-load: interrupted"; exit 130' INT TERM; \
+	if ! $(NEO4J) status $(LOAD_INSTANCE) >/dev/null; then trap '$(NEO4J) stop $(LOAD_INSTANCE)' EXIT; fi; \
+	$(NEO4J) start $(LOAD_INSTANCE); \
+	eval "$$($(NEO4J) env $(LOAD_INSTANCE))"; \
+	$(GO) run ./scripts/loadfault -bin $(BIN) -instance $(LOAD_INSTANCE) $(LOAD_ARGS)
+
 # --- machine set-up and cleaning ---------------------------------------------------------
 
 deps: ## install the Debian packages the tests need, when missing (scram, networkx, jsonschema, chromium)
@@ -157,4 +202,4 @@ clean: ## remove build output (bin/, web/dist); keeps Neo4j's jars and data
 distclean: clean ## also stop the local Neo4j instances and delete their data and jars
 	$(NEO4J) reset dev
 	$(NEO4J) reset test
-	rm -rf neo4j/lib web/node_modules
+	rm -rf neo4j/lib web/node_modules $(AUDIT_DIR)/node_modules

@@ -1,14 +1,19 @@
-// Package auth authenticates API requests: bearer JWTs (HS256 with a shared secret, RS256
-// with RSA public keys from a PEM or JWKS file) and static API tokens for scripts, which the
-// configuration stores only as SHA-256 hashes. It turns a request into the graph.Viewer the
-// server acts for; what each role may do is decided elsewhere (docs/security.md).
+// Package auth authenticates API requests: bearer JWTs (HS256 with a shared secret; RS256,
+// PS256 and ES256 with public keys from a PEM file, a JWKS file, a JWKS URL or an OpenID
+// Connect provider's discovery) and static API tokens for scripts, which the configuration
+// stores only as SHA-256 hashes. It turns a request into the graph.Viewer the server acts
+// for, reading the subject, role and nation from the claims a ClaimMapping names; what each
+// role may do is decided elsewhere (docs/security.md).
 //
-// Only the standard library's crypto is used, so that what verifies a token is small enough
-// to read in one sitting: the algorithm is fixed by the kind of key it is checked against,
-// never taken on the header's word.
+// Tokens are parsed and verified by golang-jwt/jwt (v5), key sets decoded and fetched by
+// MicahParks/jwkset, discovery done by coreos/go-oidc: maintained libraries, not code of ours.
+// What is ours is the policy: the algorithm is fixed by the kind of key a token is checked
+// against, never taken on the header's word.
 package auth
 
 import (
+	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -17,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/MicahParks/jwkset"
 	"github.com/rs/zerolog"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -44,33 +50,43 @@ func fail(format string, args ...any) *graph.Error {
 }
 
 // Authenticator verifies bearer tokens against the configured keys and API tokens. It is
-// safe for concurrent use.
+// safe for concurrent use. Close stops the refreshing of a fetched key set.
 type Authenticator struct {
 	secret   []byte // HS256; nil when not configured
 	issuer   string
 	audience string
 	leeway   time.Duration
+	claims   ClaimMapping
 	static   []staticToken
 
-	pemKey   *rsaKey // from Config.RS256PublicKeyFile
+	pemKey   *rsa.PublicKey // from Config.RS256PublicKeyFile
 	jwksFile string
+	remote   *remoteKeys // from Config.OIDCIssuer or Config.JWKSURL
+	stop     context.CancelFunc
 
 	mu       sync.RWMutex
-	jwks     map[string]*rsaKey // by kid
-	reloaded time.Time          // when jwksFile was last read
+	jwks     map[string]jwkset.JWK // from jwksFile, by kid
+	reloaded time.Time             // when jwksFile was last read
 }
 
-// jwksReloadEvery bounds how often a token with an unknown kid makes the server re-read the
-// JWKS file, so that a stream of forged kids cannot keep it reading.
+// jwksReloadEvery bounds how often a token with an unknown kid makes the server read the
+// key set again (the file, or the URL), so that a stream of forged kids cannot keep it
+// reading.
 const jwksReloadEvery = 10 * time.Second
 
-// New checks cfg and loads its keys. It fails when cfg configures nothing (see
-// Config.Configured) or anything in it is unusable, naming what.
-func New(cfg Config) (*Authenticator, error) {
+// New is NewContext with a background context.
+func New(cfg Config) (*Authenticator, error) { return NewContext(context.Background(), cfg) }
+
+// NewContext checks cfg and loads its keys: it reads the key files, and discovers and fetches
+// a remote key set, whose background refreshing lasts until ctx ends or Close is called (and
+// logs to ctx's logger). It fails when cfg configures nothing (see Config.Configured) or
+// anything in it is unusable or unreachable, naming what.
+func NewContext(ctx context.Context, cfg Config) (*Authenticator, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	a := &Authenticator{issuer: cfg.Issuer, audience: cfg.Audience, leeway: cfg.leeway(), jwksFile: cfg.JWKSFile}
+	a := &Authenticator{issuer: cfg.Issuer, audience: cfg.Audience, leeway: cfg.leeway(), jwksFile: cfg.JWKSFile,
+		claims: cfg.Claims.withDefaults()}
 	if cfg.HS256Secret != "" {
 		a.secret = []byte(cfg.HS256Secret)
 	}
@@ -95,7 +111,94 @@ func New(cfg Config) (*Authenticator, error) {
 		}
 		a.jwks, a.reloaded = keys, time.Now()
 	}
+	if cfg.OIDCIssuer != "" || cfg.JWKSURL != "" {
+		ctx, a.stop = context.WithCancel(ctx)
+		client := &http.Client{Timeout: fetchTimeout, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+			// A redirect must not lead the keys over plain http either.
+			return checkFetchURL(req.URL.String())
+		}}
+		jwksURL := cfg.JWKSURL
+		if cfg.OIDCIssuer != "" {
+			var err error
+			if jwksURL, err = discoverJWKS(ctx, client, cfg.OIDCIssuer); err != nil {
+				a.stop()
+				return nil, configErrorf("oidcIssuer %s: %v", cfg.OIDCIssuer, err)
+			}
+			if a.issuer == "" {
+				a.issuer = cfg.OIDCIssuer
+			}
+		}
+		remote, err := newRemoteKeys(ctx, client, jwksURL, cfg.jwksRefresh())
+		if err != nil {
+			a.stop()
+			return nil, configErrorf("%v", err)
+		}
+		a.remote = remote
+	}
 	return a, nil
+}
+
+// Close stops refreshing a fetched key set; the keys already fetched stay in use.
+func (a *Authenticator) Close() {
+	if a.stop != nil {
+		a.stop()
+	}
+}
+
+// keyByID returns the key set's key of kid, reading the set again (within jwksReloadEvery)
+// when it lacks it, since keys rotate.
+func (a *Authenticator) keyByID(ctx context.Context, kid string) (jwkset.JWK, bool) {
+	if a.remote != nil {
+		return a.remote.key(ctx, kid)
+	}
+	if k, ok := a.jwksKey(kid); ok {
+		return k, true
+	}
+	if a.reloadJWKS() {
+		return a.jwksKey(kid)
+	}
+	return jwkset.JWK{}, false
+}
+
+// allKeys returns every key of the key set.
+func (a *Authenticator) allKeys(ctx context.Context) []jwkset.JWK {
+	if a.remote != nil {
+		return a.remote.all(ctx)
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	keys := make([]jwkset.JWK, 0, len(a.jwks))
+	for _, k := range a.jwks {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func (a *Authenticator) jwksKey(kid string) (jwkset.JWK, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	k, ok := a.jwks[kid]
+	return k, ok
+}
+
+// reloadJWKS reads the JWKS file again, at most every jwksReloadEvery, and reports whether
+// it did. A file that no longer reads keeps the keys that were loaded.
+func (a *Authenticator) reloadJWKS() bool {
+	if a.jwksFile == "" {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if time.Since(a.reloaded) < jwksReloadEvery {
+		return false
+	}
+	a.reloaded = time.Now()
+	keys, err := loadJWKS(a.jwksFile)
+	if err != nil {
+		return false
+	}
+	a.jwks = keys
+	return true
 }
 
 // Authenticate returns the viewer that r's bearer token stands for. Errors are coded
@@ -113,12 +216,16 @@ func (a *Authenticator) Authenticate(r *http.Request) (*graph.Viewer, error) {
 	if !strings.EqualFold(scheme, "Bearer") {
 		return nil, fail("the Authorization header is not a bearer token: send Authorization: Bearer <token>")
 	}
-	return a.Verify(strings.TrimSpace(token))
+	return a.verify(r.Context(), strings.TrimSpace(token))
 }
 
 // Verify returns the viewer that token stands for: a JWT (three dot-separated parts) or a
 // static API token (no dot). Errors as for Authenticate.
 func (a *Authenticator) Verify(token string) (*graph.Viewer, error) {
+	return a.verify(context.Background(), token)
+}
+
+func (a *Authenticator) verify(ctx context.Context, token string) (*graph.Viewer, error) {
 	switch {
 	case token == "":
 		return nil, ErrNoToken
@@ -127,7 +234,7 @@ func (a *Authenticator) Verify(token string) (*graph.Viewer, error) {
 	case !strings.Contains(token, "."):
 		return a.verifyStatic(token)
 	}
-	return a.verifyJWT(token)
+	return a.verifyJWT(ctx, token)
 }
 
 // Middleware puts the viewer of each request into its context (graph.WithViewer) and
@@ -172,24 +279,4 @@ func unauthorized(w http.ResponseWriter, err error, tokenSent bool) {
 		"message":    err.Error(),
 		"extensions": map[string]any{"code": graph.EUNAUTHENTICATED},
 	}}})
-}
-
-// viewer checks the identity claims shared by JWTs and static tokens: a subject, a known
-// role, and a well-formed nation, which every role but admin needs because releasability
-// is judged against it.
-func viewer(subject, role, nation string) (*graph.Viewer, error) {
-	v := &graph.Viewer{Subject: subject, Role: graph.Role(role), Nation: nation}
-	switch {
-	case subject == "":
-		return nil, fail(`the token has no "sub" claim (subject)`)
-	case role == "":
-		return nil, fail(`the token has no "role" claim`)
-	case !v.Role.Valid():
-		return nil, fail(`the token's "role" is not one of viewer, analyst, editor, admin`)
-	case nation == "" && v.Role != graph.RoleAdmin:
-		return nil, fail(`the token has no "nation" claim, which every role but admin needs`)
-	case nation != "" && !nationCode.MatchString(nation):
-		return nil, fail(`the token's "nation" is not an ISO 3166-1 alpha-3 code (three capital letters)`)
-	}
-	return v, nil
 }

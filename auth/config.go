@@ -28,12 +28,22 @@ type Config struct {
 	// STAKEGRAPH_AUTH_HS256_SECRET.
 	HS256Secret string `json:"hs256Secret,omitempty"`
 	// RS256PublicKeyFile is a PEM file with one RSA public key (PUBLIC KEY, RSA PUBLIC KEY
-	// or CERTIFICATE) that verifies RS256 JWTs.
+	// or CERTIFICATE) that verifies RS256 and PS256 JWTs.
 	RS256PublicKeyFile string `json:"rs256PublicKeyFile,omitempty"`
-	// JWKSFile is a JSON Web Key Set whose RSA keys verify RS256 JWTs, chosen by the token's
-	// kid. The file is read again when a token names a kid it lacks, so keys rotate
-	// without a restart.
+	// JWKSFile is a JSON Web Key Set whose RSA keys verify RS256 and PS256 JWTs and whose EC
+	// P-256 keys verify ES256 JWTs, chosen by the token's kid. The file is read again when a
+	// token names a kid it lacks, so keys rotate without a restart.
 	JWKSFile string `json:"jwksFile,omitempty"`
+	// OIDCIssuer is an OpenID Connect provider's issuer URL: its discovery document
+	// (OIDCIssuer/.well-known/openid-configuration) names the JWKS to fetch, which is kept
+	// and refreshed every JWKSRefresh and when a token names an unknown kid. It is also the
+	// issuer every JWT must name, unless Issuer says otherwise. https, or http on loopback.
+	OIDCIssuer string `json:"oidcIssuer,omitempty"`
+	// JWKSURL is a JSON Web Key Set fetched over HTTP(S), kept and refreshed as OIDCIssuer's;
+	// for providers without discovery. At most one of JWKSFile, OIDCIssuer and JWKSURL.
+	JWKSURL string `json:"jwksURL,omitempty"`
+	// JWKSRefresh is how often a fetched key set is fetched again ("15m", the default).
+	JWKSRefresh *Duration `json:"jwksRefresh,omitempty"`
 	// Issuer, when set, must equal every JWT's iss claim.
 	Issuer string `json:"issuer,omitempty"`
 	// Audience, when set, must be (one of) every JWT's aud claim.
@@ -41,8 +51,68 @@ type Config struct {
 	// Leeway is the clock skew allowed on exp, nbf and iat, as a Go duration ("30s", the
 	// default; "0s" for none).
 	Leeway *Duration `json:"leeway,omitempty"`
+	// Claims says which JWT claims give the subject, role and nation (ClaimMapping); the
+	// default reads sub, role and nation as they are.
+	Claims ClaimMapping `json:"claims,omitempty"`
 	// StaticTokens are API tokens for scripts, stored only as hashes.
 	StaticTokens []StaticToken `json:"staticTokens,omitempty"`
+}
+
+// ClaimMapping says where a JWT carries whom it stands for, for identity providers that do
+// not issue stakegraph's own role and nation claims. A claim is named by its name, or by a
+// dotted path into nested objects ("realm_access.roles"); a name that exists as it is wins
+// over a path, so that URL-shaped claim names work. A claim may hold a string or an array of
+// strings.
+type ClaimMapping struct {
+	// Subject names the subject claim ("sub" by default; e.g. "preferred_username").
+	Subject string `json:"subject,omitempty"`
+	// Role names the claim holding the role ("role" by default; Keycloak
+	// "realm_access.roles", Entra ID "roles").
+	Role string `json:"role,omitempty"`
+	// Roles maps the role claim's values to stakegraph roles ({"sg-editors": "editor"});
+	// values it does not name are ignored. Without it a value must be a role's own name.
+	// When several values map to roles, the strongest counts.
+	Roles map[string]graph.Role `json:"roles,omitempty"`
+	// Nation names the claim holding the nation ("nation" by default; e.g. "groups").
+	Nation string `json:"nation,omitempty"`
+	// NationPrefix, when set, takes the nation from the values that start with it, less the
+	// prefix ("/nations/" turns the Keycloak group "/nations/GBR" into GBR); others are
+	// ignored.
+	NationPrefix string `json:"nationPrefix,omitempty"`
+	// Nations maps the nation claim's values to nation codes (an Entra ID group's object id
+	// to "GBR"); values it does not name are ignored.
+	Nations map[string]string `json:"nations,omitempty"`
+}
+
+// withDefaults names the default claims.
+func (m ClaimMapping) withDefaults() ClaimMapping {
+	if m.Subject == "" {
+		m.Subject = "sub"
+	}
+	if m.Role == "" {
+		m.Role = "role"
+	}
+	if m.Nation == "" {
+		m.Nation = "nation"
+	}
+	return m
+}
+
+func (m ClaimMapping) check() error {
+	for v, r := range m.Roles {
+		if !r.Valid() {
+			return configErrorf("claims.roles[%q] is %q, not one of viewer, analyst, editor, admin", v, r)
+		}
+	}
+	for v, n := range m.Nations {
+		if !nationCode.MatchString(n) {
+			return configErrorf("claims.nations[%q] is %q, not an ISO 3166-1 alpha-3 code", v, n)
+		}
+	}
+	if m.NationPrefix != "" && len(m.Nations) > 0 {
+		return configErrorf("claims: set nationPrefix or nations, not both")
+	}
+	return nil
 }
 
 // StaticToken is a long-lived API token for scripts: the SHA-256 of the token (as
@@ -83,7 +153,20 @@ const minSecret = 32
 // Configured reports whether c sets any credential; a server without one serves openly,
 // and only on loopback.
 func (c Config) Configured() bool {
-	return c.HS256Secret != "" || c.RS256PublicKeyFile != "" || c.JWKSFile != "" || len(c.StaticTokens) > 0
+	return c.HS256Secret != "" || c.RS256PublicKeyFile != "" || c.JWKSFile != "" || c.OIDCIssuer != "" ||
+		c.JWKSURL != "" || len(c.StaticTokens) > 0
+}
+
+// defaultJWKSRefresh is how often a fetched key set is fetched again: often enough that a
+// revoked key goes soon, rarely enough not to matter to the provider. A token with an
+// unknown kid fetches it sooner.
+const defaultJWKSRefresh = 15 * time.Minute
+
+func (c Config) jwksRefresh() time.Duration {
+	if c.JWKSRefresh == nil || *c.JWKSRefresh == 0 {
+		return defaultJWKSRefresh
+	}
+	return time.Duration(*c.JWKSRefresh)
 }
 
 func (c Config) leeway() time.Duration {
@@ -95,7 +178,26 @@ func (c Config) leeway() time.Duration {
 
 func (c Config) check() error {
 	if !c.Configured() {
-		return configErrorf("no credential configured: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens")
+		return configErrorf("no credential configured: set hs256Secret, rs256PublicKeyFile, jwksFile, oidcIssuer, jwksURL or staticTokens")
+	}
+	sets := 0
+	for _, f := range []string{c.JWKSFile, c.OIDCIssuer, c.JWKSURL} {
+		if f != "" {
+			sets++
+		}
+	}
+	if sets > 1 {
+		return configErrorf("set one of jwksFile, oidcIssuer and jwksURL: each is a whole key set")
+	}
+	for name, u := range map[string]string{"oidcIssuer": c.OIDCIssuer, "jwksURL": c.JWKSURL} {
+		if u != "" {
+			if err := checkFetchURL(u); err != nil {
+				return configErrorf("%s: %v", name, err)
+			}
+		}
+	}
+	if err := c.Claims.check(); err != nil {
+		return err
 	}
 	if c.HS256Secret != "" && len(c.HS256Secret) < minSecret {
 		return configErrorf("hs256Secret is %d bytes; it must have at least %d", len(c.HS256Secret), minSecret)

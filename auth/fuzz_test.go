@@ -2,6 +2,7 @@ package auth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -55,4 +56,66 @@ func FuzzParseJWT(f *testing.F) {
 // sign2 appends an HS256 signature to header.claims as given, byte for byte.
 func sign2(signed string, key []byte) string {
 	return signed + "." + base64.RawURLEncoding.EncodeToString(hmacSHA256(key, signed))
+}
+
+// FuzzClaimMapping reads any JSON object as the claims of a token under a Keycloak-style
+// mapping and the default one. Nothing may panic; a refusal is UNAUTHENTICATED and quotes
+// no claim value; anything accepted is a well-formed viewer.
+func FuzzClaimMapping(f *testing.F) {
+	keycloak := ClaimMapping{Subject: "preferred_username", Role: "realm_access.roles", Nation: "groups", NationPrefix: "/nations/",
+		Roles: map[string]graph.Role{"sg-viewer": graph.RoleViewer, "sg-admin": graph.RoleAdmin}}.withDefaults()
+	plain := ClaimMapping{}.withDefaults()
+	for _, s := range []string{
+		`{"preferred_username":"bob","realm_access":{"roles":["sg-viewer"]},"groups":["/nations/NOR"]}`,
+		`{"preferred_username":"bob","realm_access":{"roles":["sg-admin","x"]},"groups":[]}`,
+		`{"sub":"s","role":["viewer","admin"],"nation":"GBR"}`,
+		`{"realm_access":{"roles":[1,2]},"groups":{"a":1},"role":{"x":[]}}`,
+		`{"preferred_username":["a","b"],"realm_access":"sg-admin","groups":"/nations/GBR"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		var all map[string]any
+		if json.Unmarshal([]byte(input), &all) != nil {
+			return
+		}
+		for _, m := range []ClaimMapping{keycloak, plain} {
+			v, err := m.viewer(all)
+			if err != nil {
+				if graph.ErrorCode(err) != graph.EUNAUTHENTICATED {
+					t.Fatalf("refusal %q is not UNAUTHENTICATED", err)
+				}
+				for _, s := range stringValues(all) {
+					if len(s) >= 8 && !strings.Contains(m.Subject+m.Role+m.Nation+m.NationPrefix, s) && strings.Contains(err.Error(), s) {
+						t.Fatalf("the error %q quotes a claim value %q", err, s)
+					}
+				}
+				continue
+			}
+			if v.Subject == "" || !v.Role.Valid() || v.Role != graph.RoleAdmin && !nationCode.MatchString(v.Nation) {
+				t.Fatalf("accepted an ill-formed viewer %+v", v)
+			}
+		}
+	})
+}
+
+// stringValues are the strings among v's values (not its keys), at any depth.
+func stringValues(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, stringValues(x)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, x := range v {
+			out = append(out, stringValues(x)...)
+		}
+		return out
+	}
+	return nil
 }

@@ -34,7 +34,7 @@ func TestCookbookOutputsAreTrue(t *testing.T) {
 	}
 	// The cookbook shows what an analyst of the local server (no authentication) sees.
 	ctx := graph.WithViewer(context.Background(), graph.LocalViewer)
-	if _, err := s.Import(ctx, demo, true); err != nil {
+	if _, err := s.Import(ctx, demo, graph.ImportOptions{Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	api := resolvers.NewHandler(&resolvers.Resolver{Store: s}, resolvers.Options{})

@@ -14,6 +14,8 @@ type AuditEvent struct {
 	Changes []Change  `json:"changes"`
 	// Summary describes changes too many to list (an import of a large document).
 	Summary string `json:"summary,omitempty"`
+	// ImportID is the id of the import this event records (ImportOptions.ID).
+	ImportID string `json:"importId,omitempty"`
 }
 
 // Change is one node or relationship before and after a write; Before is nil for a
@@ -38,4 +40,6 @@ type AuditFilter struct {
 	Since   *time.Time
 	First   int    // page size
 	After   string // keyset cursor: the id of the last event of the previous page
+	// ImportID selects the event of the import with this id.
+	ImportID string
 }

@@ -18,12 +18,18 @@ const (
 	EINTERNAL        = "INTERNAL"        // a bug or an unexpected failure; details only in the log
 )
 
+// OutcomeUnknown is the Outcome of a write whose fate the store cannot know: the database
+// stopped answering while it committed, so the write may or may not have been applied.
+const OutcomeUnknown = "UNKNOWN"
+
 // Error is a failure with a code that the edge maps to a response. Field names the
-// offending input ("input.priority", "nodes[3].id") when there is one.
+// offending input ("input.priority", "nodes[3].id") when there is one. Outcome is empty
+// when nothing was written (every failure of a transactional write), or OutcomeUnknown.
 type Error struct {
 	Code    string
 	Field   string
 	Message string
+	Outcome string
 }
 
 // Error implements error.

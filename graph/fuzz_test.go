@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -30,7 +32,7 @@ func invalid(t *testing.T, err error, needField bool) {
 	if needField && e.Field == "" {
 		t.Fatalf("error names no field: %v", err)
 	}
-	for _, leak := range []string{"struct {", "json.RawMessage", "graph.", "reflect", "<nil>"} {
+	for _, leak := range []string{"struct {", "json.RawMessage", "graph.", "reflect", "<nil>", "2006-01-02"} {
 		if strings.Contains(e.Message, leak) {
 			t.Fatalf("message %q shows Go internals (%q)", e.Message, leak)
 		}
@@ -64,7 +66,10 @@ func FuzzValidateNode(f *testing.F) {
 			return
 		}
 		// What passes keeps the model's promises.
-		if !n.Label.Valid() || strings.TrimSpace(n.ID) == "" || strings.TrimSpace(n.Name) == "" {
+		unprintable := func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsGraphic(r) }
+		if !n.Label.Valid() || n.ID == "" || strings.ContainsFunc(n.ID, unprintable) ||
+			!strings.ContainsFunc(n.Name, func(r rune) bool { return !unprintable(r) }) ||
+			utf8.RuneCountInString(n.Name) > graph.MaxNameChars {
 			t.Fatalf("accepted %+v", n)
 		}
 		for _, p := range []*float64{n.Confidence, n.Reliability} {
@@ -96,7 +101,8 @@ func FuzzValidateRelationship(f *testing.F) {
 
 // path is the grammar of a field an import error may name: a top-level key, or an element
 // of nodes or relationships and, optionally, one of its keys.
-var path = regexp.MustCompile(`^(` + ident + `|` + quoted + `|(nodes|relationships)\[\d+\](\.` + ident + `|` + quoted + `)?)$`)
+var path = regexp.MustCompile(`^(` + ident + `|` + quoted + `|(nodes|relationships)\[\d+\](\.` + ident + `|` + quoted + `)?` +
+	`|audit\[\d+\](\.` + ident + `)*(` + quoted + `)?)$`)
 
 // A key in a path: an identifier after a dot, or any other name quoted in brackets.
 const ident, quoted = `[A-Za-z_][A-Za-z0-9_]*`, `\[".*"\]`
@@ -106,6 +112,8 @@ func FuzzDecodeDocument(f *testing.F) {
 		`{"version":1,"nodes":[{"label":"Nation","id":"nation:AAA","name":"Aland","code":"AAA"}],"relationships":[]}`,
 		`{"version":1,"nodes":[{"label":"Threat","id":"t","name":"T","kind":"CYBER","colour":"red"}]}`,
 		`{"version":"1"}`, `[]`, `null`, ``, `{} {}`, `{"nodes":[1]}`, `{"relationships":[{"priority":"high"}]}`,
+		`{"version":1,"nodes":[],"relationships":[],"audit":[{"id":"1-a","at":"2026-01-01T00:00:00Z","subject":"s","role":"admin","action":"import","changes":[{"kind":"node","id":"x","after":{"node":{"label":"Threat","id":"x","name":"X"}}}]}]}`,
+		`{"audit":[{"changes":[{"before":{"node":{"priority":"x"}}}]}]}`, `{"audit":[{"at":"yesterday"}]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DecodeDocument reads an interchange document strictly: unknown fields, wrong types and
@@ -20,6 +21,7 @@ func DecodeDocument(r io.Reader) (*Document, error) {
 		Version       int               `json:"version"`
 		Nodes         []json.RawMessage `json:"nodes"`
 		Relationships []json.RawMessage `json:"relationships"`
+		Audit         []json.RawMessage `json:"audit"`
 	}
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -40,6 +42,14 @@ func DecodeDocument(r io.Reader) (*Document, error) {
 			return nil, jsonError(fmt.Sprintf("relationships[%d]", i), err)
 		}
 	}
+	if raw.Audit != nil {
+		doc.Audit = make([]AuditEvent, len(raw.Audit))
+		for i, m := range raw.Audit {
+			if err := strict(m, &doc.Audit[i]); err != nil {
+				return nil, jsonError(fmt.Sprintf("audit[%d]", i), err)
+			}
+		}
+	}
 	return doc, nil
 }
 
@@ -53,7 +63,11 @@ func strict(m json.RawMessage, v any) error {
 func jsonError(path string, err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
+	var pe *time.ParseError
 	switch {
+	case errors.As(err, &pe):
+		// updatedAt, an audit event's at: the message would quote Go's reference layout.
+		return Errorf(EINVALID, path, "%q is not an RFC 3339 timestamp such as 2026-01-31T12:00:00Z", pe.Value)
 	case errors.As(err, &te):
 		field := te.Field
 		if path != "" && field != "" {

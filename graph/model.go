@@ -12,7 +12,7 @@ import (
 // never take a label from user input.
 type Label string
 
-// The six labels of the model (DESIGN §1).
+// The six labels of the model (docs/analyses.md, "The model").
 const (
 	LabelNation     Label = "Nation"
 	LabelAgency     Label = "Agency"
@@ -34,7 +34,7 @@ func (l Label) IsStakeholder() bool { return l == LabelNation || l == LabelAgenc
 // RelType names a relationship type. Like Label, the set is closed.
 type RelType string
 
-// The relationship types of the model (DESIGN §1).
+// The relationship types of the model (docs/analyses.md, "The model").
 const (
 	RelPartOf          RelType = "PART_OF"
 	RelPursues         RelType = "PURSUES"
@@ -108,7 +108,7 @@ type Node struct {
 	Expires  Date   `json:"expires,omitempty"`  // Agreement
 }
 
-// ReliabilityOrOne is the node's reliability, 1 when absent (DESIGN §1).
+// ReliabilityOrOne is the node's reliability, 1 when absent (docs/analyses.md, "The model").
 func (n *Node) ReliabilityOrOne() float64 {
 	if n.Reliability == nil {
 		return 1
@@ -149,7 +149,7 @@ type RelKey struct {
 func (k RelKey) ID() string { return string(k.Type) + ":" + k.From + "->" + k.To }
 
 // CountsAt reports whether a relationship with these bounds counts at date d:
-// validFrom <= d < validTo, a missing bound being open (DESIGN §1).
+// validFrom <= d < validTo, a missing bound being open (docs/analyses.md, "Validity by date").
 func CountsAt(from, to, d Date) bool {
 	return (from == "" || from <= d) && (to == "" || d < to)
 }
@@ -160,6 +160,9 @@ type Document struct {
 	Version       int            `json:"version"`
 	Nodes         []Node         `json:"nodes"`
 	Relationships []Relationship `json:"relationships"`
+	// Audit is the audit trail, oldest first, in a backup (`stakegraph export -audit`);
+	// absent from ordinary exports. An import restores the events it lacks.
+	Audit []AuditEvent `json:"audit,omitempty"`
 }
 
 // DocumentVersion is the interchange format version this build reads and writes.

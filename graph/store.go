@@ -45,6 +45,22 @@ type Edge struct {
 type ImportResult struct {
 	Nodes         int
 	Relationships int
+	// ImportID is the import's id in the audit trail: the one asked for, or a new one.
+	ImportID string
+	// Repeated is true when an import with this id and the same document had already been
+	// applied: nothing was written again.
+	Repeated bool
+}
+
+// ImportOptions say how to import a document.
+type ImportOptions struct {
+	// Replace empties the graph first, in the same transaction.
+	Replace bool
+	// ID names the import in the audit trail, so that a client who lost the answer (an
+	// outcome UNKNOWN) can find out whether it was applied, and retry safely: an import
+	// whose id was already applied to the same document is not applied again, and one
+	// whose id was used for a different document is ECONFLICT. Empty means a new id.
+	ID string
 }
 
 // Store keeps the model. Every method names its database; writes are transactional and
@@ -63,22 +79,28 @@ type Store interface {
 	Related(ctx context.Context, ids []string, t RelType, dir Direction) (map[string][]Edge, error)
 
 	// UpsertNodes creates or replaces the nodes by id, in one transaction. A node whose id
-	// exists with another label, or a nation code taken by another nation, is ECONFLICT.
+	// exists with another label, or a nation code taken by another nation, is ECONFLICT; a
+	// viewer who does not see everything creating a nation or changing its code is
+	// EFORBIDDEN (whether the code is taken would reveal hidden nations).
 	UpsertNodes(ctx context.Context, nodes []Node) ([]Node, error)
 	// DeleteNodes deletes the nodes with these ids and their relationships; EINVALID names
-	// the first unknown id and then nothing is deleted.
+	// the first unknown id, EFORBIDDEN the first node with relationships to nodes hidden
+	// from the viewer, and then nothing is deleted.
 	DeleteNodes(ctx context.Context, ids []string) error
 	// UpsertRelationships creates or replaces relationships by (type, from, to), in one
-	// transaction; unknown or wrongly labelled endpoints are EINVALID.
+	// transaction; unknown or wrongly labelled endpoints, and a PART_OF that would make an
+	// agency part of a second nation, are EINVALID.
 	UpsertRelationships(ctx context.Context, rels []Relationship) ([]Relationship, error)
 	// DeleteRelationships deletes relationships by key; EINVALID names the first missing one
 	// and then nothing is deleted.
 	DeleteRelationships(ctx context.Context, keys []RelKey) error
 
 	// Import writes a whole document in one transaction: all of it or, with the first error
-	// and its JSON path, nothing. With replace, the graph is emptied first in the same
-	// transaction.
-	Import(ctx context.Context, doc *Document, replace bool) (ImportResult, error)
+	// and its JSON path, nothing. With opts.Replace, the graph is emptied first in the same
+	// transaction. A malformed opts.ID is EINVALID (field importId); an id already used for
+	// another document ECONFLICT. A document's Audit events that the trail lacks are added
+	// to it (a restore); those it has are left as they are.
+	Import(ctx context.Context, doc *Document, opts ImportOptions) (ImportResult, error)
 	// Export reads the whole model as a document, nodes and relationships in a stable order.
 	Export(ctx context.Context) (*Document, error)
 	// Audit returns one page of the audit trail, newest first, and whether more follow.

@@ -5,9 +5,23 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var nationCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// Length limits of text properties. Names stay far below Neo4j's 32 KB key limit of the
+// text index on names; descriptions are bounded so that one node cannot weigh megabytes
+// in every export, snapshot and audit record. docs/interchange.md lists them.
+const (
+	MaxIDBytes          = 200       // id, in UTF-8 bytes
+	MaxNameChars        = 1000      // name
+	MaxDescriptionBytes = 100 << 10 // description, in UTF-8 bytes (100 KiB)
+	MaxSourceChars      = 2000      // source, of nodes and relationships
+	MaxShortTextChars   = 200       // region, category, role
+	MaxReleasableTo     = 300       // entries of releasableTo (ISO 3166-1 has 249 codes)
+)
 
 // ValidateNode checks n against the rules of the model. field prefixes the names of
 // offending fields in the error ("input", "nodes[3]").
@@ -16,14 +30,24 @@ func ValidateNode(n *Node, field string) error {
 	if !n.Label.Valid() {
 		return Errorf(EINVALID, f("label"), "unknown label %q (want one of %s)", n.Label, joinLabels(Labels))
 	}
-	if strings.TrimSpace(n.ID) == "" {
-		return Errorf(EINVALID, f("id"), "id is required")
+	if err := ValidateID(n.ID, f("id")); err != nil {
+		return err
 	}
-	if len(n.ID) > 200 {
-		return Errorf(EINVALID, f("id"), "id is longer than 200 characters")
+	if err := validName(n.Name, f("name")); err != nil {
+		return err
 	}
-	if strings.TrimSpace(n.Name) == "" {
-		return Errorf(EINVALID, f("name"), "name is required")
+	for _, err := range []error{
+		text(n.Description, f("description"), MaxDescriptionBytes, true),
+		text(n.Source, f("source"), MaxSourceChars, false),
+		text(n.Region, f("region"), MaxShortTextChars, false),
+		text(n.Category, f("category"), MaxShortTextChars, false),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if len(n.ReleasableTo) > MaxReleasableTo {
+		return Errorf(EINVALID, f("releasableTo"), "has %d entries, more than %d", len(n.ReleasableTo), MaxReleasableTo)
 	}
 	if err := unit(n.Confidence, f("confidence")); err != nil {
 		return err
@@ -96,6 +120,12 @@ func ValidateRelationship(r *Relationship, from, to Label, field string) error {
 		return Errorf(EINVALID, f("to"), "a %s relationship cannot join %q to itself", r.Type, r.From)
 	}
 	if err := unit(r.Confidence, f("confidence")); err != nil {
+		return err
+	}
+	if err := text(r.Source, f("source"), MaxSourceChars, false); err != nil {
+		return err
+	}
+	if err := text(r.Role, f("role"), MaxShortTextChars, false); err != nil {
 		return err
 	}
 	only := func(name string, set bool, types ...RelType) error {
@@ -181,7 +211,135 @@ func ValidateDocument(doc *Document, existing map[string]Label) error {
 		}
 		seen[k] = true
 	}
+	if err := ValidatePartOf(doc.Relationships, func(i int) string { return fmt.Sprintf("relationships[%d]", i) }); err != nil {
+		return err
+	}
+	return validateAudit(doc.Audit)
+}
+
+// validateAudit checks the audit events of a backup: each has an id, unique, a time and
+// an action. Their changes are history, not model, and are kept as they are.
+func validateAudit(events []AuditEvent) error {
+	ids := make(map[string]bool, len(events))
+	for i, ev := range events {
+		field := fmt.Sprintf("audit[%d]", i)
+		if err := ValidateID(ev.ID, field+".id"); err != nil {
+			return err
+		}
+		if ids[ev.ID] {
+			return Errorf(EINVALID, field+".id", "duplicate audit event id %q", ev.ID)
+		}
+		ids[ev.ID] = true
+		if ev.At.IsZero() {
+			return Errorf(EINVALID, field+".at", "at is required")
+		}
+		if strings.TrimSpace(ev.Action) == "" {
+			return Errorf(EINVALID, field+".action", "action is required")
+		}
+	}
 	return nil
+}
+
+// ValidatePartOf checks that rels make no agency PART_OF two nations; field names
+// relationship i in the error. (That a stored PART_OF does not clash is the store's to
+// check, in its write transaction.)
+func ValidatePartOf(rels []Relationship, field func(i int) string) error {
+	nationOf := map[string]string{} // agency id → the nation of its PART_OF
+	for i, r := range rels {
+		if r.Type != RelPartOf {
+			continue
+		}
+		if other, dup := nationOf[r.From]; dup && other != r.To {
+			return Errorf(EINVALID, field(i)+".to", "agency %q is already made PART_OF %q here; an agency is part of at most one nation", r.From, other)
+		}
+		nationOf[r.From] = r.To
+	}
+	return nil
+}
+
+// ValidateID checks an id: non-empty, at most MaxIDBytes, and printable characters only —
+// no spaces, control characters or invisible formatting characters (zero-width spaces,
+// right-to-left overrides), which would let two ids that look the same differ, or make an
+// id in a log or an explanation read as something else.
+func ValidateID(id, field string) error {
+	if id == "" {
+		return Errorf(EINVALID, field, "id is required")
+	}
+	if len(id) > MaxIDBytes {
+		return Errorf(EINVALID, field, "id is longer than %d bytes", MaxIDBytes)
+	}
+	if !utf8.ValidString(id) {
+		return Errorf(EINVALID, field, "id is not valid UTF-8")
+	}
+	for i, r := range id {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
+			return Errorf(EINVALID, field, "id has %s at byte %d; ids are printable characters without spaces", describeRune(r), i)
+		}
+	}
+	return nil
+}
+
+// validName checks a name: at most MaxNameChars, on one line, and with at least one
+// visible character — a name of spaces or of a zero-width space alone is blank.
+func validName(name, field string) error {
+	if err := text(name, field, MaxNameChars, false); err != nil {
+		return err
+	}
+	if !strings.ContainsFunc(name, visibleRune) {
+		return Errorf(EINVALID, field, "name is required (it is blank or has only invisible characters)")
+	}
+	return nil
+}
+
+// visibleRune reports whether r shows as a mark: graphic and not a space. Formatting
+// characters (U+200B zero-width space, U+2060 word joiner, U+FEFF) are not graphic.
+func visibleRune(r rune) bool {
+	return unicode.IsGraphic(r) && !unicode.IsSpace(r) && !slices.Contains(blankLetters, r)
+}
+
+// blankLetters are graphic characters that show nothing: the Hangul fillers and the blank
+// Braille pattern, favourites for names that look empty.
+var blankLetters = []rune{'\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800'}
+
+// text checks an optional text property: valid UTF-8, at most max characters (bytes for a
+// multi-line text, whose limit is about storage), and no control characters — except
+// tabs and line breaks where multiLine.
+func text(v, field string, max int, multiLine bool) error {
+	if v == "" {
+		return nil
+	}
+	if !utf8.ValidString(v) {
+		return Errorf(EINVALID, field, "is not valid UTF-8")
+	}
+	if multiLine {
+		if len(v) > max {
+			return Errorf(EINVALID, field, "is %d bytes long, more than %d", len(v), max)
+		}
+	} else if n := utf8.RuneCountInString(v); n > max {
+		return Errorf(EINVALID, field, "is %d characters long, more than %d", n, max)
+	}
+	for i, r := range v {
+		if unicode.IsControl(r) && !(multiLine && (r == '\t' || r == '\n' || r == '\r')) {
+			return Errorf(EINVALID, field, "has %s at byte %d", describeRune(r), i)
+		}
+	}
+	return nil
+}
+
+// describeRune names a rejected character without printing it (it may be invisible or
+// reorder the rest of the message).
+func describeRune(r rune) string {
+	switch {
+	case r == ' ':
+		return "a space"
+	case unicode.IsSpace(r):
+		return fmt.Sprintf("a space character (U+%04X)", r)
+	case unicode.IsControl(r):
+		return fmt.Sprintf("a control character (U+%04X)", r)
+	case unicode.Is(unicode.Cf, r):
+		return fmt.Sprintf("an invisible formatting character (U+%04X)", r)
+	}
+	return fmt.Sprintf("a non-printable character (U+%04X)", r)
 }
 
 func unit(v *float64, field string) error {

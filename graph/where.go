@@ -27,7 +27,7 @@ type Cond struct {
 // Prop names a property a condition or an order may read. The set is closed.
 type Prop string
 
-// The properties of nodes and relationships (DESIGN §1) that conditions read.
+// The properties of nodes and relationships that conditions read (docs/analyses.md describes the model).
 const (
 	PropID           Prop = "id"
 	PropName         Prop = "name"

@@ -7,6 +7,8 @@
 #   neo4j/neo4j.sh status [INSTANCE]     running or not (exit 0 when running, 3 when not)
 #   neo4j/neo4j.sh env    [INSTANCE]     print NEO4J_* exports, for: eval "$(neo4j/neo4j.sh env)"
 #   neo4j/neo4j.sh reset  [INSTANCE]     stop it and delete its data, logs and password
+#   neo4j/neo4j.sh dump   INSTANCE FILE  write its database (neo4j) to FILE (instance stopped)
+#   neo4j/neo4j.sh load   INSTANCE FILE  replace its database with FILE's (instance stopped)
 #
 # INSTANCE is dev (default; Bolt 7687, HTTP 7474) or test (Bolt 7688, HTTP 7475). Each
 # lives in .data/neo4j-<instance>/ at the repository root: conf/ (rendered from
@@ -24,7 +26,7 @@ log() { printf 'neo4j.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-	sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -303,6 +305,70 @@ cmd_reset() {
 	log "removed $HOME_DIR"
 }
 
+# --- dump and load ---------------------------------------------------------------------
+
+# neo4j-admin (Neo4jAdminCommand, the class behind the tarball's neo4j-admin script) runs on
+# the same jars and the instance's conf. Neo4j Community cannot stop one database while the
+# server runs, and neo4j-admin refuses to dump or load a database that is mounted, so the
+# instance must be stopped: we say so rather than stop a server someone is using.
+admin() {
+	NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$HOME_DIR/conf" "$JAVA" -cp "$LIB/*" \
+		org.neo4j.server.startup.Neo4jAdminCommand "$@"
+}
+
+require_stopped() {
+	local pid
+	pid="$(running_pid)"
+	[[ -z "$pid" ]] || die "the $INSTANCE instance is running (pid $pid); Neo4j Community can $1 only a stopped database: run '$0 stop $INSTANCE', then '$0 $1 $INSTANCE …', then '$0 start $INSTANCE'"
+}
+
+cmd_dump() {
+	[[ $# -eq 2 ]] || die "usage: $0 dump INSTANCE FILE"
+	select_instance "$1"
+	local file="$2"
+	[[ -d "$HOME_DIR/data/databases/neo4j" ]] || die "the $INSTANCE instance has no database to dump ($HOME_DIR/data/databases/neo4j is missing)"
+	require_stopped dump
+	cmd_fetch
+	find_java
+	render_conf
+	local tmp
+	tmp="$(mktemp -d "${TMPDIR:-/tmp}/neo4j-dump.XXXXXX")"
+	# shellcheck disable=SC2064 # expand tmp now
+	trap "rm -rf '$tmp'" EXIT
+	log "dumping the $INSTANCE instance's database neo4j to $file ..."
+	local started=$SECONDS
+	admin database dump neo4j --to-path="$tmp" >"$HOME_DIR/logs/dump.log" 2>&1 ||
+		{ cat "$HOME_DIR/logs/dump.log" >&2; die "neo4j-admin database dump failed"; }
+	mv "$tmp/neo4j.dump" "$file"
+	log "dumped in $((SECONDS - started))s: $file ($(du -h "$file" | cut -f1))"
+}
+
+cmd_load() {
+	[[ $# -eq 2 ]] || die "usage: $0 load INSTANCE FILE"
+	select_instance "$1"
+	local file="$2"
+	[[ -f "$file" ]] || die "no dump file $file"
+	require_stopped load
+	cmd_fetch
+	find_java
+	mkdir -p "$HOME_DIR"/{data,logs,run,plugins,import}
+	render_conf
+	# A fresh instance gets its password first, as start would: set-initial-password works
+	# only before the server's first start, which follows the load.
+	[[ -f "$PASSWORD_FILE" ]] || set_initial_password
+	local tmp
+	tmp="$(mktemp -d "${TMPDIR:-/tmp}/neo4j-load.XXXXXX")"
+	# shellcheck disable=SC2064 # expand tmp now
+	trap "rm -rf '$tmp'" EXIT
+	# load reads <database>.dump from a folder; a link keeps FILE where it is.
+	ln -s "$(cd "$(dirname "$file")" && pwd -P)/$(basename "$file")" "$tmp/neo4j.dump"
+	log "loading $file into the $INSTANCE instance's database neo4j (replacing it) ..."
+	local started=$SECONDS
+	admin database load neo4j --from-path="$tmp" --overwrite-destination=true >"$HOME_DIR/logs/load.log" 2>&1 ||
+		{ cat "$HOME_DIR/logs/load.log" >&2; die "neo4j-admin database load failed"; }
+	log "loaded in $((SECONDS - started))s; start it with '$0 start $INSTANCE'"
+}
+
 main() {
 	local cmd="${1:-}"
 	shift || true
@@ -313,6 +379,8 @@ main() {
 	status) cmd_status "$@" ;;
 	env) cmd_env "$@" ;;
 	reset) cmd_reset "$@" ;;
+	dump) cmd_dump "$@" ;;
+	load) cmd_load "$@" ;;
 	-h | --help | help) usage ;;
 	*) usage ;;
 	esac

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
@@ -27,12 +28,28 @@ func (r *brokersResolver) Bridges(ctx context.Context, obj *analysis.Brokers) ([
 	return out, nil
 }
 
+func (r *coalitionMoveResolver) Nation(ctx context.Context, obj *analysis.CoalitionMove) (*graph.Nation, error) {
+	return typedEntity[graph.Nation](ctx, r.Resolver, obj.Nation), nil
+}
+
+func (r *coalitionMoveResolver) Before(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error) {
+	return typedEntities[graph.Nation](ctx, r.Resolver, obj.Before), nil
+}
+
+func (r *coalitionMoveResolver) After(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error) {
+	return typedEntities[graph.Nation](ctx, r.Resolver, obj.After), nil
+}
+
 func (r *coalitionsResolver) Communities(ctx context.Context, obj *analysis.Coalitions) ([][]graph.Nation, error) {
 	out := make([][]graph.Nation, len(obj.Communities))
 	for i, c := range obj.Communities {
 		out[i] = typedEntities[graph.Nation](ctx, r.Resolver, c)
 	}
 	return out, nil
+}
+
+func (r *comparisonResolver) Down(ctx context.Context, obj *analysis.Comparison) ([]graph.Entity, error) {
+	return r.entities(ctx, obj.Down), nil
 }
 
 func (r *conflictResolver) ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error) {
@@ -45,6 +62,14 @@ func (r *conflictResolver) ObjectiveB(ctx context.Context, obj *analysis.Conflic
 
 func (r *cutSetResolver) Events(ctx context.Context, obj *analysis.CutSet) ([]graph.Entity, error) {
 	return r.entities(ctx, obj.Events), nil
+}
+
+func (r *failureAnalysisResolver) Objective(ctx context.Context, obj *analysis.FailureAnalysis) (*graph.Objective, error) {
+	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
+}
+
+func (r *failureAnalysisResolver) Resilience(ctx context.Context, obj *analysis.FailureAnalysis) (*analysis.Resilience, error) {
+	return obj.Resilience, obj.ResilienceErr
 }
 
 func (r *gapResolver) Objective(ctx context.Context, obj *analysis.Gap) (*graph.Objective, error) {
@@ -106,6 +131,10 @@ func (r *lostResolver) Node(ctx context.Context, obj *analysis.Lost) (graph.Enti
 	return r.entity(ctx, obj.ID), nil
 }
 
+func (r *objectiveChangeResolver) Objective(ctx context.Context, obj *analysis.ObjectiveChange) (*graph.Objective, error) {
+	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
+}
+
 func (r *objectiveCutSetsResolver) Objective(ctx context.Context, obj *analysis.ObjectiveCutSets) (*graph.Objective, error) {
 	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
 }
@@ -120,6 +149,16 @@ func (r *overlapResolver) B(ctx context.Context, obj *analysis.Overlap) (graph.S
 	return s, nil
 }
 
+func (r *overlapMatrixResolver) Stakeholders(ctx context.Context, obj *analysis.OverlapMatrix) ([]graph.Stakeholder, error) {
+	out := make([]graph.Stakeholder, 0, len(obj.Stakeholders))
+	for _, e := range r.entities(ctx, obj.Stakeholders) {
+		if s, ok := e.(graph.Stakeholder); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 func (r *queryResolver) Overlap(ctx context.Context, a string, b string, asOf *graph.Date) (*analysis.Overlap, error) {
 	m, err := r.model(ctx, asOf)
 	if err != nil {
@@ -130,6 +169,18 @@ func (r *queryResolver) Overlap(ctx context.Context, a string, b string, asOf *g
 		return nil, analysisError(err)
 	}
 	return &o, nil
+}
+
+func (r *queryResolver) OverlapMatrix(ctx context.Context, ids []string, asOf *graph.Date) (*analysis.OverlapMatrix, error) {
+	m, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	mx, err := m.OverlapMatrix(ids)
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return &mx, nil
 }
 
 func (r *queryResolver) Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error) {
@@ -172,6 +223,39 @@ func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *str
 	return gaps[:min(limit, len(gaps))], nil
 }
 
+func (r *queryResolver) GapsConnection(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int, after *string) (*generated.GapConnection, error) {
+	limit := deref(first)
+	if limit < 1 || limit > maxGaps {
+		return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxGaps, limit)
+	}
+	var from *analysis.GapKey
+	if after != nil && *after != "" {
+		k, err := decodeGapCursor(*after)
+		if err != nil {
+			return nil, err
+		}
+		from = &k
+	}
+	gaps, err := r.gaps(ctx, kinds, objective, stakeholder, asOf, horizon)
+	if err != nil {
+		return nil, err
+	}
+	rest := gaps
+	if from != nil {
+		rest = analysis.GapsAfter(gaps, *from)
+	}
+	page := rest[:min(limit, len(rest))]
+	out := &generated.GapConnection{Nodes: page, Edges: make([]generated.GapEdge, len(page)), TotalCount: len(gaps),
+		PageInfo: &generated.PageInfo{HasNextPage: len(rest) > len(page)}}
+	for i, g := range page {
+		out.Edges[i] = generated.GapEdge{Cursor: encodeGapCursor(g.Key()), Node: &page[i]}
+	}
+	if len(page) > 0 {
+		out.PageInfo.EndCursor = &out.Edges[len(page)-1].Cursor
+	}
+	return out, nil
+}
+
 func (r *queryResolver) GapCounts(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]generated.GapCount, error) {
 	gaps, err := r.gaps(ctx, kinds, objective, stakeholder, asOf, horizon)
 	if err != nil {
@@ -196,6 +280,20 @@ func (r *queryResolver) CutSets(ctx context.Context, objective *string, maxOrder
 
 func (r *queryResolver) SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error) {
 	return r.cutSets(ctx, objective, 1, view, asOf)
+}
+
+func (r *queryResolver) FailureAnalysis(ctx context.Context, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) ([]analysis.FailureAnalysis, error) {
+	m, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	// Resilience only when asked for: its decision diagrams cost far more than cut sets.
+	wantResilience := slices.ContainsFunc(graphql.CollectFieldsCtx(ctx, []string{"FailureAnalysis"}), func(f graphql.CollectedField) bool { return f.Name == "resilience" })
+	fas, err := m.FailureAnalyses(ctx, objectives, deref(view), deref(maxOrder), wantResilience)
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return fas, nil
 }
 
 func (r *queryResolver) HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]generated.HangingOn, error) {
@@ -256,6 +354,24 @@ func (r *queryResolver) WhatIf(ctx context.Context, down []string, view *analysi
 	return &w, nil
 }
 
+func (r *queryResolver) Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error) {
+	base, err := r.model(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	scen := base
+	if scenarioAsOf != nil && *scenarioAsOf != "" {
+		if scen, err = r.model(ctx, scenarioAsOf); err != nil {
+			return nil, renameField(err, "asOf", "scenarioAsOf")
+		}
+	}
+	c, err := analysis.Compare(ctx, base, scen, down, deref(view), deref(threshold))
+	if err != nil {
+		return nil, analysisError(err)
+	}
+	return &c, nil
+}
+
 func (r *queryResolver) Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error) {
 	m, err := r.model(ctx, asOf)
 	if err != nil {
@@ -276,17 +392,33 @@ func (r *sharedResolver) Objective(ctx context.Context, obj *analysis.Shared) (*
 	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
 }
 
+func (r *singlePointChangeResolver) Objective(ctx context.Context, obj *analysis.SinglePointChange) (*graph.Objective, error) {
+	return typedEntity[graph.Objective](ctx, r.Resolver, obj.Objective), nil
+}
+
+func (r *singlePointChangeResolver) Event(ctx context.Context, obj *analysis.SinglePointChange) (graph.Entity, error) {
+	return r.entity(ctx, obj.Event), nil
+}
+
 func (r *whatIfResolver) Down(ctx context.Context, obj *analysis.WhatIf) ([]graph.Entity, error) {
 	return r.entities(ctx, obj.Down), nil
 }
 
 func (r *Resolver) Brokers() generated.BrokersResolver { return &brokersResolver{r} }
 
+func (r *Resolver) CoalitionMove() generated.CoalitionMoveResolver { return &coalitionMoveResolver{r} }
+
 func (r *Resolver) Coalitions() generated.CoalitionsResolver { return &coalitionsResolver{r} }
+
+func (r *Resolver) Comparison() generated.ComparisonResolver { return &comparisonResolver{r} }
 
 func (r *Resolver) Conflict() generated.ConflictResolver { return &conflictResolver{r} }
 
 func (r *Resolver) CutSet() generated.CutSetResolver { return &cutSetResolver{r} }
+
+func (r *Resolver) FailureAnalysis() generated.FailureAnalysisResolver {
+	return &failureAnalysisResolver{r}
+}
 
 func (r *Resolver) Gap() generated.GapResolver { return &gapResolver{r} }
 
@@ -296,30 +428,46 @@ func (r *Resolver) Importance() generated.ImportanceResolver { return &importanc
 
 func (r *Resolver) Lost() generated.LostResolver { return &lostResolver{r} }
 
+func (r *Resolver) ObjectiveChange() generated.ObjectiveChangeResolver {
+	return &objectiveChangeResolver{r}
+}
+
 func (r *Resolver) ObjectiveCutSets() generated.ObjectiveCutSetsResolver {
 	return &objectiveCutSetsResolver{r}
 }
 
 func (r *Resolver) Overlap() generated.OverlapResolver { return &overlapResolver{r} }
 
+func (r *Resolver) OverlapMatrix() generated.OverlapMatrixResolver { return &overlapMatrixResolver{r} }
+
 func (r *Resolver) Resilience() generated.ResilienceResolver { return &resilienceResolver{r} }
 
 func (r *Resolver) Shared() generated.SharedResolver { return &sharedResolver{r} }
 
+func (r *Resolver) SinglePointChange() generated.SinglePointChangeResolver {
+	return &singlePointChangeResolver{r}
+}
+
 func (r *Resolver) WhatIf() generated.WhatIfResolver { return &whatIfResolver{r} }
 
 type (
-	brokersResolver          struct{ *Resolver }
-	coalitionsResolver       struct{ *Resolver }
-	conflictResolver         struct{ *Resolver }
-	cutSetResolver           struct{ *Resolver }
-	gapResolver              struct{ *Resolver }
-	impactResolver           struct{ *Resolver }
-	importanceResolver       struct{ *Resolver }
-	lostResolver             struct{ *Resolver }
-	objectiveCutSetsResolver struct{ *Resolver }
-	overlapResolver          struct{ *Resolver }
-	resilienceResolver       struct{ *Resolver }
-	sharedResolver           struct{ *Resolver }
-	whatIfResolver           struct{ *Resolver }
+	brokersResolver           struct{ *Resolver }
+	coalitionMoveResolver     struct{ *Resolver }
+	coalitionsResolver        struct{ *Resolver }
+	comparisonResolver        struct{ *Resolver }
+	conflictResolver          struct{ *Resolver }
+	cutSetResolver            struct{ *Resolver }
+	failureAnalysisResolver   struct{ *Resolver }
+	gapResolver               struct{ *Resolver }
+	impactResolver            struct{ *Resolver }
+	importanceResolver        struct{ *Resolver }
+	lostResolver              struct{ *Resolver }
+	objectiveChangeResolver   struct{ *Resolver }
+	objectiveCutSetsResolver  struct{ *Resolver }
+	overlapResolver           struct{ *Resolver }
+	overlapMatrixResolver     struct{ *Resolver }
+	resilienceResolver        struct{ *Resolver }
+	sharedResolver            struct{ *Resolver }
+	singlePointChangeResolver struct{ *Resolver }
+	whatIfResolver            struct{ *Resolver }
 )

@@ -25,13 +25,13 @@ func (r *changeResolver) After(ctx context.Context, obj *graph.Change) (any, err
 	return changeRecord(obj.After), nil
 }
 
-func (r *queryResolver) AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string) (*generated.AuditPage, error) {
+func (r *queryResolver) AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) (*generated.AuditPage, error) {
 	n := deref(first)
 	if n < 1 || n > maxPage {
 		return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxPage, n)
 	}
 	events, more, err := r.Store.Audit(ctx, graph.AuditFilter{
-		Subject: deref(subject), Action: deref(action), Since: since, First: n, After: deref(after),
+		Subject: deref(subject), Action: deref(action), Since: since, First: n, After: deref(after), ImportID: deref(importID),
 	})
 	if err != nil {
 		return nil, err

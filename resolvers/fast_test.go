@@ -71,7 +71,7 @@ func TestFastPathAnswersAsTheResolversDo(t *testing.T) {
 			n.ReleasableTo, restricted = []string{"GBR"}, restricted+1
 		}
 	}
-	if _, err := store.Import(admin, doc, true); err != nil {
+	if _, err := store.Import(admin, doc, graph.ImportOptions{Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &resolvers.Resolver{}}).Schema()

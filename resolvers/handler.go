@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
 )
 
@@ -43,6 +44,13 @@ type Options struct {
 	// Introspection allows schema introspection (the IDE needs it); without it __schema and
 	// __type are refused with INTROSPECTION_DISABLED.
 	Introspection bool
+	// SnapshotBudget bounds the memory of the in-memory snapshot and the analysis
+	// projections (snapshot.DefaultBudget when zero); used when r.Snapshots is unset.
+	SnapshotBudget int64
+	// PersistedQueries is how many automatic persisted queries (a client sends a query's
+	// SHA-256 instead of its text) are kept, least recently used first out. Zero means 1000;
+	// negative turns them off.
+	PersistedQueries int
 	// NoFastPath runs every operation through gqlgen's executor, the fast read path
 	// (fast.go) off: for the test that compares the two, and as a way out.
 	NoFastPath bool
@@ -54,6 +62,9 @@ type Options struct {
 // extensions.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	opts = opts.withDefaults()
+	if r.Snapshots == nil {
+		r.Snapshots = snapshot.New(r.Store, opts.SnapshotBudget)
+	}
 	cfg := generated.Config{Resolvers: r, Directives: directives()}
 	cfg.Complexity = complexity(opts.ListFanOut)
 	srv := handler.New(fanOutSchema{generated.NewExecutableSchema(cfg), opts.ListFanOut})
@@ -61,6 +72,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.PersistedQueries > 0 {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{lru.New[string](opts.PersistedQueries)}})
+	}
+	srv.Use(requireQuery{}) // after APQ, which may fill the query in
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -68,10 +83,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// Both refuse an operation after validation and before any resolver runs, so a
 	// refused query never reaches Neo4j; the cheap walk first.
 	srv.Use(operationLimits{maxDepth: opts.MaxDepth, introspection: opts.Introspection})
-	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+	srv.Use(&costLimit{max: opts.MaxComplexity, timeout: opts.Timeout})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		ctx = graph.WithRoundTrips(withLoader(ctx, r.snapshots()))
+		ctx = withObserved(graph.WithRoundTrips(withLoader(ctx, r.snapshots())))
 		h := fastOrNext(ctx, r, opts, next)
 		return func(ctx2 context.Context) *graphql.Response {
 			resp := h(ctx)
@@ -96,9 +111,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 			zerolog.Ctx(ctx).Info().Str("operation", op.OperationName).Str("subject", v.Subject).
 				Int64("round_trips", graph.RoundTrips(ctx)).Int("errors", len(resp.Errors)).
 				Dur("duration", time.Since(op.Stats.OperationStart)).Msg("graphql")
+			observe(ctx, resp)
 			return resp
 		}
 	})
+	srv.AroundResponses(observeResponse)
 	// A mutation's root fields run one after another, each with its selection: the fields
 	// read after a write must see it.
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
@@ -150,6 +167,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxTokens == 0 {
 		o.MaxTokens = defaultMaxTokens
 	}
+	if o.PersistedQueries == 0 {
+		o.PersistedQueries = defaultPersistedQueries
+	}
 	return o
 }
 
@@ -174,6 +194,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	gerr.Message = e.Error()
 	gerr.Extensions = map[string]any{"code": e.Code}
+	if e.Outcome != "" {
+		gerr.Extensions["outcome"] = e.Outcome
+	}
 	switch {
 	case e.Field != "":
 		gerr.Extensions["field"] = e.Field

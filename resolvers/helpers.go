@@ -1,10 +1,13 @@
 package resolvers
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
 	"github.com/stakegraph/stakegraph/resolvers/generated"
 )
 
@@ -31,14 +34,6 @@ func typedNodes[T nodeKind](ns []graph.Node) []T {
 		out[i] = T(ns[i])
 	}
 	return out
-}
-
-// typed is typedNodes for a call that may fail.
-func typed[T nodeKind](ns []graph.Node, err error) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	return typedNodes[T](ns), nil
 }
 
 // lookup finds a node of label l by id; nil when there is none (or it has another label).
@@ -80,18 +75,26 @@ func (r *Resolver) page(ctx context.Context, f graph.NodeFilter, first *int, aft
 	return &p, info, nil
 }
 
-// search finds nodes of every kind by name.
+// search finds nodes of every kind by id, nation code or name, best match first.
 func (r *Resolver) search(ctx context.Context, text string, first *int) ([]graph.Entity, error) {
 	if len(text) < 1 || len(text) > 200 {
 		return nil, graph.Errorf(graph.EINVALID, "text", "text must be 1 to 200 characters")
 	}
-	p, _, err := r.page(ctx, graph.NodeFilter{NameContains: text}, first, nil)
+	n := defaultPage
+	if first != nil {
+		if *first < 1 || *first > maxPage {
+			return nil, graph.Errorf(graph.EINVALID, "first", "first must be between 1 and %d, got %d", maxPage, *first)
+		}
+		n = *first
+	}
+	g, err := r.loader(ctx).graph(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Entity, len(p.Nodes))
-	for i := range p.Nodes {
-		out[i] = graph.AsEntity(&p.Nodes[i])
+	nodes := g.Search(graph.ViewerFrom(ctx), text, n)
+	out := make([]graph.Entity, len(nodes))
+	for i := range nodes {
+		out[i] = graph.AsEntity(&nodes[i])
 	}
 	return out, nil
 }
@@ -106,6 +109,22 @@ func decodeCursor(c string) (string, error) {
 		return "", graph.Errorf(graph.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor", c)
 	}
 	return string(b[3:]), nil
+}
+
+// Gap cursors name a gap by its identity (analysis.GapKey), so a page resumes after that
+// gap even when gaps before it came or went; JSON keeps the fields apart whatever they hold.
+func encodeGapCursor(k analysis.GapKey) string {
+	b, _ := json.Marshal(k) // a struct of strings always encodes
+	return base64.RawURLEncoding.EncodeToString(append([]byte("gap:"), b...))
+}
+
+func decodeGapCursor(c string) (analysis.GapKey, error) {
+	var k analysis.GapKey
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !bytes.HasPrefix(b, []byte("gap:")) || json.Unmarshal(b[4:], &k) != nil || k.Kind == "" {
+		return analysis.GapKey{}, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor of gapsConnection", c)
+	}
+	return k, nil
 }
 
 func deref[T any](p *T) T {

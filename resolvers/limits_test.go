@@ -53,6 +53,8 @@ func TestHostileQueriesAreRefusedBeforeNeo4j(t *testing.T) {
 		{"wide and deep", `{ nations(first: 200) { nodes { agencies { provides { capability { providers { provider { id } } } } } } } }`, resolvers.CodeComplexity, "limit of 60000"},
 		{"aliased pages, each under the limit", aliased(4, `nations(first: 500) { nodes { agencies { provides { id } } } }`), resolvers.CodeComplexity, "limit of 60000"},
 		{"nested analysis lists", aliased(13, `whatIf(down: ["nation:000"]) { objectives { node { ... on Objective { pursuedBy { stakeholder { provides { capability { providers { provider { pursues { id } } } } } } } } } } }`), resolvers.CodeComplexity, "limit of 60000"},
+		// 2^27 ids in about 1 KB: priced once per fragment, refused at once.
+		{"a chain of fragments each spread twice", resolvers.FragmentChain(27), resolvers.CodeComplexity, "complexity 134217730"},
 		{"too many tokens", `{ ` + strings.Repeat("__typename ", 25000) + `}`, "GRAPHQL_PARSE_FAILED", "token limit"},
 	}
 	for _, c := range cases {
@@ -181,39 +183,73 @@ func refusedWith(t *testing.T, rec *httptest.ResponseRecorder, status int, code 
 
 func TestRequestBodyLimit(t *testing.T) {
 	a := newAPI(t)
-	const limit = 4096
-	h := resolvers.Limit(a.h, resolvers.Limits{MaxBodyBytes: limit})
-	doc := nested(1) // 4 nodes, 3 relationships: well under the limit
-	small, _ := json.Marshal(map[string]any{
-		"query":     `mutation($d: JSON!) { importGraph(document: $d, replace: true) { nodes } }`,
-		"variables": map[string]any{"d": doc},
-	})
-	if len(small) >= limit {
-		t.Fatalf("the small request is %d bytes", len(small))
+	const limit, importLimit = 1024, 4096
+	h := resolvers.Limit(a.h, resolvers.Limits{MaxBodyBytes: limit, MaxImportBytes: importLimit})
+	const importQuery = `mutation($d: JSON!) { importGraph(document: $d, replace: true) { nodes } }`
+	body := func(query string, d any) []byte {
+		b, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"d": d}})
+		return b
 	}
-	big, _ := json.Marshal(map[string]any{
-		"query":     `mutation($d: JSON!) { importGraph(document: $d, replace: true) { nodes } }`,
-		"variables": map[string]any{"d": nested(40)},
-	})
+	small := body(importQuery, nested(1))
+	if len(small) <= limit || len(small) >= importLimit {
+		t.Fatalf("the small import is %d bytes, want between %d and %d", len(small), limit, importLimit)
+	}
+	big := body(importQuery, nested(40))
+	editor := &graph.Viewer{Subject: "ed", Role: graph.RoleEditor}
 
-	t.Run("a body under the limit is served", func(t *testing.T) {
+	t.Run("an import over -max-body and under -max-import-body is served to an administrator", func(t *testing.T) {
 		rec := post(h, graph.LocalViewer, bytes.NewReader(small), int64(len(small)))
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"nodes":14`) {
 			t.Fatalf("import under the limit answered %d %s", rec.Code, rec.Body)
 		}
 	})
 	before := a.export()
-	t.Run("a declared oversized body is refused with 413", func(t *testing.T) {
-		e := refusedWith(t, post(h, graph.LocalViewer, bytes.NewReader(big), int64(len(big))), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
-		if !strings.Contains(e.Message, "4096 bytes") || !strings.Contains(e.Message, "-max-body") {
+	t.Run("the same body from an editor is refused with 413", func(t *testing.T) {
+		e := refusedWith(t, post(h, editor, bytes.NewReader(small), int64(len(small))), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+		if !strings.Contains(e.Message, "1024 bytes") || !strings.Contains(e.Message, "-max-body") {
 			t.Fatalf("message %q does not say the limit and how to raise it", e.Message)
 		}
 	})
-	t.Run("an oversized body without Content-Length is refused with 413", func(t *testing.T) {
+	t.Run("an administrator's other operation over -max-body is refused with 413", func(t *testing.T) {
+		for _, q := range []string{
+			`query($d: JSON) { nations { totalCount } }`,
+			`mutation($d: JSON!) { importGraph(document: $d) { nodes } deleteNodes(ids: ["x"]) }`,
+			`mutation($d: JSON!) { importGraph(document: $d) { nodes } } query Other { nations { totalCount } }`,
+		} {
+			b := body(q, nested(1))
+			e := refusedWith(t, post(h, graph.LocalViewer, bytes.NewReader(b), int64(len(b))), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+			if !strings.Contains(e.Message, "only an importGraph request") {
+				t.Fatalf("message %q does not say only imports may be larger", e.Message)
+			}
+		}
+	})
+	t.Run("a declared oversized import is refused with 413", func(t *testing.T) {
+		e := refusedWith(t, post(h, graph.LocalViewer, bytes.NewReader(big), int64(len(big))), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+		if !strings.Contains(e.Message, "4096 bytes") || !strings.Contains(e.Message, "-max-import-body") {
+			t.Fatalf("message %q does not say the limit and how to raise it", e.Message)
+		}
+	})
+	t.Run("an oversized import without Content-Length is refused with 413", func(t *testing.T) {
 		refusedWith(t, post(h, graph.LocalViewer, io.MultiReader(bytes.NewReader(big)), -1), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
 	})
 	t.Run("a Content-Length that lies is refused with 413", func(t *testing.T) {
 		refusedWith(t, post(h, graph.LocalViewer, bytes.NewReader(big), 100), http.StatusRequestEntityTooLarge, resolvers.CodeRequestTooLarge)
+	})
+	t.Run("a body that is not JSON is refused without being quoted back", func(t *testing.T) {
+		for _, b := range []string{
+			`{"query": "{ nations { totalCount } }", "variables": {"secret-marker": [1, 2,`,
+			`{"query": ["secret-marker"]}`,
+			`{"query": "{ nations { totalCount } }", "variables": ["secret-marker"]}`,
+		} {
+			rec := post(h, editor, strings.NewReader(b), int64(len(b)))
+			e := refusedWith(t, rec, http.StatusBadRequest, graph.EINVALID)
+			if strings.Contains(rec.Body.String(), "secret-marker") {
+				t.Fatalf("the refusal quotes the request: %s", rec.Body)
+			}
+			if !strings.Contains(e.Message, "not a GraphQL request in JSON") {
+				t.Fatalf("message %q does not say what is wrong", e.Message)
+			}
+		}
 	})
 	if a.export() != before {
 		t.Fatal("a refused import changed the graph")

@@ -83,12 +83,18 @@ func (r *mutationResolver) DeleteRelationships(ctx context.Context, keys []gener
 	return &generated.DeleteResult{Deleted: len(ks)}, nil
 }
 
-func (r *mutationResolver) ImportGraph(ctx context.Context, document any, replace *bool) (*graph.ImportResult, error) {
+func (r *mutationResolver) ImportGraph(ctx context.Context, document any, replace *bool, importID *string) (*graph.ImportResult, error) {
+	if importID != nil {
+		// Here, not only in the store, whose input errors inDocument files under document.
+		if err := graph.ValidateImportID(*importID); err != nil {
+			return nil, err
+		}
+	}
 	doc, err := documentOf(document)
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.Import(ctx, doc, deref(replace))
+	res, err := r.Store.Import(ctx, doc, graph.ImportOptions{Replace: deref(replace), ID: deref(importID)})
 	if err != nil {
 		return nil, inDocument(err)
 	}

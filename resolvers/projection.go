@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -15,6 +16,34 @@ func (r *Resolver) model(ctx context.Context, asOf *graph.Date) (*analysis.Model
 	_, m, err := r.loader(ctx).model(ctx, asOf)
 	return m, err
 }
+
+// remembered returns what compute answers, from the snapshot cache when the same name
+// (the analysis and its resolved arguments) was answered before on this graph version for
+// this class of viewer. compute reports how many items the answer holds; each is estimated
+// at itemBytes for the cache's budget. Callers must not modify what it returns: it is
+// shared with later requests.
+func remembered[T any](ctx context.Context, r *Resolver, name string, itemBytes int64, compute func(context.Context) (T, int, error)) (T, error) {
+	var zero T
+	g, err := r.loader(ctx).graph(ctx)
+	if err != nil {
+		return zero, err
+	}
+	v, err := r.snapshots().Result(ctx, g, graph.ViewerFrom(ctx), name, func(ctx context.Context) (any, int64, error) {
+		x, n, err := compute(ctx)
+		return x, int64(n) * itemBytes, err
+	})
+	if err != nil {
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+// Estimated bytes of one item of a remembered answer, with its ids and explanation.
+const (
+	gapBytes      = 400
+	cutSetBytes   = 300
+	communityByte = 200
+)
 
 // entity resolves an id in an analysis result to its node, from the snapshot the
 // analysis ran on; nil for an empty id or one the viewer may not see.
@@ -75,8 +104,15 @@ func (r *Resolver) cutSets(ctx context.Context, objective *string, maxOrder int,
 		return nil, err
 	}
 	if objective == nil {
-		all, err := m.AllCutSets(ctx, deref(view), maxOrder)
-		return all, analysisError(err)
+		name := fmt.Sprintf("cutSets|%q|%d|%s", deref(view).Stakeholder, maxOrder, m.AsOf)
+		return remembered(ctx, r, name, cutSetBytes, func(ctx context.Context) ([]analysis.ObjectiveCutSets, int, error) {
+			all, err := m.AllCutSets(ctx, deref(view), maxOrder)
+			n := 0
+			for _, o := range all {
+				n += 1 + len(o.CutSets)
+			}
+			return all, n, analysisError(err)
+		})
 	}
 	one, err := m.CutSets(ctx, *objective, deref(view), maxOrder)
 	if err != nil {
@@ -125,6 +161,9 @@ func (r *Resolver) gaps(ctx context.Context, kinds []string, objective, stakehol
 		}
 		f.Horizon = h
 	}
-	gaps, err := analysis.Gaps(ctx, at, later, f)
-	return gaps, analysisError(err)
+	name := fmt.Sprintf("gaps|%q|%q|%q|%s|%s", f.Kinds, f.Objective, f.Stakeholder, at.AsOf, f.Horizon)
+	return remembered(ctx, r, name, gapBytes, func(ctx context.Context) ([]analysis.Gap, int, error) {
+		gaps, err := analysis.Gaps(ctx, at, later, f)
+		return gaps, len(gaps), analysisError(err)
+	})
 }

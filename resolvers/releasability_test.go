@@ -221,7 +221,7 @@ func TestNothingRevealsAHiddenNode(t *testing.T) {
 	}
 
 	// The answers an administrator gets from the model without the hidden nodes.
-	if _, err := s.Import(admin, reduced, true); err != nil {
+	if _, err := s.Import(admin, reduced, graph.ImportOptions{Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	admins := &prober{t: t, h: api, viewer: graph.LocalViewer}
@@ -231,7 +231,7 @@ func TestNothingRevealsAHiddenNode(t *testing.T) {
 		want[i] = admins.ask(q, nil)
 	}
 
-	if _, err := s.Import(admin, full, true); err != nil {
+	if _, err := s.Import(admin, full, graph.ImportOptions{Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	// Every analysis (and list and count) answers as if the hidden nodes did not exist.

@@ -55,6 +55,12 @@ func documentOf(v any) (*graph.Document, error) {
 	if err != nil {
 		return nil, inDocument(err)
 	}
+	// Through the API, a document could write history that never happened; restoring a
+	// backup's trail takes the database's own credentials (stakegraph import).
+	if doc.Audit != nil {
+		return nil, graph.Errorf(graph.EINVALID, "document.audit",
+			"importGraph does not restore audit trails; restore a backup with `stakegraph import`")
+	}
 	return doc, nil
 }
 

@@ -24,9 +24,6 @@ func Demo() (*graph.Document, error) {
 	return decode(demoJSON)
 }
 
-// DemoJSON returns the embedded demo model as it is stored, for callers that stream it.
-func DemoJSON() []byte { return bytes.Clone(demoJSON) }
-
 func decode(b []byte) (*graph.Document, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -26,25 +26,36 @@ func Built() bool {
 	return err == nil
 }
 
-// Handler serves the built assets. Paths without a file extension fall back to
-// index.html, so the explorer's own routes survive a reload; a binary built without
-// the front end says how to build it.
+// Handler serves the built assets: the explorer at "/", the GraphQL IDE at "/graphiql"
+// (graphiql.html), and the files Vite wrote. Anything else is 404 — the explorer keeps
+// its state in the query string, so it has no routes of its own to fall back for, and an
+// unknown path answered with the explorer's page would hide a client's mistake (a POST to
+// /graphql/, a scrape of a wrong path). A binary built without the front end says how to
+// build it.
 func Handler() http.Handler {
 	assets := Assets()
 	files := http.FileServerFS(assets)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !Built() {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte(notBuilt))
-			return
-		}
 		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
-		if p != "" && path.Ext(p) == "" {
-			if _, err := fs.Stat(assets, p+".html"); err == nil {
+		switch {
+		case p == "" || p == "graphiql":
+			if !Built() {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = w.Write([]byte(notBuilt))
+				return
+			}
+			if p != "" {
 				r.URL.Path = "/" + p + ".html"
-			} else {
-				r.URL.Path = "/"
+			}
+		case strings.HasSuffix(r.URL.Path, "/") || p == "index.html":
+			// No directory listings; index.html is "/" (FileServer would redirect it).
+			http.NotFound(w, r)
+			return
+		default:
+			if fi, err := fs.Stat(assets, p); err != nil || fi.IsDir() {
+				http.NotFound(w, r)
+				return
 			}
 		}
 		files.ServeHTTP(w, r)

@@ -114,7 +114,7 @@ func TestRolesThroughTheServer(t *testing.T) {
 			t.Fatalf("%s was refused but changed the graph", query)
 		}
 	}
-	const upsert = `mutation($id: ID!) { upsertNation(input: {id: $id, name: "Aland", code: "AAA"}) { id } }`
+	const upsert = `mutation($id: ID!) { upsertAgency(input: {id: $id, name: "Aland MoD", kind: MILITARY}) { id } }`
 	doc := map[string]any{"version": 1, "nodes": []any{
 		map[string]any{"label": "Nation", "id": "nation:BBB", "name": "Bland", "code": "BBB"},
 		map[string]any{"label": "Nation", "id": "nation:CCC", "name": "Cland", "code": "CCC"},
@@ -153,16 +153,18 @@ func TestRolesThroughTheServer(t *testing.T) {
 	})
 	t.Run("viewer reads but may not write", func(t *testing.T) {
 		ok(t, viewer, `{ nations { totalCount } }`, nil)
-		forbidden(t, viewer, upsert, map[string]any{"id": "nation:AAA"})
+		forbidden(t, viewer, upsert, map[string]any{"id": "agency:aaa"})
 		forbidden(t, viewer, `mutation { deleteRelationships(keys: []) { deleted } }`, nil)
 	})
 	t.Run("editor writes but may not import, export or delete in bulk", func(t *testing.T) {
-		ok(t, editor, upsert, map[string]any{"id": "nation:AAA"})
-		ok(t, script, `mutation { upsertNation(input: {id: "nation:DDD", name: "Dland", code: "DDD"}) { id } }`, nil)
+		ok(t, editor, upsert, map[string]any{"id": "agency:aaa"})
+		ok(t, script, `mutation { upsertThreat(input: {id: "threat:ddd", name: "Dland", kind: CYBER}) { id } }`, nil)
+		// Nation codes are brought into use by administrators only (docs/security.md).
+		forbidden(t, editor, `mutation { upsertNation(input: {id: "nation:EEE", name: "Eland", code: "EEE"}) { id } }`, nil)
 		forbidden(t, editor, imp, map[string]any{"d": doc})
 		forbidden(t, editor, `{ exportGraph }`, nil)
-		forbidden(t, editor, `mutation { deleteNodes(ids: ["nation:AAA", "nation:DDD"]) { deleted } }`, nil)
-		ok(t, editor, `mutation { deleteNodes(ids: ["nation:DDD"]) { deleted } }`, nil)
+		forbidden(t, editor, `mutation { deleteNodes(ids: ["agency:aaa", "threat:ddd"]) { deleted } }`, nil)
+		ok(t, editor, `mutation { deleteNodes(ids: ["threat:ddd"]) { deleted } }`, nil)
 	})
 	t.Run("admin imports, exports and deletes in bulk", func(t *testing.T) {
 		if r := ok(t, admin, imp, map[string]any{"d": doc}); string(r.Data["importGraph"]) != `{"nodes":2}` {
@@ -171,7 +173,7 @@ func TestRolesThroughTheServer(t *testing.T) {
 		ok(t, admin, `{ exportGraph }`, nil)
 		ok(t, admin, `mutation { deleteNodes(ids: ["nation:BBB", "nation:CCC"]) { deleted } }`, nil)
 	})
-	if got := snapshot(t); !strings.Contains(got, "nation:AAA") || strings.Contains(got, "nation:BBB") || strings.Contains(got, "nation:DDD") {
+	if got := snapshot(t); !strings.Contains(got, "agency:aaa") || strings.Contains(got, "nation:BBB") || strings.Contains(got, "threat:ddd") || strings.Contains(got, "nation:EEE") {
 		t.Fatalf("the graph is not what the allowed writes made: %s", got)
 	}
 	if !strings.Contains(logs.String(), `"subject":"ed"`) {

@@ -24,21 +24,26 @@ import (
 	"github.com/stakegraph/stakegraph/graph/format"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
 	"github.com/stakegraph/stakegraph/internal/gctune"
+	"github.com/stakegraph/stakegraph/internal/version"
 )
 
 const usage = `stakegraph — stakeholder and dependency modeler for defense policy synchronization
 
 Usage:
-  stakegraph serve  [-addr 127.0.0.1:8080] [-no-seed] [-timeout 30s] [-auth-config FILE]
-  stakegraph import [-replace] [-format json|csv] FILE|DIR
-                                         load a model (all or nothing)
-  stakegraph export [-format json|csv|graphml|gexf] [FILE|DIR]
-                                         write the model
+  stakegraph serve  [-addr 127.0.0.1:8080] [-auth-config FILE] [-log-format console] ...
+                                         serve the API (every flag can also be set as
+                                         STAKEGRAPH_<FLAG>; README, "Configuration")
+  stakegraph import [-replace] [-id ID] [-format json|csv] FILE|DIR
+                                         load a model (all or nothing); restores the
+                                         audit trail of a backup
+  stakegraph export [-format json|csv|graphml|gexf] [-audit] [FILE|DIR]
+                                         write the model; -audit adds the audit trail
   stakegraph gen    [-preset small|medium|large] [-seed N] [FILE]
                                          write a synthetic model
   stakegraph token  new | hash          make a static API token, or hash one read on stdin
   stakegraph query  [-url URL] [-var name=value]... [-o json|ndjson|csv|table] [-all] FILE|-
                                          run a GraphQL document against a server (docs/scripting.md)
+  stakegraph version                     print the version and the commit it was built from
 
 Every command takes -h for its flags.
 
@@ -129,6 +134,9 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		return runQuery(ctx, args, os.Stdin, stdout, os.Stderr)
 	case "token":
 		return runToken(args, os.Stdin, stdout)
+	case "version":
+		fmt.Fprintln(stdout, version.Get())
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -136,6 +144,9 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
 }
+
+// oneShotConnectTimeout bounds how long import and export wait for Neo4j to answer.
+const oneShotConnectTimeout = 5 * time.Second
 
 // neo4jConfig reads the connection from the environment.
 func neo4jConfig() neo4j.Config {
@@ -152,17 +163,19 @@ func neo4jConfig() neo4j.Config {
 	return cfg
 }
 
-// openStore connects and waits (with backoff) until Neo4j answers, for the one-shot
-// commands.
+// openStore connects for the one-shot commands, failing within seconds with a clear
+// message when Neo4j does not answer (neo4j/neo4j.sh start returns only once it does).
 func openStore(ctx context.Context) (*neo4j.Store, error) {
-	s, err := neo4j.Open(neo4jConfig())
+	cfg := neo4jConfig()
+	s, err := neo4j.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, oneShotConnectTimeout)
 	defer cancel()
-	if err := s.Wait(wctx); err != nil {
-		return nil, err
+	if err := s.Ping(pctx); err != nil {
+		_ = s.Close(context.Background())
+		return nil, fmt.Errorf("cannot reach Neo4j at %s (NEO4J_URI): is it running? (`neo4j/neo4j.sh start dev`, or `make run`, starts the local one): %w", cfg.URI, err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		return nil, err
@@ -172,13 +185,14 @@ func openStore(ctx context.Context) (*neo4j.Store, error) {
 
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "import [-replace] [-format json|csv] FILE|DIR|-",
+	fs.Usage = usageOf(fs, "import [-replace] [-id ID] [-format json|csv] FILE|DIR|-",
 		"Loads a model into Neo4j (NEO4J_URI...): all of it or, with the first error and where it\n"+
 			"is, nothing. json reads an interchange document from FILE (- for standard input); csv\n"+
 			"reads nations.csv, agencies.csv, ..., relationships.csv from DIR or from a FILE.zip\n"+
 			"(docs/interchange.md).")
 	replace := fs.Bool("replace", false, "empty the graph first, in the same transaction")
 	formatName := fs.String("format", format.JSON, "what FILE holds: json or csv")
+	id := fs.String("id", "", "the import's `ID` in the audit trail; importing again with the same ID and document does nothing, so a failed import can be retried safely (default: a new one)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -222,11 +236,15 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer s.Close(context.Background())
 	start := time.Now()
-	res, err := s.Import(ctx, doc, *replace)
+	res, err := s.Import(ctx, doc, graph.ImportOptions{Replace: *replace, ID: *id})
 	if err != nil {
 		return describe(locate(err))
 	}
-	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond))
+	if res.Repeated {
+		fmt.Fprintf(stdout, "import %s was already applied to this document: nothing written\n", res.ImportID)
+		return nil
+	}
+	fmt.Fprintf(stdout, "imported %d nodes and %d relationships in %s (import id %s)\n", res.Nodes, res.Relationships, time.Since(start).Round(time.Millisecond), res.ImportID)
 	return nil
 }
 
@@ -252,16 +270,21 @@ func openCSV(name string) (fs.FS, func(), error) {
 
 func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "export [-format json|csv|graphml|gexf] [FILE|DIR]",
+	fs.Usage = usageOf(fs, "export [-format json|csv|graphml|gexf] [-audit] [FILE|DIR]",
 		"Writes the whole model in Neo4j (NEO4J_URI...) to FILE (default standard output). csv\n"+
 			"writes nations.csv, ..., relationships.csv into DIR, or a zip archive of them to a\n"+
-			"FILE.zip or - (docs/interchange.md).")
+			"FILE.zip or - (docs/interchange.md). -audit (json only) adds the audit trail: a\n"+
+			"backup that import restores whole (docs/operations.md).")
 	formatName := fs.String("format", format.JSON, "one of "+strings.Join(format.Formats, ", "))
+	audit := fs.Bool("audit", false, "include the audit trail (a backup that import restores whole; json only)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if !slices.Contains(format.Formats, *formatName) {
 		return fmt.Errorf("export: -format %q is not one of %s", *formatName, strings.Join(format.Formats, ", "))
+	}
+	if *audit && *formatName != format.JSON {
+		return errors.New("export: -audit writes the interchange document, so it needs -format json")
 	}
 	name := fs.Arg(0)
 	if fs.NArg() > 1 {
@@ -275,7 +298,11 @@ func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close(context.Background())
-	doc, err := s.Export(ctx)
+	export := s.Export
+	if *audit {
+		export = s.Backup
+	}
+	doc, err := export(ctx)
 	if err != nil {
 		return describe(err)
 	}

@@ -9,16 +9,21 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/rs/cors"
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/stakegraph/stakegraph/auth"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
+	"github.com/stakegraph/stakegraph/internal/metrics"
+	"github.com/stakegraph/stakegraph/internal/version"
 	"github.com/stakegraph/stakegraph/resolvers"
 	"github.com/stakegraph/stakegraph/seed"
 	"github.com/stakegraph/stakegraph/web"
@@ -36,12 +41,24 @@ type Main struct {
 	// defaults, except that introspection is off.
 	API    resolvers.Options
 	Limits resolvers.Limits
+	// HTTP bounds how long a connection may take over its headers, its response and its
+	// idle time (bodies are bounded by Limits). Zero values are the defaults.
+	HTTP HTTPTimeouts
 	// Auth authenticates requests to /graphql. Nil serves every request as
 	// graph.LocalViewer, which Run allows only on a loopback address.
 	Auth *auth.Authenticator
+	// NoMetrics turns /metrics off (it needs no token: see docs/metrics.md).
+	NoMetrics bool
+	// MetricsAddr, when set, serves /metrics on a listener of its own at this address (an
+	// interface only the monitoring reaches) instead of on Addr.
+	MetricsAddr string
+	// CORSOrigins are the origins (https://planner.example.org, or "*") whose pages may call
+	// /graphql from a browser; none, the default, allows no other origin.
+	CORSOrigins []string
 
 	Store    *neo4j.Store
 	listener net.Listener
+	metrics  *metricsServer
 	server   *http.Server
 	ready    atomic.Bool
 	done     chan struct{}
@@ -68,9 +85,20 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
+	if m.MetricsAddr != "" && !m.NoMetrics {
+		if m.metrics, err = serveMetrics(ctx, m.MetricsAddr); err != nil {
+			_ = m.listener.Close()
+			return err
+		}
+	}
+	t := m.HTTP.withDefaults(m.Timeout)
 	m.server = &http.Server{
 		Handler:           m.handler(*log),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		// No ReadTimeout: /graphql sets a deadline per body (Limits.BodyTimeout, longer
+		// for an import), which one server-wide ReadTimeout could not.
+		WriteTimeout: t.Write,
+		IdleTimeout:  t.Idle,
 		// Requests start with no viewer (so they see only what is releasable to all) until
 		// authentication puts one in: a request must never inherit the process's own rights.
 		BaseContext: func(net.Listener) context.Context { return graph.WithViewer(ctx, nil) },
@@ -91,6 +119,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	log.Info().Str("url", m.URL()).Str("neo4j", m.Neo4j.URI).Msg("listening; waiting for Neo4j")
 	return nil
+}
+
+// HTTPTimeouts bound the time a connection may hold the server (docs/security.md, "Limits").
+type HTTPTimeouts struct {
+	// ReadHeader is how long a client may take to send a request's headers. Zero means 10 s.
+	ReadHeader time.Duration
+	// Write is how long a response may take from the end of the request's headers (from the
+	// end of its body on /graphql). Zero means the request deadline plus 30 s.
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next request. Zero means 2 min.
+	Idle time.Duration
+}
+
+func (t HTTPTimeouts) withDefaults(deadline time.Duration) HTTPTimeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = 10 * time.Second
+	}
+	if t.Write <= 0 {
+		t.Write = deadline + 30*time.Second
+	}
+	if t.Idle <= 0 {
+		t.Idle = 2 * time.Minute
+	}
+	return t
 }
 
 // prepare waits for Neo4j, applies constraints and indexes, and seeds an empty database.
@@ -116,7 +168,7 @@ func (m *Main) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := m.Store.Import(ctx, doc, false)
+	res, err := m.Store.Import(ctx, doc, graph.ImportOptions{})
 	if err != nil {
 		return fmt.Errorf("loading the demo seed: %w", err)
 	}
@@ -140,10 +192,54 @@ func (m *Main) Close() error {
 		err = m.server.Shutdown(ctx)
 		<-m.done
 	}
+	if m.metrics != nil {
+		err = errors.Join(err, m.metrics.close(ctx))
+	}
 	if m.Store != nil {
 		err = errors.Join(err, m.Store.Close(ctx))
 	}
+	if m.Auth != nil {
+		m.Auth.Close()
+	}
 	return err
+}
+
+// cors lets the pages of CORSOrigins call h from a browser: rs/cors answers their
+// preflight requests (before authentication, since a preflight carries no token) and adds
+// the Access-Control headers. Without origins h is returned as it is.
+func (m *Main) cors(h http.Handler) http.Handler {
+	if len(m.CORSOrigins) == 0 {
+		return h
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: m.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept"},
+		ExposedHeaders: []string{"X-Request-Id", "Retry-After", "WWW-Authenticate"},
+		// Tokens travel in the Authorization header, never in cookies.
+		AllowCredentials: false,
+		MaxAge:           600,
+	}).Handler(h)
+}
+
+// parseOrigins reads -cors-origins: a comma-separated list of origins (scheme://host[:port])
+// or "*".
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o != "*" {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+				return nil, fmt.Errorf("-cors-origins: %q is not an origin such as https://planner.example.org", o)
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // loopback reports whether addr (host:port) listens only on this machine: "localhost" or a
@@ -174,19 +270,24 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 	}
 	// The API and the exports share the authentication and one rate limiter.
 	guarded := http.NewServeMux()
-	guarded.Handle("/graphql", api)
+	guarded.Handle("/graphql", resolvers.GraphQLOverHTTP(api))
 	for path, f := range exportFiles {
 		guarded.Handle("GET "+path, exportHandler(m.Store, f, m.Timeout))
 	}
-	guardedHandler := authenticate(resolvers.Limit(guarded, m.Limits))
-	mux.Handle("/graphql", guardedHandler)
+	lim := m.Limits
+	lim.ResponseTimeout = m.HTTP.withDefaults(m.Timeout).Write
+	guardedHandler := m.cors(authenticate(resolvers.Limit(guarded, lim)))
+	// Every route is counted and timed under its own name (docs/metrics.md); an unknown
+	// path is 404, counted as "unmatched".
+	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, metrics.Route(route, h)) }
+	handle("/graphql", "/graphql", guardedHandler)
 	for path := range exportFiles {
-		mux.Handle("GET "+path, guardedHandler)
+		handle("GET "+path, path, guardedHandler)
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /healthz", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": version.Get()})
+	}))
+	handle("GET /readyz", "/readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !m.Ready() {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "starting", "reason": "Neo4j is not prepared yet"})
 			return
@@ -198,8 +299,15 @@ func (m *Main) handler(log zerolog.Logger) http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
-	})
-	mux.Handle("/", web.Handler())
+	}))
+	if !m.NoMetrics && m.MetricsAddr == "" {
+		handle("GET /metrics", "/metrics", metrics.Handler())
+	}
+	explorer := web.Handler()
+	handle("GET /{$}", "/", explorer)
+	handle("GET /graphiql", "/graphiql", explorer)
+	handle("GET /assets/", "/assets/", explorer)
+	handle("/", "unmatched", http.NotFoundHandler())
 
 	h := hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
 		hlog.FromRequest(r).Info().Str("method", r.Method).Str("path", r.URL.Path).
@@ -215,33 +323,77 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+// serveConfig is what serve's flags and their environment variables say.
+type serveConfig struct {
+	main       *Main // without its Neo4j connection and authentication
+	authConfig string
+	debugAddr  string
+	logger     func(io.Writer) (zerolog.Logger, error)
+}
+
+// serveFlags registers serve's flags on a new flag set; the function it returns reads them
+// once the set is parsed.
+func serveFlags() (*flag.FlagSet, func() (serveConfig, error)) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.Usage = usageOf(fs, "serve [flags]", "Serves the GraphQL API, the IDE and the explorer over the model in Neo4j (NEO4J_URI...).")
+	fs.Usage = usageOf(fs, "serve [flags]", "Serves the GraphQL API, the IDE, the explorer and /metrics over the model in Neo4j (NEO4J_URI...).\n"+
+		"Every flag can also be set in the environment as "+envPrefix+"<FLAG> (-max-body as "+envName("max-body")+");\n"+
+		"a flag given on the command line wins.")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo seed into an empty database")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request deadline")
 	limits := limitFlags(fs)
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof) on this loopback `ADDR`, e.g. 127.0.0.1:6060; off when empty")
-	authConfig := fs.String("auth-config", os.Getenv(auth.EnvConfig), "authentication configuration `FILE` (docs/security.md); default $"+auth.EnvConfig)
-	if err := parseFlags(fs, args, stdout); err != nil {
+	withMetrics := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics (without authentication; docs/metrics.md)")
+	authConfig := fs.String("auth-config", "", "authentication configuration `FILE` (docs/security.md)")
+	corsOrigins := fs.String("cors-origins", "", "comma-separated origins whose pages may call /graphql from a browser (https://planner.example.org, or *); none by default")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `ADDR` of its own (e.g. 10.0.0.5:9464) instead of on -addr")
+	apq := fs.Int("apq", 1000, "automatic persisted queries kept (least recently used out); 0 turns them off")
+	logger := logFlags(fs)
+	return fs, func() (serveConfig, error) {
+		api, lim, httpT := limits()
+		if httpT.Write > 0 && httpT.Write <= *timeout {
+			return serveConfig{}, fmt.Errorf("-write-timeout (%s) must be longer than -timeout (%s), or responses would be cut off before their deadline", httpT.Write, *timeout)
+		}
+		api.PersistedQueries = *apq
+		if *apq == 0 {
+			api.PersistedQueries = -1 // resolvers.Options reads zero as the default
+		}
+		origins, err := parseOrigins(*corsOrigins)
+		m := &Main{Addr: *addr, Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim, HTTP: httpT,
+			NoMetrics: !*withMetrics, MetricsAddr: *metricsAddr, CORSOrigins: origins}
+		return serveConfig{main: m, authConfig: *authConfig, debugAddr: *debugAddr, logger: logger}, err
+	}
+}
+
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, read := serveFlags()
+	if err := parseWithEnv(fs, args, stdout); err != nil {
 		return err
 	}
-	api, lim := limits()
-	m := &Main{Addr: *addr, Neo4j: neo4jConfig(), Seed: !*noSeed, Timeout: *timeout, API: api, Limits: lim}
-	cfg, err := auth.Load(*authConfig)
+	sc, err := read()
+	if err != nil {
+		return err
+	}
+	log, err := sc.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	ctx = log.WithContext(ctx)
+	m := sc.main
+	m.Neo4j = neo4jConfig()
+	cfg, err := auth.Load(sc.authConfig)
 	if err != nil {
 		return err
 	}
 	if cfg.Configured() {
-		if m.Auth, err = auth.New(cfg); err != nil {
+		if m.Auth, err = auth.NewContext(ctx, cfg); err != nil {
 			return err
 		}
-	} else if *authConfig != "" {
-		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile or staticTokens", *authConfig)
+	} else if sc.authConfig != "" {
+		return fmt.Errorf("%s configures no credential: set hs256Secret, rs256PublicKeyFile, jwksFile, oidcIssuer, jwksURL or staticTokens", sc.authConfig)
 	}
-	if *debugAddr != "" {
-		if err := serveDebug(ctx, *debugAddr); err != nil {
+	if sc.debugAddr != "" {
+		if err := serveDebug(ctx, sc.debugAddr); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // bdd is a reduced ordered binary decision diagram over basic events, the exact method of
-// DESIGN §2 for probabilities (as `scram --bdd`). Node 0 is false, node 1 is true; a node's
+// docs/analyses.md, "Failure logic" for probabilities (as `scram --bdd`). Node 0 is false, node 1 is true; a node's
 // children always have smaller indexes than the node, so slices indexed by node can be
 // filled bottom-up in one pass. A variable's level is its position in the order.
 type bdd struct {
@@ -118,10 +118,12 @@ func (b *bdd) apply(and bool, f, g int32) int32 {
 }
 
 // bddMeasures are the exact quantities of one function: its probability, and per variable
-// level the marginal importance dP/dq (Birnbaum) and whether the function depends on it.
+// level the marginal importance dP/dq (Birnbaum), the probabilities with the variable
+// surely true (p1) and surely false (p0), and whether the function depends on it.
 type bddMeasures struct {
 	p       float64
 	mif     []float64
+	p1, p0  []float64
 	support []bool
 	minHi   int // fewest variables that must be true to reach true: the minimum cut order
 }
@@ -130,8 +132,19 @@ type bddMeasures struct {
 // probability is the usual bottom-up recursion; Birnbaum's measure of a variable sums, over
 // the nodes testing it, the probability of reaching the node times P(hi) - P(lo), which is
 // the derivative of the multilinear probability in q. Both are linear in the diagram.
+//
+// P0 and P1 of a variable are computed directly, not as P - q·Birnbaum: that difference
+// cancels to a rounding residue (~1e-17) where the true P0 is 0, which turned a null RRW
+// into 6e15. Every path from the root to a terminal either meets a node testing the
+// variable or jumps over its level on one edge; so P0 is the sum, over the nodes testing
+// it, of reach·P(lo), plus the mass of the edges that jump over its level. All terms are
+// non-negative, so the sum is 0 exactly when P0 is, and accurate to a few ulps otherwise.
+// The jumping mass is added to the levels an edge spans in a segment tree (range add,
+// point query) rather than a difference array, whose subtractions would bring the
+// cancellation back.
 func (b *bdd) measure(root int32, q []float64) bddMeasures {
-	res := bddMeasures{mif: make([]float64, len(q)), support: make([]bool, len(q))}
+	nv := len(q)
+	res := bddMeasures{mif: make([]float64, nv), p1: make([]float64, nv), p0: make([]float64, nv), support: make([]bool, nv)}
 	size := max(root, bddTrue) + 1
 	p := make([]float64, size)
 	minHi := make([]int, size)
@@ -149,6 +162,14 @@ func (b *bdd) measure(root int32, q []float64) bddMeasures {
 	} else if root == bddFalse {
 		res.minHi = 0
 	}
+	levelOf := func(n int32) int {
+		if n <= bddTrue {
+			return nv
+		}
+		return int(b.nodes[n].level)
+	}
+	jump := bddLevelSums(make([]float64, 2*nv))
+	jump.add(0, levelOf(root), p[root])
 	reach := make([]float64, size)
 	reached := make([]bool, size)
 	reach[root], reached[root] = 1, true
@@ -158,11 +179,53 @@ func (b *bdd) measure(root int32, q []float64) bddMeasures {
 		}
 		n := b.nodes[i]
 		qi := q[n.level]
-		res.support[n.level] = true
-		res.mif[n.level] += reach[i] * (p[n.hi] - p[n.lo])
+		l := int(n.level)
+		res.support[l] = true
+		res.mif[l] += reach[i] * (p[n.hi] - p[n.lo])
+		res.p1[l] += reach[i] * p[n.hi]
+		res.p0[l] += reach[i] * p[n.lo]
+		jump.add(l+1, levelOf(n.hi), reach[i]*qi*p[n.hi])
+		jump.add(l+1, levelOf(n.lo), reach[i]*(1-qi)*p[n.lo])
 		reach[n.hi] += reach[i] * qi
 		reach[n.lo] += reach[i] * (1 - qi)
 		reached[n.hi], reached[n.lo] = true, true
 	}
+	for l := range nv {
+		j := jump.at(l)
+		res.p1[l] += j
+		res.p0[l] += j
+	}
 	return res
+}
+
+// bddLevelSums is a segment tree over variable levels (leaves at len/2..len-1) that adds a
+// mass to a range of levels and reads one level's total as the sum over its ancestors.
+// It only ever adds non-negative numbers.
+type bddLevelSums []float64
+
+// add adds m to levels lo..hi-1.
+func (s bddLevelSums) add(lo, hi int, m float64) {
+	n := len(s) / 2
+	if m == 0 || lo >= hi {
+		return
+	}
+	for lo, hi = lo+n, hi+n; lo < hi; lo, hi = lo>>1, hi>>1 {
+		if lo&1 == 1 {
+			s[lo] += m
+			lo++
+		}
+		if hi&1 == 1 {
+			hi--
+			s[hi] += m
+		}
+	}
+}
+
+// at is the total added to level l.
+func (s bddLevelSums) at(l int) float64 {
+	total := 0.0
+	for i := l + len(s)/2; i > 0; i >>= 1 {
+		total += s[i]
+	}
+	return total
 }

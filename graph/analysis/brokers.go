@@ -8,7 +8,7 @@ import (
 )
 
 // Brokers are the nodes and links the coordination network cannot lose without falling
-// apart (DESIGN §3).
+// apart (docs/analyses.md, "Analyses").
 type Brokers struct {
 	ArticulationPoints []string    // sorted ids
 	Bridges            [][2]string // each pair sorted, list sorted

@@ -12,7 +12,7 @@ import (
 )
 
 // Coalitions is a partition of the nations into communities of aligned interests
-// (DESIGN §3).
+// (docs/analyses.md, "Analyses").
 type Coalitions struct {
 	Threshold float64
 	// Modularity is the weighted Newman modularity of Communities on the alignment graph
@@ -31,7 +31,7 @@ type coEdge struct {
 	w    float64
 }
 
-// coAlignment builds the alignment graph over every counting nation (DESIGN §3): the
+// coAlignment builds the alignment graph over every counting nation (docs/analyses.md, "Analyses"): the
 // weight of {A, B} is Overlap(A, B).Score. Only nations sharing an objective are joined
 // (a zero score is no alignment), and an edge is kept when its weight >= threshold —
 // a threshold equal to a score keeps the edge. Nations without edges stay as nodes.

@@ -7,7 +7,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// MaxCutOrder is the largest cut-set order the API computes (DESIGN §3: maxOrder 1..3).
+// MaxCutOrder is the largest cut-set order the API computes (docs/analyses.md, "Analyses": maxOrder 1..3).
 // Routes hold at most three events, so a cut set fits in a fixed-size key.
 const MaxCutOrder = 3
 
@@ -19,7 +19,7 @@ type CutSet struct {
 }
 
 // ObjectiveCutSets are the minimal cut sets of one objective up to some order. An
-// objective that is not achievable with everything up has none (DESIGN §2).
+// objective that is not achievable with everything up has none (docs/analyses.md, "Failure logic").
 type ObjectiveCutSets struct {
 	Objective  string
 	Achievable bool

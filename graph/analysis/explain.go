@@ -6,7 +6,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// Explanation names the nodes and relationships that make an answer true (DESIGN §3), so
+// Explanation names the nodes and relationships that make an answer true (docs/analyses.md, "Analyses"), so
 // the explorer can highlight them and an analyst can check them. Both lists hold ids
 // (relationship ids are graph.RelKey.ID()), sorted and without duplicates.
 type Explanation struct {

@@ -7,7 +7,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// View selects whose failure logic an analysis follows (DESIGN §2): the coalition view when
+// View selects whose failure logic an analysis follows (docs/analyses.md, "Failure logic"): the coalition view when
 // Stakeholder is empty, otherwise that stakeholder's access view.
 type View struct {
 	Stakeholder string
@@ -30,7 +30,7 @@ func (m *Model) ValidateView(v View) error {
 }
 
 // IsBasicEvent reports whether id is a basic event at AsOf: a stakeholder, or an agreement
-// that counts (DESIGN §2).
+// that counts (docs/analyses.md, "Failure logic").
 func (m *Model) IsBasicEvent(id string) bool {
 	n := m.Nodes[id]
 	return n != nil && (n.Label.IsStakeholder() || n.Label == graph.LabelAgreement && m.counts(n))
@@ -60,7 +60,7 @@ type ftMember struct {
 	hasLoc  [4]bool
 }
 
-// failureLogic is the fault-tree view of a Model for one View (DESIGN §2), built lazily and
+// failureLogic is the fault-tree view of a Model for one View (docs/analyses.md, "Failure logic"), built lazily and
 // memoised per capability so that analyses over many objectives share the work. It lives
 // for one call: the Model stays immutable and safe to share.
 type failureLogic struct {

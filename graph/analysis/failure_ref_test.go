@@ -1,7 +1,7 @@
 package analysis
 
 // Test support for the failure logic: a builder for small hand-made graphs, a random
-// model generator, and a reference implementation of DESIGN §2 written straight from the
+// model generator, and a reference implementation of docs/analyses.md, "Failure logic" written straight from the
 // raw nodes and relationships (not from Model or failureLogic), so that brute force over
 // it checks the production code independently.
 
@@ -86,7 +86,7 @@ func (g *ftGraph) model(asOf graph.Date) *Model {
 	return NewModel(slices.Clone(g.nodes), slices.Clone(g.rels), asOf)
 }
 
-// ftRef is the reference semantics of DESIGN §2 at one date and view, over bit masks of
+// ftRef is the reference semantics of docs/analyses.md, "Failure logic" at one date and view, over bit masks of
 // basic events (at most 64 of them): bit i set = events[i] down.
 type ftRef struct {
 	events []string

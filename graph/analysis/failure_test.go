@@ -26,7 +26,7 @@ func ftViews() []View {
 
 // TestFailureLogicMatchesReference checks cut sets, probabilities, importance, what-if,
 // impact and single points on random models against brute force over the reference
-// semantics of DESIGN §2, in every view and at several dates.
+// semantics of docs/analyses.md, "Failure logic", in every view and at several dates.
 func TestFailureLogicMatchesReference(t *testing.T) {
 	ctx := context.Background()
 	for seed := range 60 {
@@ -109,8 +109,14 @@ func ftCheckObjectives(t *testing.T, ctx context.Context, name string, m *Model,
 				ftClose(t, what+" diagnosis", imp.Diagnosis, q*p1/p)
 				ftClose(t, what+" RAW", imp.RAW, p1/p)
 			}
-			if p0 > 1e-12 {
-				ftClose(t, what+" RRW", imp.RRW, p/p0)
+			// RRW is undefined (reported 0, null in the API) exactly when P0 is 0: the
+			// event is in every way the objective can fail. Enumeration sums only
+			// non-negative terms, so its P0 is 0 exactly then.
+			switch {
+			case p0 == 0 && imp.RRW != 0:
+				t.Fatalf("%s RRW = %.15g, want none: P0 = 0 by enumeration", what, imp.RRW)
+			case p0 > 0:
+				ftCloseRel(t, what+" RRW", imp.RRW, p/p0)
 			}
 		}
 		slices.Sort(got)
@@ -216,6 +222,15 @@ func ftLostIDs(ls []Lost) []string {
 func ftClose(t *testing.T, what string, got, want float64) {
 	t.Helper()
 	if math.IsNaN(got) || math.IsInf(got, 0) || math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+		t.Fatalf("%s = %.15g, want %.15g", what, got, want)
+	}
+}
+
+// ftCloseRel is ftClose relative to want alone: a ratio such as RRW may be large, and a
+// P0 near 0 must still give the right one.
+func ftCloseRel(t *testing.T, what string, got, want float64) {
+	t.Helper()
+	if math.IsNaN(got) || math.IsInf(got, 0) || math.Abs(got-want) > 1e-9*math.Abs(want) {
 		t.Fatalf("%s = %.15g, want %.15g", what, got, want)
 	}
 }

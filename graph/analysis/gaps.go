@@ -8,7 +8,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// Gap kinds (DESIGN §3).
+// Gap kinds (docs/analyses.md, "Analyses").
 const (
 	GapCoverage          = "COVERAGE"           // (O, X): X in O's closure has no valid provider
 	GapAccess            = "ACCESS"             // (S, O, X): S pursues O itself; X is provided, but by no one S may use
@@ -325,7 +325,7 @@ func (ix *gapIndex) user(s string) *gapUser {
 	return u
 }
 
-// canUse reports whether u has a usable provider of capability x (DESIGN §2, ignoring
+// canUse reports whether u has a usable provider of capability x (docs/analyses.md, "Failure logic", ignoring
 // up/down): one in u's family, or one sharing with u an agreement that governs x.
 func (ix *gapIndex) canUse(u *gapUser, x int32) bool {
 	if slices.Contains(ix.families[x], u.family) {
@@ -694,4 +694,62 @@ func gapValidTos(m *Model) map[graph.RelKey]graph.Date {
 		}
 	}
 	return out
+}
+
+// GapKey is a gap's identity: what Gaps orders by, and what makes two gaps (at two dates,
+// or in two scenarios) the same gap. Cause is the kind of an EXPIRING gap's cause.
+type GapKey struct {
+	Kind, Objective, Capability, Stakeholder, Threat, Cause string
+}
+
+// Key returns g's identity.
+func (g Gap) Key() GapKey {
+	k := GapKey{Kind: g.Kind, Objective: g.Objective, Capability: g.Capability, Stakeholder: g.Stakeholder, Threat: g.Threat}
+	if g.Cause != nil {
+		k.Cause = g.Cause.Kind
+	}
+	return k
+}
+
+// compareGapKeys orders keys as Gaps orders gaps, the cause's kind breaking the last tie.
+func compareGapKeys(a, b GapKey) int {
+	return cmp.Or(
+		cmp.Compare(slices.Index(GapKinds, a.Kind), slices.Index(GapKinds, b.Kind)),
+		cmp.Compare(a.Objective, b.Objective),
+		cmp.Compare(a.Capability, b.Capability),
+		cmp.Compare(a.Stakeholder, b.Stakeholder),
+		cmp.Compare(a.Threat, b.Threat),
+		cmp.Compare(slices.Index(GapKinds, a.Cause), slices.Index(GapKinds, b.Cause)),
+	)
+}
+
+// GapsAfter returns the gaps of sorted (as Gaps returns them) that come after key k: the
+// rest of a keyset page, valid even when gaps before k came or went since k was read.
+func GapsAfter(sorted []Gap, k GapKey) []Gap {
+	i, found := slices.BinarySearchFunc(sorted, k, func(g Gap, k GapKey) int { return compareGapKeys(g.Key(), k) })
+	if found {
+		i++
+	}
+	return sorted[i:]
+}
+
+// gapsUnexplained returns every gap of m of the given kinds (EXPIRING excluded) in the
+// order of Gaps, without explanations, and the index that explains them (explainAll):
+// a caller that keeps a few of hundreds of thousands explains only those.
+func gapsUnexplained(ctx context.Context, m *Model, kinds []string) (*gapIndex, []Gap, error) {
+	want := map[string]bool{}
+	for _, k := range kinds {
+		want[k] = k != GapExpiring
+	}
+	ix := newGapIndex(m)
+	raw, err := ix.find(ctx, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(raw, gapRawCompare)
+	out := make([]Gap, len(raw))
+	for i, r := range raw {
+		out[i] = ix.gap(r)
+	}
+	return ix, out, nil
 }

@@ -335,3 +335,50 @@ func TestGapWaysAgreeWithUsableProviders(t *testing.T) {
 	}
 	t.Logf("%d (stakeholder, capability) pairs agree", checked)
 }
+
+// TestGapKeysAreUniqueAndPageInOrder checks what keyset paging over gaps relies on: Gaps
+// returns gaps in strictly increasing key order (so a key names one gap), and walking
+// GapsAfter page by page gives back the whole list.
+func TestGapKeysAreUniqueAndPageInOrder(t *testing.T) {
+	ctx := context.Background()
+	total := 0
+	for seed := range 30 {
+		r := rand.New(rand.NewPCG(uint64(seed), 3))
+		nodes, rels := ftGenerate(r, ftSmall)
+		at, later := NewModel(nodes, rels, "2025-06-01"), NewModel(nodes, rels, "2029-03-01")
+		gaps, err := Gaps(ctx, at, later, GapFilter{Horizon: later.AsOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(gaps); i++ {
+			if compareGapKeys(gaps[i-1].Key(), gaps[i].Key()) >= 0 {
+				t.Fatalf("seed %d: gap %d %+v does not come after %+v", seed, i, gaps[i].Key(), gaps[i-1].Key())
+			}
+		}
+		for _, size := range []int{1, 3, 7} {
+			var paged []Gap
+			rest := gaps
+			for len(rest) > 0 {
+				page := rest[:min(size, len(rest))]
+				paged = append(paged, page...)
+				rest = GapsAfter(gaps, page[len(page)-1].Key())
+			}
+			if len(paged) != len(gaps) {
+				t.Fatalf("seed %d: pages of %d gave %d gaps, want %d", seed, size, len(paged), len(gaps))
+			}
+		}
+		// A key that no longer exists still resumes at the right place.
+		if len(gaps) > 2 {
+			gone := gaps[1].Key()
+			without := append(slices.Clone(gaps[:1]), gaps[2:]...)
+			if after := GapsAfter(without, gone); len(after) != len(gaps)-2 {
+				t.Fatalf("seed %d: after a removed gap %d remain, want %d", seed, len(after), len(gaps)-2)
+			}
+		}
+		total += len(gaps)
+	}
+	if total < 100 {
+		t.Fatalf("only %d gaps in all: the random models do not exercise paging", total)
+	}
+	t.Logf("%d gaps paged", total)
+}

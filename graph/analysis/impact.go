@@ -7,7 +7,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// Impact is everything downstream of one node (DESIGN §3), all lists sorted by id.
+// Impact is everything downstream of one node (docs/analyses.md, "Analyses"), all lists sorted by id.
 type Impact struct {
 	Node string
 	// Capabilities are those the node provides, governs or is, and every capability whose
@@ -24,7 +24,7 @@ type Impact struct {
 
 // Impact computes the impact of the stakeholder, agreement or capability id in view v. A
 // nation's own capabilities include its agencies' provisions, since its failure takes
-// them down (DESIGN §2); this keeps SinglePointOf a subset of Objectives.
+// them down (docs/analyses.md, "Failure logic"); this keeps SinglePointOf a subset of Objectives.
 // Errors: ENOTFOUND for an unknown id or an agreement not in force at AsOf, EINVALID for an
 // objective or threat or a bad view, ETIMEOUT.
 func (m *Model) Impact(ctx context.Context, id string, v View) (Impact, error) {

@@ -1,4 +1,4 @@
-// Package analysis answers the questions of DESIGN §2–§3 in pure Go over an in-memory
+// Package analysis answers the questions of docs/analyses.md in pure Go over an in-memory
 // projection of the model at one date. It depends only on package graph.
 package analysis
 
@@ -9,7 +9,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// Model is the projection of a graph at one date (DESIGN §1): only what counts at AsOf is
+// Model is the projection of a graph at one date (docs/analyses.md, "The model"): only what counts at AsOf is
 // kept in the indexes below. Agreements that do not count are dropped with all their
 // relationships; PROVIDES and PARTY_TO outside their validity are dropped. Slices are
 // sorted by id so every result is deterministic.
@@ -219,7 +219,7 @@ func (m *Model) ObjectiveClosure(o string) []string {
 	return out
 }
 
-// FamilyKey names the family s belongs to (DESIGN §2: a nation and all its agencies, or an
+// FamilyKey names the family s belongs to (docs/analyses.md, "Failure logic": a nation and all its agencies, or an
 // international agency alone): its nation's id, or s itself for a nation or an
 // international agency. Two stakeholders are of one family when their keys are equal.
 func (m *Model) FamilyKey(s string) string {
@@ -237,7 +237,7 @@ type Usable struct {
 	Agreement string // empty for a provider in S's family
 }
 
-// UsableProviders returns the ways s may use providers of capability x (DESIGN §2, access
+// UsableProviders returns the ways s may use providers of capability x (docs/analyses.md, "Failure logic", access
 // view), ignoring up/down. A party's membership extends to its own agencies.
 func (m *Model) UsableProviders(s, x string) []Usable { return m.usable(s, x, m.IsParty) }
 

@@ -121,6 +121,7 @@ type tbOracleAnswer struct {
 	Alignment          [][3]any    `json:"alignment"`
 	LouvainBest        *float64    `json:"louvainBest"`
 	OursModularity     *float64    `json:"oursModularity"`
+	Overlaps           [][3]any    `json:"overlaps"` // a, b, score or nil
 }
 
 func TestNetworkxOracle(t *testing.T) {
@@ -130,6 +131,7 @@ func TestNetworkxOracle(t *testing.T) {
 		brokers    Brokers
 		coalitions Coalitions
 		alignment  [][3]any
+		overlaps   [][3]any
 	}
 	var cases []tbOracleCase
 	got := map[string]ours{}
@@ -163,8 +165,29 @@ func TestNetworkxOracle(t *testing.T) {
 			for _, e := range edges {
 				al = append(al, [3]any{nat[e.u], nat[e.v], e.w})
 			}
+			// Every pair of nations, through OverlapMatrix and Overlap, which must agree.
+			var ov [][3]any
+			if nations := m.IDs(graph.LabelNation); len(nations) > 0 {
+				mx, err := m.OverlapMatrix(nations)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, a := range nations {
+					for j := i + 1; j < len(nations); j++ {
+						var score any
+						if s := mx.Scores[i][j]; s != nil {
+							score = *s
+						}
+						o, err := m.Overlap(a, nations[j])
+						if (err == nil) != (score != nil) || err == nil && o.Score != score {
+							t.Fatalf("seed %d at %s: Overlap(%s, %s) = %v, %v but the matrix says %v", seed, asOf, a, nations[j], o.Score, err, score)
+						}
+						ov = append(ov, [3]any{a, nations[j], score})
+					}
+				}
+			}
 			name := fmt.Sprintf("seed%02d@%s", seed, asOf)
-			got[name] = ours{m.Brokers(), c, al}
+			got[name] = ours{m.Brokers(), c, al, ov}
 			cases = append(cases, tbOracleCase{Name: name, Doc: doc, AsOf: asOf, Threshold: th, Communities: c.Communities, Seeds: 5})
 		}
 	}
@@ -189,7 +212,7 @@ func TestNetworkxOracle(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var aps, bridges, louvain int
+	var aps, bridges, louvain, pairs, zeroPairs, undefinedPairs int
 	worst := math.Inf(1)
 	for _, c := range cases {
 		want, ok := answers[c.Name]
@@ -208,6 +231,18 @@ func TestNetworkxOracle(t *testing.T) {
 		if fmt.Sprint(g.alignment) != fmt.Sprint(want.Alignment) {
 			t.Errorf("%s: alignment graph\n got %v\nwant %v", c.Name, g.alignment, want.Alignment)
 		}
+		if fmt.Sprint(g.overlaps) != fmt.Sprint(want.Overlaps) {
+			t.Errorf("%s: overlap scores\n got %v\nwant %v", c.Name, g.overlaps, want.Overlaps)
+		}
+		for _, o := range want.Overlaps {
+			switch {
+			case o[2] == nil:
+				undefinedPairs++
+			case o[2] == 0.0:
+				zeroPairs++
+			}
+		}
+		pairs += len(want.Overlaps)
 		if want.LouvainBest == nil {
 			if g.coalitions.Modularity != 0 {
 				t.Errorf("%s: modularity %v on a graph without edges, want 0", c.Name, g.coalitions.Modularity)
@@ -228,8 +263,11 @@ func TestNetworkxOracle(t *testing.T) {
 			worst = min(worst, g.coalitions.Modularity/best)
 		}
 	}
-	t.Logf("%d seeds × %d dates = %d cases: %d articulation points and %d bridges agree; modularity checked on %d alignment graphs, worst ratio to networkx Louvain's best %.4f",
-		seeds, len(asOfs), len(cases), aps, bridges, louvain, worst)
+	t.Logf("%d seeds × %d dates = %d cases: %d articulation points and %d bridges agree; modularity checked on %d alignment graphs, worst ratio to networkx Louvain's best %.4f; %d overlap scores agree (%d of them 0, %d undefined)",
+		seeds, len(asOfs), len(cases), aps, bridges, louvain, worst, pairs, zeroPairs, undefinedPairs)
+	if zeroPairs == 0 || undefinedPairs == 0 {
+		t.Fatalf("the random models never produced a pair scoring 0 (%d) or an undefined pair (%d): the oracle does not cover them", zeroPairs, undefinedPairs)
+	}
 }
 
 func tbNonNil[T any](s []T) []T {

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -13,14 +14,14 @@ type Shared struct {
 	PriorityA, PriorityB int
 }
 
-// Conflict is a pair of conflicting objectives (DESIGN §3): A pursues ObjectiveA, B pursues
+// Conflict is a pair of conflicting objectives (docs/analyses.md, "Analyses"): A pursues ObjectiveA, B pursues
 // ObjectiveB, and the two are joined by CONFLICTS_WITH in either direction.
 type Conflict struct {
 	ObjectiveA, ObjectiveB string
 	Explanation            Explanation
 }
 
-// Overlap is how far the interests of stakeholders A and B coincide (DESIGN §3). A nation
+// Overlap is how far the interests of stakeholders A and B coincide (docs/analyses.md, "Analyses"). A nation
 // speaks for its agencies throughout: its objectives, priorities and conflicts include
 // theirs.
 type Overlap struct {
@@ -113,8 +114,8 @@ func ovScore(a, b []ovInterest) float64 {
 	return float64(lo) / float64(hi)
 }
 
-// ovStakeholder checks that id names a stakeholder that pursues something and returns its
-// interest vector.
+// ovStakeholder checks that id names a stakeholder and returns its interest vector, empty
+// when it pursues nothing.
 func (m *Model) ovStakeholder(id, field string) ([]ovInterest, error) {
 	n := m.Nodes[id]
 	if n == nil {
@@ -123,16 +124,14 @@ func (m *Model) ovStakeholder(id, field string) ([]ovInterest, error) {
 	if !n.Label.IsStakeholder() {
 		return nil, graph.Errorf(graph.EINVALID, field, "%q is a %s, not a nation or agency", id, n.Label)
 	}
-	v := m.ovInterests(id)
-	if len(v) == 0 {
-		// A score over an empty union would be 0/0; say why instead of inventing a value.
-		return nil, graph.Errorf(graph.EINVALID, field, "%q pursues no objective, so its overlap is undefined", id)
-	}
-	return v, nil
+	return m.ovInterests(id), nil
 }
 
-// Overlap compares the interests of stakeholders a and b (DESIGN §3). Errors: EINVALID
-// (field "a" or "b") when an id is not a stakeholder or the stakeholder pursues nothing.
+// Overlap compares the interests of stakeholders a and b (docs/analyses.md, "Analyses"). When only one of
+// them pursues something the union of their objectives is not empty: the score is 0, with
+// nothing shared and no conflict. Errors: EINVALID (field "a" or "b") when an id is not a
+// stakeholder; EINVALID (field "b") when neither pursues anything, since a score over an
+// empty union would be 0/0.
 func (m *Model) Overlap(a, b string) (Overlap, error) {
 	va, err := m.ovStakeholder(a, "a")
 	if err != nil {
@@ -141,6 +140,9 @@ func (m *Model) Overlap(a, b string) (Overlap, error) {
 	vb, err := m.ovStakeholder(b, "b")
 	if err != nil {
 		return Overlap{}, err
+	}
+	if len(va) == 0 && len(vb) == 0 {
+		return Overlap{}, graph.Errorf(graph.EINVALID, "b", "neither %q nor %q pursues an objective, so their overlap is undefined", a, b)
 	}
 	return m.ovBuild(a, b, va, vb, m.ovConflictRels()), nil
 }
@@ -203,13 +205,18 @@ func ovExplainInterest(ex *explainer, x ovInterest) {
 }
 
 // Partners ranks every other stakeholder with a's label by overlap score, highest first,
-// ties by id (DESIGN §3); limit > 0 keeps the first limit. A candidate that pursues nothing
+// ties by id (docs/analyses.md, "Analyses"); limit > 0 keeps the first limit. A candidate that pursues nothing
 // scores 0 (a pursues something, so the union is not empty). Errors: EINVALID (field "a")
-// as for Overlap, EINVALID (field "limit") for a negative limit.
+// when a is not a stakeholder or pursues nothing, EINVALID (field "limit") for a negative
+// limit.
 func (m *Model) Partners(a string, limit int) ([]Overlap, error) {
 	va, err := m.ovStakeholder(a, "a")
 	if err != nil {
 		return nil, err
+	}
+	if len(va) == 0 {
+		// Every candidate would score 0 or be undefined: there is no ranking to give.
+		return nil, graph.Errorf(graph.EINVALID, "a", "%q pursues no objective, so it has no partners to rank", a)
 	}
 	if limit < 0 {
 		return nil, graph.Errorf(graph.EINVALID, "limit", "limit must not be negative, got %d", limit)
@@ -241,6 +248,62 @@ func (m *Model) Partners(a string, limit int) ([]Overlap, error) {
 	out := make([]Overlap, 0, len(cands))
 	for _, c := range cands {
 		out = append(out, m.ovBuild(a, c.id, va, c.v, conflictRels))
+	}
+	return out, nil
+}
+
+// MaxMatrix bounds the stakeholders of one OverlapMatrix: 200 give 19,900 pairs.
+const MaxMatrix = 200
+
+// OverlapMatrix is the overlap of every pair of a set of stakeholders.
+type OverlapMatrix struct {
+	Stakeholders []string // as given
+	// Scores[i][j] is the score of Stakeholders[i] and Stakeholders[j] (symmetric; 1 on the
+	// diagonal), nil where both pursue nothing and the score is undefined.
+	Scores [][]*float64
+	// Pairs holds the full Overlap of every defined pair i < j, in row order.
+	Pairs []Overlap
+}
+
+// OverlapMatrix compares every pair of stakeholders in ids (docs/analyses.md, "Analyses", Overlap) in one
+// pass: an undefined pair (both pursue nothing) is a nil score, not an error, so that one
+// idle stakeholder does not void the whole matrix. Errors: EINVALID (field "ids[i]") for
+// an id that is not a stakeholder or repeats one before it, EINVALID (field "ids") for
+// none or more than MaxMatrix.
+func (m *Model) OverlapMatrix(ids []string) (OverlapMatrix, error) {
+	if len(ids) == 0 || len(ids) > MaxMatrix {
+		return OverlapMatrix{}, graph.Errorf(graph.EINVALID, "ids", "ids must name 1 to %d stakeholders, got %d", MaxMatrix, len(ids))
+	}
+	vs := make([][]ovInterest, len(ids))
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		field := fmt.Sprintf("ids[%d]", i)
+		if j, ok := seen[id]; ok {
+			return OverlapMatrix{}, graph.Errorf(graph.EINVALID, field, "%q repeats ids[%d]", id, j)
+		}
+		seen[id] = i
+		v, err := m.ovStakeholder(id, field)
+		if err != nil {
+			return OverlapMatrix{}, err
+		}
+		vs[i] = v
+	}
+	out := OverlapMatrix{Stakeholders: slices.Clone(ids), Scores: make([][]*float64, len(ids)), Pairs: []Overlap{}}
+	for i := range ids {
+		out.Scores[i] = make([]*float64, len(ids))
+	}
+	conflictRels := m.ovConflictRels()
+	for i := range ids {
+		for j := i; j < len(ids); j++ {
+			if len(vs[i]) == 0 && len(vs[j]) == 0 {
+				continue
+			}
+			score := ovScore(vs[i], vs[j])
+			out.Scores[i][j], out.Scores[j][i] = &score, &score
+			if i < j {
+				out.Pairs = append(out.Pairs, m.ovBuild(ids[i], ids[j], vs[i], vs[j], conflictRels))
+			}
+		}
 	}
 	return out, nil
 }

@@ -199,8 +199,8 @@ func TestOverlapRejects(t *testing.T) {
 		_, err := m.Overlap("A", "O1")
 		tbCode(t, err, graph.EINVALID, "b")
 	})
-	t.Run("b pursues nothing", func(t *testing.T) {
-		_, err := m.Overlap("A", "Idle")
+	t.Run("neither pursues anything", func(t *testing.T) {
+		_, err := m.Overlap("Idle", "Idle")
 		tbCode(t, err, graph.EINVALID, "b")
 	})
 	t.Run("partners of one pursuing nothing", func(t *testing.T) {
@@ -257,4 +257,77 @@ func TestPartnersRankedTiesByID(t *testing.T) {
 	if len(ps) != 0 {
 		t.Fatalf("partners of the only agency = %v, want none", ps)
 	}
+}
+
+// TestOverlapWithOneSidePursuingNothing is issue 8's second wrong answer: the union of the
+// two sides' objectives is not empty, so the score is 0 with nothing shared and no
+// conflict, whichever side pursues nothing.
+func TestOverlapWithOneSidePursuingNothing(t *testing.T) {
+	g := (&tbGraph{}).nations("A", "Idle").objectives("O1", "O2")
+	g.pursues("A", "O1", 3).rel(graph.RelConflictsWith, "O1", "O2")
+	m := g.model(tbDay)
+	for _, pair := range [][2]string{{"A", "Idle"}, {"Idle", "A"}} {
+		o, err := m.Overlap(pair[0], pair[1])
+		if err != nil {
+			t.Fatalf("Overlap(%s, %s): %v, want a score of 0", pair[0], pair[1], err)
+		}
+		if o.Score != 0 || len(o.Shared) != 0 || len(o.Conflicts) != 0 {
+			t.Fatalf("Overlap(%s, %s) = %+v, want score 0, nothing shared, no conflict", pair[0], pair[1], o)
+		}
+		if !slices.Equal(o.Explanation.Nodes, []string{"A", "Idle"}) {
+			t.Fatalf("explanation %v, want the two stakeholders", o.Explanation.Nodes)
+		}
+	}
+}
+
+func TestOverlapMatrix(t *testing.T) {
+	g := (&tbGraph{}).nations("A", "B", "Idle", "Idle2").objectives("O1", "O2")
+	g.pursues("A", "O1", 3).pursues("B", "O1", 1).pursues("B", "O2", 2)
+	m := g.model(tbDay)
+	ids := []string{"B", "Idle", "A", "Idle2"}
+	mx, err := m.OverlapMatrix(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(mx.Stakeholders, ids) {
+		t.Fatalf("stakeholders %v, want %v as given", mx.Stakeholders, ids)
+	}
+	for i, a := range ids {
+		for j, b := range ids {
+			cell := mx.Scores[i][j]
+			o, err := m.Overlap(a, b)
+			switch {
+			case err != nil && cell != nil:
+				t.Errorf("score[%s][%s] = %v, but Overlap says %v", a, b, *cell, err)
+			case err == nil && cell == nil:
+				t.Errorf("score[%s][%s] is undefined, but Overlap gives %v", a, b, o.Score)
+			case err == nil && *cell != o.Score:
+				t.Errorf("score[%s][%s] = %v, Overlap gives %v", a, b, *cell, o.Score)
+			}
+		}
+	}
+	if got := *mx.Scores[0][2]; got != 1.0/5 { // B–A: min(1,3)/(3+2)
+		t.Fatalf("score B–A = %v, want 1/5", got)
+	}
+	// Pairs: every defined i < j, i.e. all but Idle–Idle2.
+	var pairs [][2]string
+	for _, p := range mx.Pairs {
+		pairs = append(pairs, [2]string{p.A, p.B})
+	}
+	want := [][2]string{{"B", "Idle"}, {"B", "A"}, {"B", "Idle2"}, {"Idle", "A"}, {"A", "Idle2"}}
+	if !slices.Equal(pairs, want) {
+		t.Fatalf("pairs %v, want %v", pairs, want)
+	}
+	t.Run("repeated id", func(t *testing.T) {
+		_, err := m.OverlapMatrix([]string{"A", "B", "A"})
+		tbCode(t, err, graph.EINVALID, "ids[2]")
+	})
+	t.Run("not a stakeholder", func(t *testing.T) {
+		_, err := m.OverlapMatrix([]string{"A", "O1"})
+		tbCode(t, err, graph.EINVALID, "ids[1]")
+	})
+	t.Run("none", func(t *testing.T) {
+		_, err := m.OverlapMatrix(nil)
+		tbCode(t, err, graph.EINVALID, "ids")
+	})
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Importance ranks one basic event's contribution to an objective's failure probability
-// P (DESIGN §2), with P1 and P0 the probability when the event is surely down and surely
+// P (docs/analyses.md, "Failure logic"), with P1 and P0 the probability when the event is surely down and surely
 // up. The definitions are SCRAM's (`scram --importance`), so the oracle test compares them.
 // A ratio whose denominator is zero is reported as 0, a value none of them takes otherwise
 // when defined (RAW and RRW are at least 1); JSON never sees NaN or Inf.
@@ -29,7 +29,7 @@ type Importance struct {
 	RRW float64
 }
 
-// Resilience summarises how an objective can fail (DESIGN §3).
+// Resilience summarises how an objective can fail (docs/analyses.md, "Analyses").
 type Resilience struct {
 	Objective  string
 	Achievable bool // with every basic event up
@@ -56,7 +56,11 @@ func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, e
 	if err := m.checkObjective(o); err != nil {
 		return Resilience{}, err
 	}
-	fl := m.newFailureLogic(v)
+	return m.newFailureLogic(v).resilience(ctx, o)
+}
+
+// resilience is Resilience on a prepared failure logic.
+func (fl *failureLogic) resilience(ctx context.Context, o string) (Resilience, error) {
 	res := Resilience{Objective: o, Achievable: true, Importance: []Importance{}}
 	closure := fl.objectiveClosure(o)
 	for _, x := range closure {
@@ -79,7 +83,7 @@ func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, e
 		if !ms.support[level] {
 			continue
 		}
-		res.Importance = append(res.Importance, ftImportanceOf(fl.events[e], q[level], ms.p, ms.mif[level]))
+		res.Importance = append(res.Importance, ftImportanceOf(fl.events[e], q[level], ms.p, ms.p1[level], ms.p0[level], ms.mif[level]))
 	}
 	slices.SortFunc(res.Importance, func(a, b Importance) int {
 		if c := cmp.Compare(b.Birnbaum, a.Birnbaum); c != 0 {
@@ -90,14 +94,13 @@ func (m *Model) Resilience(ctx context.Context, o string, v View) (Resilience, e
 	return res, nil
 }
 
-// ftImportanceOf derives the measures from P, the event's q and its Birnbaum measure, using
-// P = q·P1 + (1-q)·P0.
-func ftImportanceOf(event string, q, p, mif float64) Importance {
-	p1 := p + (1-q)*mif
-	p0 := p - q*mif
+// ftImportanceOf derives the measures from P, the event's q, P1, P0 and Birnbaum measure.
+// P - P0 = q·Birnbaum exactly, which Fussell–Vesely uses instead of subtracting two
+// nearly equal numbers.
+func ftImportanceOf(event string, q, p, p1, p0, mif float64) Importance {
 	imp := Importance{Event: event, Birnbaum: mif}
 	if p > 0 {
-		imp.FussellVesely = (p - p0) / p
+		imp.FussellVesely = q * mif / p
 		imp.Diagnosis = q * p1 / p
 		imp.RAW = p1 / p
 	}

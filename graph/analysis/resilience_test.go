@@ -145,3 +145,43 @@ func TestResilienceRefusesADiagramPastItsBound(t *testing.T) {
 		t.Fatalf("within the bound: %v", err)
 	}
 }
+
+// TestResilienceRRWIsUndefinedWhenP0IsZero is issue 8's wrong answer: x is provided by B,
+// by c-civil (an agency of C) and by A, so o fails only when all three providers are down.
+// Every cut set ({A,B,C}, {A,B,c-civil}) holds A and B: with either surely up o cannot
+// fail, P0 = 0 and RRW does not exist. P0 computed as P - q·Birnbaum left ~1e-17 and RRW
+// came out as 5.99e15. The measures are checked against exact enumeration.
+func TestResilienceRRWIsUndefinedWhenP0IsZero(t *testing.T) {
+	g := &ftGraph{}
+	g.nation("A").nation("B").nation("C").agency("c-civil", "C").capability("x")
+	g.rel(graph.RelProvides, "B", "x").rel(graph.RelProvides, "c-civil", "x").rel(graph.RelProvides, "A", "x")
+	g.objective("o", "x")
+	g.reliability("A", 0.983).reliability("B", 0.824).reliability("C", 0.864).reliability("c-civil", 0.906)
+	const asOf = "2027-01-01"
+	res, err := g.model(asOf).Resilience(context.Background(), "o", View{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := newFTRef(t, g.nodes, g.rels, asOf, "").probability("o")
+	ftClose(t, "P", res.Probability, exact.p)
+	if len(res.Importance) != 4 {
+		t.Fatalf("importance %+v, want A, B, C and c-civil", res.Importance)
+	}
+	for _, imp := range res.Importance {
+		p0, p1 := exact.p0[imp.Event], exact.p1[imp.Event]
+		ftClose(t, imp.Event+" Birnbaum", imp.Birnbaum, p1-p0)
+		ftCloseRel(t, imp.Event+" RAW", imp.RAW, p1/exact.p)
+		switch imp.Event {
+		case "A", "B":
+			if p0 != 0 || imp.RRW != 0 {
+				t.Errorf("%s: RRW = %g with P0 = %g by enumeration, want no RRW (0) and P0 = 0", imp.Event, imp.RRW, p0)
+			}
+			ftClose(t, imp.Event+" Fussell-Vesely", imp.FussellVesely, 1)
+		default:
+			if p0 == 0 {
+				t.Fatalf("%s: P0 = 0 by enumeration, but it is not in every cut set", imp.Event)
+			}
+			ftCloseRel(t, imp.Event+" RRW", imp.RRW, exact.p/p0)
+		}
+	}
+}

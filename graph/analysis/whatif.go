@@ -8,7 +8,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 )
 
-// WhatIf is what stops working when some basic events go down (DESIGN §3): the objectives
+// WhatIf is what stops working when some basic events go down (docs/analyses.md, "Analyses"): the objectives
 // achievable and capabilities available with everything up that are not any more.
 type WhatIf struct {
 	Down         []string // the events set down, sorted and without duplicates

@@ -127,6 +127,11 @@ func diff(before, after state, ids []string, keys []graph.RelKey) []graph.Change
 // with detach, of every relationship of ids) before and after write, and records the
 // difference as action, all in tx. It returns the state after, which is what was written.
 func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, ids []string, keys []graph.RelKey, detach bool, write func() error) (state, error) {
+	return auditedAs(ctx, tx, graph.AuditEvent{Action: action}, ids, keys, detach, write)
+}
+
+// auditedAs is audited recording ev (its action, and the id of an import) with the changes.
+func auditedAs(ctx context.Context, tx neo4j.ManagedTransaction, ev graph.AuditEvent, ids []string, keys []graph.RelKey, detach bool, write func() error) (state, error) {
 	if detach {
 		more, err := touching(ctx, tx, ids)
 		if err != nil {
@@ -145,7 +150,8 @@ func audited(ctx context.Context, tx neo4j.ManagedTransaction, action string, id
 	if err != nil {
 		return state{}, err
 	}
-	return after, record(ctx, tx, graph.AuditEvent{Action: action, Changes: diff(before, after, ids, keys)})
+	ev.Changes = diff(before, after, ids, keys)
+	return after, record(ctx, tx, ev)
 }
 
 // record writes ev, stamped with the viewer in ctx and the time, in tx.
@@ -164,9 +170,9 @@ func record(ctx context.Context, tx neo4j.ManagedTransaction, ev graph.AuditEven
 		return err
 	}
 	_, err = run(ctx, tx, `CREATE (a:AuditEvent {id: $id, at: $at, subject: $subject, role: $role,
-  nation: $nation, action: $action, changes: $changes, summary: $summary})`, map[string]any{
+  nation: $nation, action: $action, changes: $changes, summary: $summary, importId: $importId})`, map[string]any{
 		"id": ev.ID, "at": ev.At, "subject": v.Subject, "role": string(v.Role), "nation": str(v.Nation),
-		"action": ev.Action, "changes": string(changes), "summary": str(ev.Summary),
+		"action": ev.Action, "changes": string(changes), "summary": str(ev.Summary), "importId": str(ev.ImportID),
 	})
 	return err
 }
@@ -177,7 +183,7 @@ func (s *Store) Audit(ctx context.Context, f graph.AuditFilter) ([]graph.AuditEv
 		return nil, false, graph.Errorf(graph.EFORBIDDEN, "", "only administrators may read the audit trail")
 	}
 	params := map[string]any{"subject": str(f.Subject), "action": str(f.Action), "after": str(f.After),
-		"since": nil, "limit": int64(f.First + 1)}
+		"since": nil, "limit": int64(f.First + 1), "importId": str(f.ImportID)}
 	if f.Since != nil {
 		params["since"] = *f.Since
 	}
@@ -185,32 +191,13 @@ func (s *Store) Audit(ctx context.Context, f graph.AuditFilter) ([]graph.AuditEv
 		recs, err := run(ctx, tx, `MATCH (a:AuditEvent)
 WHERE ($after IS NULL OR a.id < $after) AND ($subject IS NULL OR a.subject = $subject)
   AND ($action IS NULL OR a.action = $action) AND ($since IS NULL OR a.at >= $since)
-RETURN a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary
+  AND ($importId IS NULL OR a.importId = $importId)
+RETURN `+auditRow+`
 ORDER BY a.id DESC LIMIT $limit`, params)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]graph.AuditEvent, 0, len(recs))
-		for _, rec := range recs {
-			row := rec.Values
-			ev := graph.AuditEvent{}
-			ev.ID, _ = row[0].(string)
-			if t, ok := row[1].(time.Time); ok {
-				ev.At = t.UTC()
-			}
-			ev.Subject, _ = row[2].(string)
-			role, _ := row[3].(string)
-			ev.Role = graph.Role(role)
-			ev.Nation, _ = row[4].(string)
-			ev.Action, _ = row[5].(string)
-			changes, _ := row[6].(string)
-			if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
-				return nil, fmt.Errorf("audit event %s: %w", ev.ID, err)
-			}
-			ev.Summary, _ = row[7].(string)
-			out = append(out, ev)
-		}
-		return out, nil
+		return decodeAudit(recs)
 	})
 	if err != nil {
 		return nil, false, err
@@ -221,4 +208,78 @@ ORDER BY a.id DESC LIMIT $limit`, params)
 		events = events[:f.First]
 	}
 	return events, more, nil
+}
+
+// auditRow projects audit event a into the columns decodeAudit reads.
+const auditRow = `a.id, a.at, a.subject, a.role, a.nation, a.action, a.changes, a.summary, a.importId`
+
+// decodeAudit reads records of auditRow.
+func decodeAudit(recs []*neo4j.Record) ([]graph.AuditEvent, error) {
+	out := make([]graph.AuditEvent, 0, len(recs))
+	for _, rec := range recs {
+		row := rec.Values
+		ev := graph.AuditEvent{}
+		ev.ID, _ = row[0].(string)
+		if t, ok := row[1].(time.Time); ok {
+			ev.At = t.UTC()
+		}
+		ev.Subject, _ = row[2].(string)
+		role, _ := row[3].(string)
+		ev.Role = graph.Role(role)
+		ev.Nation, _ = row[4].(string)
+		ev.Action, _ = row[5].(string)
+		changes, _ := row[6].(string)
+		if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
+			return nil, fmt.Errorf("audit event %s: %w", ev.ID, err)
+		}
+		ev.Summary, _ = row[7].(string)
+		ev.ImportID, _ = row[8].(string)
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// restoreAudit writes the events of a backup that the trail lacks (by id), leaving those
+// it has as they are: a restore adds to the history and never rewrites it. It returns
+// how many it wrote.
+func restoreAudit(ctx context.Context, tx neo4j.ManagedTransaction, events []graph.AuditEvent) (int, error) {
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		ids[i] = ev.ID
+	}
+	have := map[string]bool{}
+	for chunk := range chunks(ids) {
+		recs, err := run(ctx, tx, `MATCH (a:AuditEvent) WHERE a.id IN $ids RETURN a.id`, map[string]any{"ids": chunk})
+		if err != nil {
+			return 0, err
+		}
+		for _, rec := range recs {
+			id, _ := rec.Values[0].(string)
+			have[id] = true
+		}
+	}
+	var rows []map[string]any
+	for _, ev := range events {
+		if have[ev.ID] {
+			continue
+		}
+		if ev.Changes == nil {
+			ev.Changes = []graph.Change{}
+		}
+		changes, err := json.Marshal(ev.Changes)
+		if err != nil {
+			return 0, err
+		}
+		rows = append(rows, map[string]any{"id": ev.ID, "at": ev.At.UTC(), "subject": ev.Subject, "role": string(ev.Role),
+			"nation": str(ev.Nation), "action": ev.Action, "changes": string(changes), "summary": str(ev.Summary),
+			"importId": str(ev.ImportID)})
+	}
+	for chunk := range chunks(rows) {
+		if _, err := run(ctx, tx, `UNWIND $rows AS e
+CREATE (a:AuditEvent {id: e.id, at: e.at, subject: e.subject, role: e.role, nation: e.nation,
+  action: e.action, changes: e.changes, summary: e.summary, importId: e.importId})`, map[string]any{"rows": chunk}); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
 }

@@ -189,11 +189,12 @@ func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.
 	}
 	// Unfiltered on purpose: a write must never replace a node its writer cannot see.
 	recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids
-RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, `+visible("e")+` AS visible`, map[string]any{"ids": ids})
+RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, `+visible("e")+` AS visible, e.code AS code`, map[string]any{"ids": ids})
 	if err != nil {
 		return err
 	}
 	stored := make(map[string]graph.Label, len(recs))
+	storedCode := map[string]string{}
 	hidden := map[string]bool{}
 	for _, rec := range recs {
 		id, _ := rec.Values[0].(string)
@@ -202,7 +203,9 @@ RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, `+visible("
 		if vis, _ := rec.Values[2].(bool); !vis {
 			hidden[id] = true
 		}
+		storedCode[id], _ = rec.Values[3].(string)
 	}
+	seesAll := graph.ViewerFrom(ctx).SeesAll()
 	for i, n := range nodes {
 		if hidden[n.ID] {
 			return graph.Errorf(graph.ECONFLICT, field(i)+".id", "id %q cannot be used; choose another", n.ID)
@@ -210,6 +213,14 @@ RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, `+visible("
 		if l, ok := stored[n.ID]; ok && l != n.Label {
 			return graph.Errorf(graph.ECONFLICT, field(i)+".id",
 				"id %q already names a %s; delete it first to reuse the id for a %s", n.ID, l, n.Label)
+		}
+		// Codes are unique and few (17,576 three-letter codes): if a writer who does not see
+		// everything could try codes, a clash would reveal every hidden nation. So only
+		// someone who sees every nation may bring a code into use — whether or not it is
+		// taken, the answer is the same.
+		if n.Label == graph.LabelNation && !seesAll && storedCode[n.ID] != n.Code {
+			return graph.Errorf(graph.EFORBIDDEN, field(i)+".code",
+				"only an administrator can create a nation or change its code (codes are unique across nations you may not see)")
 		}
 	}
 	if len(codes) > 0 {
@@ -283,20 +294,30 @@ func eachType(byType map[graph.RelType][]map[string]any, fn func(t graph.RelType
 // DeleteNodes implements graph.Store.
 func (s *Store) DeleteNodes(ctx context.Context, ids []string) error {
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+` RETURN collect(e.id) AS ids`,
+		// hiddenRels: deleting the node would delete relationships the viewer cannot see
+		// (to nodes hidden from them), changing what others see without this viewer knowing.
+		recs, err := run(ctx, tx, `MATCH (e:Entity) WHERE e.id IN $ids AND `+visible("e")+`
+RETURN e.id AS id, EXISTS { MATCH (e)--(o:Entity) WHERE NOT `+visible("o")+` } AS hiddenRels`,
 			map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
 		}
-		found, _ := recs[0].Values[0].([]any)
 		have := map[string]bool{}
-		for _, v := range found {
-			s, _ := v.(string)
-			have[s] = true
+		guarded := map[string]bool{}
+		for _, rec := range recs {
+			id, _ := rec.Values[0].(string)
+			have[id] = true
+			guarded[id], _ = rec.Values[1].(bool)
 		}
 		for i, id := range ids {
 			if !have[id] {
 				return nil, graph.Errorf(graph.EINVALID, fieldOf("ids", i, len(ids)), "no node with id %q", id)
+			}
+		}
+		for i, id := range ids {
+			if guarded[id] {
+				return nil, graph.Errorf(graph.EFORBIDDEN, fieldOf("ids", i, len(ids)),
+					"node %q has relationships to nodes you may not see, which deleting it would delete too; ask an administrator to delete it", id)
 			}
 		}
 		return audited(ctx, tx, "deleteNodes", ids, nil, true, func() error {

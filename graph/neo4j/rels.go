@@ -16,18 +16,22 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 		if err != nil {
 			return nil, err
 		}
+		field := func(i int) string { return fieldOf("input", i, len(rels)) }
 		for i := range rels {
 			r := &rels[i]
-			if err := graph.ValidateRelationship(r, labels[r.From], labels[r.To], fieldOf("input", i, len(rels))); err != nil {
+			if err := graph.ValidateRelationship(r, labels[r.From], labels[r.To], field(i)); err != nil {
 				return nil, err
 			}
+		}
+		if err := graph.ValidatePartOf(rels, field); err != nil {
+			return nil, err
 		}
 		keys := make([]graph.RelKey, len(rels))
 		for i := range rels {
 			keys[i] = rels[i].Key()
 		}
 		return audited(ctx, tx, "upsertRelationships", nil, keys, false, func() error {
-			return writeRels(ctx, tx, rels)
+			return writeRels(ctx, tx, rels, field)
 		})
 	})
 	if err != nil {
@@ -36,9 +40,19 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 	return rels, nil
 }
 
-// writeRels writes valid relationships with one UNWIND per type. An undirected
-// relationship replaces one stored in the other direction, so each pair has at most one.
-func writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship) error {
+// writeRels writes valid relationships with one UNWIND per type, then checks that no
+// agency is PART_OF more than one nation. An undirected relationship replaces one stored
+// in the other direction, so each pair has at most one. field names relationship i in
+// errors.
+func writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship, field func(i int) string) error {
+	if err := mergeRels(ctx, tx, rels); err != nil {
+		return err
+	}
+	return onePartOf(ctx, tx, rels, field)
+}
+
+// mergeRels writes the relationships.
+func mergeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship) error {
 	byType := map[graph.RelType][]map[string]any{}
 	for i := range rels {
 		byType[rels[i].Type] = append(byType[rels[i].Type], relParams(&rels[i]))
@@ -57,6 +71,66 @@ MERGE (a)-[x:` + name + `]->(b) ` + setRel
 		_, err := run(ctx, tx, cypher, map[string]any{"rows": batch})
 		return err
 	})
+}
+
+// onePartOf fails when one of the agencies that rels make PART_OF a nation is now PART_OF
+// two. It runs after the write, in its transaction: creating the relationship locked the
+// agency, so a concurrent write of another PART_OF for it has either committed (and is
+// read here) or waits for this one to end (and then finds this one).
+func onePartOf(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship, field func(i int) string) error {
+	var agencies []string
+	for _, r := range rels {
+		if r.Type == graph.RelPartOf {
+			agencies = append(agencies, r.From)
+		}
+	}
+	if len(agencies) == 0 {
+		return nil
+	}
+	type nation struct {
+		id      string
+		visible bool
+	}
+	nations := map[string][]nation{}
+	for chunk := range chunks(agencies) {
+		recs, err := run(ctx, tx, `MATCH (a:Agency)-[:PART_OF]->(n:Entity) WHERE a.id IN $ids
+WITH a, collect([n.id, `+visible("n")+`]) AS ns WHERE size(ns) > 1
+RETURN a.id AS agency, ns`, map[string]any{"ids": chunk})
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			a, _ := rec.Values[0].(string)
+			ns, _ := rec.Values[1].([]any)
+			for _, v := range ns {
+				pair, _ := v.([]any)
+				if len(pair) != 2 {
+					return fmt.Errorf("onePartOf: unexpected record %v", rec.Values)
+				}
+				id, _ := pair[0].(string)
+				vis, _ := pair[1].(bool)
+				nations[a] = append(nations[a], nation{id, vis})
+			}
+		}
+	}
+	for i, r := range rels {
+		if r.Type != graph.RelPartOf || nations[r.From] == nil {
+			continue
+		}
+		for _, n := range nations[r.From] {
+			if n.id == r.To {
+				continue
+			}
+			// A nation hidden from the writer is not named.
+			other := "another nation"
+			if n.visible {
+				other = fmt.Sprintf("%q", n.id)
+			}
+			return graph.Errorf(graph.EINVALID, field(i)+".to",
+				"agency %q is already PART_OF %s; an agency is part of at most one nation (delete that PART_OF first)", r.From, other)
+		}
+	}
+	return nil
 }
 
 // DeleteRelationships implements graph.Store. One statement per type deletes the whole

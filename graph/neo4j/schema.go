@@ -23,6 +23,8 @@ var schema = []string{
 	`CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (v:GraphVersion) REQUIRE v.id IS UNIQUE`,
 	// The audit trail, outside the model; its ids sort by time.
 	`CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE`,
+	// An import id is applied once: two imports racing with one id cannot both commit.
+	`CREATE CONSTRAINT audit_import_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.importId IS UNIQUE`,
 	// The filters of the list queries.
 	`CREATE INDEX nation_region IF NOT EXISTS FOR (e:Nation) ON (e.region)`,
 	`CREATE INDEX agency_kind IF NOT EXISTS FOR (e:Agency) ON (e.kind)`,

@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Snapshot implements graph.Store. It is built for size and speed: nodes come as rows of
@@ -43,6 +44,7 @@ func (s *Store) Snapshot(ctx context.Context) (*graph.Document, error) {
 	if rErr != nil {
 		return nil, rErr
 	}
+	metrics.SnapshotBuilds.Inc()
 	doc := &graph.Document{Version: graph.DocumentVersion, Nodes: nodes}
 	ids := make(map[string]string, len(nodes))
 	for _, n := range nodes {
@@ -148,7 +150,7 @@ func (s *Store) stream(ctx context.Context, cypher string, fn func(row []any) er
 	})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		graph.CountRoundTrip(ctx)
+		countRoundTrip(ctx)
 		res, err := tx.Run(ctx, cypher, withViewer(ctx, nil))
 		if err != nil {
 			return nil, err

@@ -54,7 +54,7 @@ func small() *graph.Document {
 
 func load(t *testing.T, s *neo4j.Store, doc *graph.Document) {
 	t.Helper()
-	if _, err := s.Import(admin, doc, false); err != nil {
+	if _, err := s.Import(admin, doc, graph.ImportOptions{}); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 }
@@ -228,7 +228,7 @@ func TestWritesRejectBadInputAndWriteNothing(t *testing.T) {
 			doc := small()
 			doc.Nodes[0].Name = "changed"
 			doc.Nodes[4].Domain = "SEA"
-			_, err := s.Import(ctx, doc, false)
+			_, err := s.Import(ctx, doc, graph.ImportOptions{})
 			return err
 		}, graph.EINVALID, "nodes[4].domain"},
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
+	"github.com/stakegraph/stakegraph/internal/metrics"
 )
 
 // Source is where a Cache reads the model: graph.Store provides both.
@@ -33,7 +34,8 @@ const DefaultBudget = 1 << 30
 const buildTimeout = 5 * time.Minute
 
 // Estimated bytes per node and per relationship of an analysis model (its maps hold ids,
-// slices of provisions and memberships, and the relationships that count).
+// slices of provisions and memberships, and the relationships that count), checked by
+// BenchmarkMemory like the Graph's.
 const (
 	modelNodeBytes = 300
 	modelRelBytes  = 260
@@ -41,7 +43,7 @@ const (
 
 // Stats counts what a Cache did, for metrics and tests.
 type Stats struct {
-	GraphBuilds, GraphHits, ModelBuilds, ModelHits, Evictions int64
+	GraphBuilds, GraphHits, ModelBuilds, ModelHits, ResultHits, Evictions int64
 }
 
 // Cache holds the newest Graph and, within a memory budget, the analysis models derived
@@ -52,12 +54,12 @@ type Cache struct {
 
 	mu      sync.Mutex
 	cur     *Graph
-	pending *flight[*Graph] // the build under way, if any
-	models  map[modelKey]*list.Element
-	lru     *list.List // of *modelEntry, most recently used first
-	used    int64      // estimated bytes of cur and the models
+	pending *flight[*Graph]       // the build under way, if any
+	entries map[any]*list.Element // by modelKey or resultKey
+	lru     *list.List            // of *entry, most recently used first
+	used    int64                 // estimated bytes of cur and the entries
 
-	graphBuilds, graphHits, modelBuilds, modelHits, evictions atomic.Int64
+	graphBuilds, graphHits, modelBuilds, modelHits, resultHits, evictions atomic.Int64
 }
 
 type modelKey struct {
@@ -65,10 +67,19 @@ type modelKey struct {
 	asOf                graph.Date
 }
 
-type modelEntry struct {
-	key    modelKey
-	flight *flight[*analysis.Model]
-	size   int64
+// resultKey names one analysis answer: its name and arguments (as the caller spells them,
+// dates resolved) on one version, for one class of viewer.
+type resultKey struct {
+	version, visibility, name string
+}
+
+// entry is one model (flight set) or one analysis answer (value set) held in the LRU.
+type entry struct {
+	key     any
+	version string
+	flight  *flight[*analysis.Model]
+	value   any
+	size    int64
 }
 
 // New returns a Cache over src that holds at most budget bytes (DefaultBudget when ≤ 0).
@@ -77,14 +88,15 @@ func New(src Source, budget int64) *Cache {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
-	return &Cache{src: src, budget: budget, models: map[modelKey]*list.Element{}, lru: list.New()}
+	return &Cache{src: src, budget: budget, entries: map[any]*list.Element{}, lru: list.New()}
 }
 
 // Stats reports the cache's counters.
 func (c *Cache) Stats() Stats {
 	return Stats{
 		GraphBuilds: c.graphBuilds.Load(), GraphHits: c.graphHits.Load(),
-		ModelBuilds: c.modelBuilds.Load(), ModelHits: c.modelHits.Load(), Evictions: c.evictions.Load(),
+		ModelBuilds: c.modelBuilds.Load(), ModelHits: c.modelHits.Load(), ResultHits: c.resultHits.Load(),
+		Evictions: c.evictions.Load(),
 	}
 }
 
@@ -101,6 +113,7 @@ func (c *Cache) Graph(ctx context.Context) (*Graph, error) {
 		g := c.cur
 		c.mu.Unlock()
 		c.graphHits.Add(1)
+		metrics.SnapshotCacheHits.Inc()
 		return g, nil
 	}
 	f := c.pending
@@ -139,7 +152,7 @@ func (c *Cache) build(ctx context.Context, version string, f *flight[*Graph]) (*
 	return g, nil
 }
 
-// replace makes g the current Graph and drops every model of older versions. c.mu is held.
+// replace makes g the current Graph and drops every entry of older versions. c.mu is held.
 func (c *Cache) replace(g *Graph) {
 	if c.cur != nil {
 		c.used -= c.cur.size
@@ -148,18 +161,18 @@ func (c *Cache) replace(g *Graph) {
 	c.used += g.size
 	for e := c.lru.Back(); e != nil; {
 		prev := e.Prev()
-		if m := e.Value.(*modelEntry); m.key.version != g.version {
+		if e.Value.(*entry).version != g.version {
 			c.drop(e)
 		}
 		e = prev
 	}
 }
 
-// drop removes a model entry. c.mu is held.
+// drop removes an entry. c.mu is held.
 func (c *Cache) drop(e *list.Element) {
-	m := e.Value.(*modelEntry)
+	m := e.Value.(*entry)
 	c.lru.Remove(e)
-	delete(c.models, m.key)
+	delete(c.entries, m.key)
 	c.used -= m.size
 	c.evictions.Add(1)
 }
@@ -172,22 +185,19 @@ func (c *Cache) Model(ctx context.Context, g *Graph, v *graph.Viewer, asOf graph
 		key.visibility = "*"
 	}
 	c.mu.Lock()
-	if e, ok := c.models[key]; ok {
+	if e, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(e)
-		f := e.Value.(*modelEntry).flight
+		f := e.Value.(*entry).flight
 		f.join() // a model build is never abandoned
 		c.mu.Unlock()
 		c.modelHits.Add(1)
+		metrics.SnapshotCacheHits.Inc()
 		return f.wait(ctx)
 	}
 	f := newFlight[*analysis.Model](key.version, false)
 	f.join()
-	entry := &modelEntry{key: key, flight: f, size: int64(len(g.nodes))*modelNodeBytes + int64(len(g.rels))*modelRelBytes}
-	keep := c.cur == g
-	if keep {
-		c.models[key] = c.lru.PushFront(entry)
-		c.used += entry.size
-		c.evict()
+	if c.cur == g {
+		c.add(&entry{key: key, version: g.version, flight: f, size: int64(len(g.nodes))*modelNodeBytes + int64(len(g.rels))*modelRelBytes})
 	}
 	c.mu.Unlock()
 	f.run(func(context.Context) (*analysis.Model, error) {
@@ -198,7 +208,45 @@ func (c *Cache) Model(ctx context.Context, g *Graph, v *graph.Viewer, asOf graph
 	return f.wait(ctx)
 }
 
-// evict drops least recently used models until the budget holds (or none is left).
+// add puts e in front of the LRU and evicts what the budget no longer holds. c.mu is held.
+func (c *Cache) add(e *entry) {
+	c.entries[e.key] = c.lru.PushFront(e)
+	c.used += e.size
+	c.evict()
+}
+
+// Result returns the analysis answer that compute gives on g for what the viewer sees,
+// named by name (the analysis and its arguments, dates resolved): computed on the first
+// request and kept, within the budget, while g's version is current. compute reports the
+// answer and its estimated size in bytes; its errors (a cancelled request among them) are
+// returned and not kept. Two requests that miss at once both compute.
+func (c *Cache) Result(ctx context.Context, g *Graph, v *graph.Viewer, name string, compute func(ctx context.Context) (any, int64, error)) (any, error) {
+	key := resultKey{version: g.version, visibility: visibilityKey(v), name: name}
+	if !g.restricted {
+		key.visibility = "*"
+	}
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok {
+		c.lru.MoveToFront(e)
+		c.mu.Unlock()
+		c.resultHits.Add(1)
+		metrics.SnapshotCacheHits.Inc()
+		return e.Value.(*entry).value, nil
+	}
+	c.mu.Unlock()
+	val, size, err := compute(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; !ok && c.cur == g && size <= c.budget/4 {
+		c.add(&entry{key: key, version: g.version, value: val, size: size})
+	}
+	return val, nil
+}
+
+// evict drops least recently used entries until the budget holds (or none is left).
 // c.mu is held.
 func (c *Cache) evict() {
 	for c.used > c.budget {

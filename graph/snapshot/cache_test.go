@@ -180,7 +180,7 @@ func TestModelsAreSharedPerClassOfViewerAndDroppedWithTheirVersion(t *testing.T)
 	if _, err := c.Graph(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(c.models); got != 0 {
+	if got := len(c.entries); got != 0 {
 		t.Fatalf("%d models of the old version kept", got)
 	}
 }
@@ -201,10 +201,10 @@ func TestBudgetEvictsLeastRecentlyUsedModels(t *testing.T) {
 	if c.Used() > c.Budget() {
 		t.Fatalf("used %d bytes over a budget of %d", c.Used(), c.Budget())
 	}
-	if _, ok := c.models[modelKey{"v1", "*", "2028-01-01"}]; ok {
+	if _, ok := c.entries[modelKey{"v1", "*", "2028-01-01"}]; ok {
 		t.Fatal("the least recently used model (2028) was kept")
 	}
-	if _, ok := c.models[modelKey{"v1", "*", "2027-01-01"}]; !ok {
+	if _, ok := c.entries[modelKey{"v1", "*", "2027-01-01"}]; !ok {
 		t.Fatal("a recently used model (2027) was evicted")
 	}
 }

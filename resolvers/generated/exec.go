@@ -37,9 +37,12 @@ type ResolverRoot interface {
 	Brokers() BrokersResolver
 	Capability() CapabilityResolver
 	Change() ChangeResolver
+	CoalitionMove() CoalitionMoveResolver
 	Coalitions() CoalitionsResolver
+	Comparison() ComparisonResolver
 	Conflict() ConflictResolver
 	CutSet() CutSetResolver
+	FailureAnalysis() FailureAnalysisResolver
 	Gap() GapResolver
 	Impact() ImpactResolver
 	Importance() ImportanceResolver
@@ -47,11 +50,14 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Nation() NationResolver
 	Objective() ObjectiveResolver
+	ObjectiveChange() ObjectiveChangeResolver
 	ObjectiveCutSets() ObjectiveCutSetsResolver
 	Overlap() OverlapResolver
+	OverlapMatrix() OverlapMatrixResolver
 	Query() QueryResolver
 	Resilience() ResilienceResolver
 	Shared() SharedResolver
+	SinglePointChange() SinglePointChangeResolver
 	Threat() ThreatResolver
 	WhatIf() WhatIfResolver
 }
@@ -141,14 +147,15 @@ type ComplexityRoot struct {
 	}
 
 	AuditEvent struct {
-		Action  func(childComplexity int) int
-		At      func(childComplexity int) int
-		Changes func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Nation  func(childComplexity int) int
-		Role    func(childComplexity int) int
-		Subject func(childComplexity int) int
-		Summary func(childComplexity int) int
+		Action   func(childComplexity int) int
+		At       func(childComplexity int) int
+		Changes  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		ImportID func(childComplexity int) int
+		Nation   func(childComplexity int) int
+		Role     func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		Summary  func(childComplexity int) int
 	}
 
 	AuditPage struct {
@@ -213,11 +220,34 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 	}
 
+	CoalitionMove struct {
+		After               func(childComplexity int) int
+		BaselineExplanation func(childComplexity int) int
+		Before              func(childComplexity int) int
+		Nation              func(childComplexity int) int
+		ScenarioExplanation func(childComplexity int) int
+	}
+
 	Coalitions struct {
 		Communities func(childComplexity int) int
 		Explanation func(childComplexity int) int
 		Modularity  func(childComplexity int) int
 		Threshold   func(childComplexity int) int
+	}
+
+	Comparison struct {
+		BaselineAsOf            func(childComplexity int) int
+		CoalitionMoves          func(childComplexity int) int
+		Down                    func(childComplexity int) int
+		Empty                   func(childComplexity int) int
+		GapsAppeared            func(childComplexity int) int
+		GapsDisappeared         func(childComplexity int) int
+		ObjectivesGained        func(childComplexity int) int
+		ObjectivesLost          func(childComplexity int) int
+		ScenarioAsOf            func(childComplexity int) int
+		SinglePointsAppeared    func(childComplexity int) int
+		SinglePointsDisappeared func(childComplexity int) int
+		Threshold               func(childComplexity int) int
 	}
 
 	Conflict struct {
@@ -272,6 +302,14 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int) int
 	}
 
+	FailureAnalysis struct {
+		Achievable            func(childComplexity int) int
+		CutSets               func(childComplexity int) int
+		Objective             func(childComplexity int) int
+		Resilience            func(childComplexity int) int
+		SinglePointsOfFailure func(childComplexity int) int
+	}
+
 	Gap struct {
 		Capability  func(childComplexity int) int
 		Cause       func(childComplexity int) int
@@ -283,9 +321,21 @@ type ComplexityRoot struct {
 		Threat      func(childComplexity int) int
 	}
 
+	GapConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	GapCount struct {
 		Count func(childComplexity int) int
 		Kind  func(childComplexity int) int
+	}
+
+	GapEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	HangingOn struct {
@@ -303,8 +353,10 @@ type ComplexityRoot struct {
 	}
 
 	ImportResult struct {
+		ImportID      func(childComplexity int) int
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
+		Repeated      func(childComplexity int) int
 	}
 
 	Importance struct {
@@ -354,7 +406,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		DeleteNodes         func(childComplexity int, ids []string) int
 		DeleteRelationships func(childComplexity int, keys []RelationshipKey) int
-		ImportGraph         func(childComplexity int, document any, replace *bool) int
+		ImportGraph         func(childComplexity int, document any, replace *bool, importID *string) int
 		UpsertAgency        func(childComplexity int, input AgencyInput) int
 		UpsertAgreement     func(childComplexity int, input AgreementInput) int
 		UpsertCapability    func(childComplexity int, input CapabilityInput) int
@@ -436,6 +488,11 @@ type ComplexityRoot struct {
 		Count      func(childComplexity int) int
 	}
 
+	ObjectiveChange struct {
+		Explanation func(childComplexity int) int
+		Objective   func(childComplexity int) int
+	}
+
 	ObjectiveConnection struct {
 		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
@@ -462,6 +519,12 @@ type ComplexityRoot struct {
 		Explanation func(childComplexity int) int
 		Score       func(childComplexity int) int
 		Shared      func(childComplexity int) int
+	}
+
+	OverlapMatrix struct {
+		Pairs        func(childComplexity int) int
+		Scores       func(childComplexity int) int
+		Stakeholders func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -536,15 +599,18 @@ type ComplexityRoot struct {
 		Agency                func(childComplexity int, id string) int
 		Agreement             func(childComplexity int, id string) int
 		Agreements            func(childComplexity int, filter *AgreementFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		AuditTrail            func(childComplexity int, subject *string, action *string, since *time.Time, first *int, after *string) int
+		AuditTrail            func(childComplexity int, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) int
 		Brokers               func(childComplexity int, asOf *graph.Date) int
 		Capabilities          func(childComplexity int, filter *CapabilityFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Capability            func(childComplexity int, id string) int
 		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
+		Compare               func(childComplexity int, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) int
 		CutSets               func(childComplexity int, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) int
 		ExportGraph           func(childComplexity int) int
+		FailureAnalysis       func(childComplexity int, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) int
 		GapCounts             func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) int
 		Gaps                  func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) int
+		GapsConnection        func(childComplexity int, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int, after *string) int
 		HangingOn             func(childComplexity int, event *string, view *analysis.View, asOf *graph.Date) int
 		Impact                func(childComplexity int, id string, view *analysis.View, asOf *graph.Date) int
 		Nation                func(childComplexity int, id *string, code *string) int
@@ -554,6 +620,7 @@ type ComplexityRoot struct {
 		Objective             func(childComplexity int, id string) int
 		Objectives            func(childComplexity int, filter *ObjectiveFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Overlap               func(childComplexity int, a string, b string, asOf *graph.Date) int
+		OverlapMatrix         func(childComplexity int, ids []string, asOf *graph.Date) int
 		Partners              func(childComplexity int, of string, first *int, asOf *graph.Date) int
 		Resilience            func(childComplexity int, objective string, view *analysis.View, asOf *graph.Date) int
 		Search                func(childComplexity int, text string, first *int) int
@@ -590,6 +657,12 @@ type ComplexityRoot struct {
 		Objective func(childComplexity int) int
 		PriorityA func(childComplexity int) int
 		PriorityB func(childComplexity int) int
+	}
+
+	SinglePointChange struct {
+		Event       func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Objective   func(childComplexity int) int
 	}
 
 	Threat struct {
@@ -674,8 +747,16 @@ type ChangeResolver interface {
 	Before(ctx context.Context, obj *graph.Change) (any, error)
 	After(ctx context.Context, obj *graph.Change) (any, error)
 }
+type CoalitionMoveResolver interface {
+	Nation(ctx context.Context, obj *analysis.CoalitionMove) (*graph.Nation, error)
+	Before(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error)
+	After(ctx context.Context, obj *analysis.CoalitionMove) ([]graph.Nation, error)
+}
 type CoalitionsResolver interface {
 	Communities(ctx context.Context, obj *analysis.Coalitions) ([][]graph.Nation, error)
+}
+type ComparisonResolver interface {
+	Down(ctx context.Context, obj *analysis.Comparison) ([]graph.Entity, error)
 }
 type ConflictResolver interface {
 	ObjectiveA(ctx context.Context, obj *analysis.Conflict) (*graph.Objective, error)
@@ -683,6 +764,11 @@ type ConflictResolver interface {
 }
 type CutSetResolver interface {
 	Events(ctx context.Context, obj *analysis.CutSet) ([]graph.Entity, error)
+}
+type FailureAnalysisResolver interface {
+	Objective(ctx context.Context, obj *analysis.FailureAnalysis) (*graph.Objective, error)
+
+	Resilience(ctx context.Context, obj *analysis.FailureAnalysis) (*analysis.Resilience, error)
 }
 type GapResolver interface {
 	Objective(ctx context.Context, obj *analysis.Gap) (*graph.Objective, error)
@@ -716,7 +802,7 @@ type MutationResolver interface {
 	DeleteNodes(ctx context.Context, ids []string) (*DeleteResult, error)
 	UpsertRelationships(ctx context.Context, input []RelationshipInput) ([]graph.Link, error)
 	DeleteRelationships(ctx context.Context, keys []RelationshipKey) (*DeleteResult, error)
-	ImportGraph(ctx context.Context, document any, replace *bool) (*graph.ImportResult, error)
+	ImportGraph(ctx context.Context, document any, replace *bool, importID *string) (*graph.ImportResult, error)
 }
 type NationResolver interface {
 	Agencies(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Agency, error)
@@ -738,12 +824,18 @@ type ObjectiveResolver interface {
 	AddressesConnection(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ThreatConnection, error)
 	ConflictsWithConnection(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ObjectiveConnection, error)
 }
+type ObjectiveChangeResolver interface {
+	Objective(ctx context.Context, obj *analysis.ObjectiveChange) (*graph.Objective, error)
+}
 type ObjectiveCutSetsResolver interface {
 	Objective(ctx context.Context, obj *analysis.ObjectiveCutSets) (*graph.Objective, error)
 }
 type OverlapResolver interface {
 	A(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
 	B(ctx context.Context, obj *analysis.Overlap) (graph.Stakeholder, error)
+}
+type OverlapMatrixResolver interface {
+	Stakeholders(ctx context.Context, obj *analysis.OverlapMatrix) ([]graph.Stakeholder, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
@@ -763,24 +855,32 @@ type QueryResolver interface {
 	Threat(ctx context.Context, id string) (*graph.Threat, error)
 	ExportGraph(ctx context.Context) (any, error)
 	Overlap(ctx context.Context, a string, b string, asOf *graph.Date) (*analysis.Overlap, error)
+	OverlapMatrix(ctx context.Context, ids []string, asOf *graph.Date) (*analysis.OverlapMatrix, error)
 	Partners(ctx context.Context, of string, first *int, asOf *graph.Date) ([]analysis.Overlap, error)
 	Coalitions(ctx context.Context, threshold *float64, asOf *graph.Date) (*analysis.Coalitions, error)
 	Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) ([]analysis.Gap, error)
+	GapsConnection(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int, after *string) (*GapConnection, error)
 	GapCounts(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date) ([]GapCount, error)
 	CutSets(ctx context.Context, objective *string, maxOrder *int, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
 	SinglePointsOfFailure(ctx context.Context, objective *string, view *analysis.View, asOf *graph.Date) ([]analysis.ObjectiveCutSets, error)
+	FailureAnalysis(ctx context.Context, objectives []string, view *analysis.View, asOf *graph.Date, maxOrder *int) ([]analysis.FailureAnalysis, error)
 	HangingOn(ctx context.Context, event *string, view *analysis.View, asOf *graph.Date) ([]HangingOn, error)
 	Resilience(ctx context.Context, objective string, view *analysis.View, asOf *graph.Date) (*analysis.Resilience, error)
 	Brokers(ctx context.Context, asOf *graph.Date) (*analysis.Brokers, error)
 	WhatIf(ctx context.Context, down []string, view *analysis.View, asOf *graph.Date) (*analysis.WhatIf, error)
+	Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error)
 	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
-	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string) (*AuditPage, error)
+	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) (*AuditPage, error)
 }
 type ResilienceResolver interface {
 	Objective(ctx context.Context, obj *analysis.Resilience) (*graph.Objective, error)
 }
 type SharedResolver interface {
 	Objective(ctx context.Context, obj *analysis.Shared) (*graph.Objective, error)
+}
+type SinglePointChangeResolver interface {
+	Objective(ctx context.Context, obj *analysis.SinglePointChange) (*graph.Objective, error)
+	Event(ctx context.Context, obj *analysis.SinglePointChange) (graph.Entity, error)
 }
 type ThreatResolver interface {
 	AddressedBy(ctx context.Context, obj *graph.Threat, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error)
@@ -1230,6 +1330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.importId":
+		if e.ComplexityRoot.AuditEvent.ImportID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ImportID(childComplexity), true
 	case "AuditEvent.nation":
 		if e.ComplexityRoot.AuditEvent.Nation == nil {
 			break
@@ -1541,6 +1647,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Kind(childComplexity), true
 
+	case "CoalitionMove.after":
+		if e.ComplexityRoot.CoalitionMove.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.After(childComplexity), true
+	case "CoalitionMove.baselineExplanation":
+		if e.ComplexityRoot.CoalitionMove.BaselineExplanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.BaselineExplanation(childComplexity), true
+	case "CoalitionMove.before":
+		if e.ComplexityRoot.CoalitionMove.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.Before(childComplexity), true
+	case "CoalitionMove.nation":
+		if e.ComplexityRoot.CoalitionMove.Nation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.Nation(childComplexity), true
+	case "CoalitionMove.scenarioExplanation":
+		if e.ComplexityRoot.CoalitionMove.ScenarioExplanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoalitionMove.ScenarioExplanation(childComplexity), true
+
 	case "Coalitions.communities":
 		if e.ComplexityRoot.Coalitions.Communities == nil {
 			break
@@ -1565,6 +1702,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coalitions.Threshold(childComplexity), true
+
+	case "Comparison.baselineAsOf":
+		if e.ComplexityRoot.Comparison.BaselineAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.BaselineAsOf(childComplexity), true
+	case "Comparison.coalitionMoves":
+		if e.ComplexityRoot.Comparison.CoalitionMoves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.CoalitionMoves(childComplexity), true
+	case "Comparison.down":
+		if e.ComplexityRoot.Comparison.Down == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Down(childComplexity), true
+	case "Comparison.empty":
+		if e.ComplexityRoot.Comparison.Empty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Empty(childComplexity), true
+	case "Comparison.gapsAppeared":
+		if e.ComplexityRoot.Comparison.GapsAppeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.GapsAppeared(childComplexity), true
+	case "Comparison.gapsDisappeared":
+		if e.ComplexityRoot.Comparison.GapsDisappeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.GapsDisappeared(childComplexity), true
+	case "Comparison.objectivesGained":
+		if e.ComplexityRoot.Comparison.ObjectivesGained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.ObjectivesGained(childComplexity), true
+	case "Comparison.objectivesLost":
+		if e.ComplexityRoot.Comparison.ObjectivesLost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.ObjectivesLost(childComplexity), true
+	case "Comparison.scenarioAsOf":
+		if e.ComplexityRoot.Comparison.ScenarioAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.ScenarioAsOf(childComplexity), true
+	case "Comparison.singlePointsAppeared":
+		if e.ComplexityRoot.Comparison.SinglePointsAppeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.SinglePointsAppeared(childComplexity), true
+	case "Comparison.singlePointsDisappeared":
+		if e.ComplexityRoot.Comparison.SinglePointsDisappeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.SinglePointsDisappeared(childComplexity), true
+	case "Comparison.threshold":
+		if e.ComplexityRoot.Comparison.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Threshold(childComplexity), true
 
 	case "Conflict.explanation":
 		if e.ComplexityRoot.Conflict.Explanation == nil {
@@ -1725,6 +1935,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Explanation.Relationships(childComplexity), true
 
+	case "FailureAnalysis.achievable":
+		if e.ComplexityRoot.FailureAnalysis.Achievable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.Achievable(childComplexity), true
+	case "FailureAnalysis.cutSets":
+		if e.ComplexityRoot.FailureAnalysis.CutSets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.CutSets(childComplexity), true
+	case "FailureAnalysis.objective":
+		if e.ComplexityRoot.FailureAnalysis.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.Objective(childComplexity), true
+	case "FailureAnalysis.resilience":
+		if e.ComplexityRoot.FailureAnalysis.Resilience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.Resilience(childComplexity), true
+	case "FailureAnalysis.singlePointsOfFailure":
+		if e.ComplexityRoot.FailureAnalysis.SinglePointsOfFailure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureAnalysis.SinglePointsOfFailure(childComplexity), true
+
 	case "Gap.capability":
 		if e.ComplexityRoot.Gap.Capability == nil {
 			break
@@ -1774,6 +2015,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Gap.Threat(childComplexity), true
 
+	case "GapConnection.edges":
+		if e.ComplexityRoot.GapConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.Edges(childComplexity), true
+	case "GapConnection.nodes":
+		if e.ComplexityRoot.GapConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.Nodes(childComplexity), true
+	case "GapConnection.pageInfo":
+		if e.ComplexityRoot.GapConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.PageInfo(childComplexity), true
+	case "GapConnection.totalCount":
+		if e.ComplexityRoot.GapConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.TotalCount(childComplexity), true
+
 	case "GapCount.count":
 		if e.ComplexityRoot.GapCount.Count == nil {
 			break
@@ -1786,6 +2052,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GapCount.Kind(childComplexity), true
+
+	case "GapEdge.cursor":
+		if e.ComplexityRoot.GapEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapEdge.Cursor(childComplexity), true
+	case "GapEdge.node":
+		if e.ComplexityRoot.GapEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapEdge.Node(childComplexity), true
 
 	case "HangingOn.event":
 		if e.ComplexityRoot.HangingOn.Event == nil {
@@ -1837,6 +2116,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Impact.Stakeholders(childComplexity), true
 
+	case "ImportResult.importId":
+		if e.ComplexityRoot.ImportResult.ImportID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.ImportID(childComplexity), true
 	case "ImportResult.nodes":
 		if e.ComplexityRoot.ImportResult.Nodes == nil {
 			break
@@ -1849,6 +2134,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Relationships(childComplexity), true
+	case "ImportResult.repeated":
+		if e.ComplexityRoot.ImportResult.Repeated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Repeated(childComplexity), true
 
 	case "Importance.birnbaum":
 		if e.ComplexityRoot.Importance.Birnbaum == nil {
@@ -2044,7 +2335,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["document"].(any), args["replace"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["document"].(any), args["replace"].(*bool), args["importId"].(*string)), true
 	case "Mutation.upsertAgency":
 		if e.ComplexityRoot.Mutation.UpsertAgency == nil {
 			break
@@ -2516,6 +2807,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ObjectiveAggregate.Count(childComplexity), true
 
+	case "ObjectiveChange.explanation":
+		if e.ComplexityRoot.ObjectiveChange.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveChange.Explanation(childComplexity), true
+	case "ObjectiveChange.objective":
+		if e.ComplexityRoot.ObjectiveChange.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveChange.Objective(childComplexity), true
+
 	case "ObjectiveConnection.aggregate":
 		if e.ComplexityRoot.ObjectiveConnection.Aggregate == nil {
 			break
@@ -2615,6 +2919,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Overlap.Shared(childComplexity), true
+
+	case "OverlapMatrix.pairs":
+		if e.ComplexityRoot.OverlapMatrix.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverlapMatrix.Pairs(childComplexity), true
+	case "OverlapMatrix.scores":
+		if e.ComplexityRoot.OverlapMatrix.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverlapMatrix.Scores(childComplexity), true
+	case "OverlapMatrix.stakeholders":
+		if e.ComplexityRoot.OverlapMatrix.Stakeholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverlapMatrix.Stakeholders(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2919,7 +3242,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["subject"].(*string), args["action"].(*string), args["since"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["subject"].(*string), args["action"].(*string), args["since"].(*time.Time), args["first"].(*int), args["after"].(*string), args["importId"].(*string)), true
 	case "Query.brokers":
 		if e.ComplexityRoot.Query.Brokers == nil {
 			break
@@ -2964,6 +3287,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Coalitions(childComplexity, args["threshold"].(*float64), args["asOf"].(*graph.Date)), true
+	case "Query.compare":
+		if e.ComplexityRoot.Query.Compare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Compare(childComplexity, args["asOf"].(*graph.Date), args["scenarioAsOf"].(*graph.Date), args["down"].([]string), args["view"].(*analysis.View), args["threshold"].(*float64)), true
 	case "Query.cutSets":
 		if e.ComplexityRoot.Query.CutSets == nil {
 			break
@@ -2981,6 +3315,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportGraph(childComplexity), true
+	case "Query.failureAnalysis":
+		if e.ComplexityRoot.Query.FailureAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_failureAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FailureAnalysis(childComplexity, args["objectives"].([]string), args["view"].(*analysis.View), args["asOf"].(*graph.Date), args["maxOrder"].(*int)), true
 	case "Query.gapCounts":
 		if e.ComplexityRoot.Query.GapCounts == nil {
 			break
@@ -3003,6 +3348,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Gaps(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date), args["first"].(*int)), true
+	case "Query.gapsConnection":
+		if e.ComplexityRoot.Query.GapsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gapsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GapsConnection(childComplexity, args["kinds"].([]string), args["objective"].(*string), args["stakeholder"].(*string), args["asOf"].(*graph.Date), args["horizon"].(*graph.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.hangingOn":
 		if e.ComplexityRoot.Query.HangingOn == nil {
 			break
@@ -3103,6 +3459,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Overlap(childComplexity, args["a"].(string), args["b"].(string), args["asOf"].(*graph.Date)), true
+	case "Query.overlapMatrix":
+		if e.ComplexityRoot.Query.OverlapMatrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overlapMatrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverlapMatrix(childComplexity, args["ids"].([]string), args["asOf"].(*graph.Date)), true
 	case "Query.partners":
 		if e.ComplexityRoot.Query.Partners == nil {
 			break
@@ -3303,6 +3670,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shared.PriorityB(childComplexity), true
+
+	case "SinglePointChange.event":
+		if e.ComplexityRoot.SinglePointChange.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SinglePointChange.Event(childComplexity), true
+	case "SinglePointChange.explanation":
+		if e.ComplexityRoot.SinglePointChange.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SinglePointChange.Explanation(childComplexity), true
+	case "SinglePointChange.objective":
+		if e.ComplexityRoot.SinglePointChange.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SinglePointChange.Objective(childComplexity), true
 
 	case "Threat.addressedBy":
 		if e.ComplexityRoot.Threat.AddressedBy == nil {
@@ -3577,31 +3963,41 @@ The ids of the nodes and relationships that make an answer true, so that an anal
 check it and the explorer can highlight it. Relationship ids read TYPE:from->to.
 """
 type Explanation {
+  "Ids of the nodes involved, sorted."
   nodes: [ID!]!
+  "Ids of the relationships involved (TYPE:from->to), sorted."
   relationships: [ID!]!
 }
 
 """
-Which failure logic an analysis uses (DESIGN §2). Without a stakeholder: the coalition view,
-where any up provider makes a capability available. With one: that stakeholder's access view,
-where only its own family's providers, or providers reached through an agreement governing the
-capability that both are party to (the agreement then being a failure point), count.
+Which failure logic an analysis uses (docs/analyses.md, "Failure logic"). Without a
+stakeholder: the coalition view, where any up provider makes a capability available. With
+one: that stakeholder's access view, where only its own family's providers, or providers
+reached through an agreement governing the capability that both are party to (the agreement
+then being a failure point), count.
 """
 input View {
+  "The stakeholder whose access view to use; absent for the coalition view."
   stakeholder: ID
 }
 
 "Objectives two stakeholders both pursue, with each one's priority."
 type Shared {
+  "The objective both pursue."
   objective: Objective!
+  "a's priority for it, 1..5 (a nation's is the highest of itself and its agencies)."
   priorityA: Int!
+  "b's priority for it, 1..5."
   priorityB: Int!
 }
 
 "A pursues objectiveA, B pursues objectiveB, and the two objectives conflict."
 type Conflict {
+  "The objective a pursues."
   objectiveA: Objective!
+  "The objective b pursues, joined to objectiveA by CONFLICTS_WITH."
   objectiveB: Objective!
+  "The two stakeholders, the two objectives, the CONFLICTS_WITH and the pursuits behind it."
   explanation: Explanation!
 }
 
@@ -3611,50 +4007,119 @@ Overlapping interests of two stakeholders: score is the weighted Jaccard index
 highest of itself and its agencies).
 """
 type Overlap {
+  "The first stakeholder."
   a: Stakeholder!
+  "The second stakeholder."
   b: Stakeholder!
+  "Weighted Jaccard index, 0..1: 1 for identical priorities, 0 when nothing is shared."
   score: Float!
+  "Objectives both pursue, by id."
   shared: [Shared!]!
+  "Pairs of conflicting objectives, a's first, sorted."
   conflicts: [Conflict!]!
+  "The two stakeholders, the shared objectives and the pursuits giving their priorities."
   explanation: Explanation!
+}
+
+"""
+The overlap of every pair of a set of stakeholders. scores is the full symmetric matrix in
+the order of stakeholders; pairs carries the details of each defined pair once.
+"""
+type OverlapMatrix {
+  "The stakeholders asked for, in the order given: row and column i of scores."
+  stakeholders: [Stakeholder!]!
+  "scores[i][j] is the overlap score of stakeholders i and j (1 on the diagonal); null where neither pursues anything."
+  scores: [[Float]!]!
+  "The overlap of every defined pair i < j, row by row."
+  pairs: [Overlap!]!
 }
 
 "Communities of nations on the alignment graph, with their weighted Newman modularity."
 type Coalitions {
+  "The threshold used: alignment edges scoring below it were dropped."
   threshold: Float!
+  "Weighted Newman modularity of the partition (resolution 1); 0 when the alignment graph has no edge."
   modularity: Float!
+  "The partition: every nation in exactly one community; each sorted by id, communities by their first id."
   communities: [[Nation!]!]!
+  "The nations in communities of two or more, the objectives that hold each together and the pursuits behind them."
   explanation: Explanation!
 }
 
-enum GapKind { COVERAGE ACCESS SINGLE_SOURCE EXPIRING UNADDRESSED_THREAT UNSPECIFIED }
+"What kind of thing is missing."
+enum GapKind {
+  "An objective needs a capability (directly or through DEPENDS_ON) that nobody validly provides."
+  COVERAGE
+  "A stakeholder pursues an objective needing a capability that is provided, but by no provider it may use (own family or a shared agreement)."
+  ACCESS
+  "A needed capability whose valid providers all belong to one nation's family (or one international agency)."
+  SINGLE_SOURCE
+  "A gap present at the horizon date and absent at asOf, with what ends in between."
+  EXPIRING
+  "A threat no objective addresses."
+  UNADDRESSED_THREAT
+  "An objective that requires nothing, so nothing can be said about it."
+  UNSPECIFIED
+}
 
 """
-A gap (DESIGN §3). COVERAGE: objective, capability. ACCESS: stakeholder, objective,
-capability. SINGLE_SOURCE: capability (stakeholder = the family's nation or international
-agency). EXPIRING: cause is the gap that appears by the horizon, causedBy what ends.
+A gap. COVERAGE: objective, capability. ACCESS: stakeholder, objective, capability.
+SINGLE_SOURCE: capability (stakeholder = the family's nation or international agency).
+EXPIRING: cause is the gap that appears by the horizon, causedBy what ends.
 UNADDRESSED_THREAT: threat. UNSPECIFIED: objective.
 """
 type Gap {
+  "The kind of gap; it decides which of the fields below are set."
   kind: GapKind!
+  "COVERAGE, ACCESS, UNSPECIFIED (and EXPIRING, from its cause): the objective concerned; null otherwise."
   objective: Objective
+  "COVERAGE, ACCESS, SINGLE_SOURCE (and EXPIRING): the missing or single-sourced capability; null otherwise."
   capability: Capability
+  "ACCESS: the stakeholder lacking access. SINGLE_SOURCE: the nation (or international agency) every provider belongs to. Null otherwise."
   stakeholder: Stakeholder
+  "UNADDRESSED_THREAT: the threat; null otherwise."
   threat: Threat
+  "EXPIRING: the gap that appears at the horizon; null for other kinds."
   cause: Gap
   "EXPIRING: ids of the relationships or agreements whose end causes the gap."
   causedBy: [ID!]!
+  "The chain objective → capability → … (REQUIRES, DEPENDS_ON), the pursuit, the providers and agreements considered; for EXPIRING also what ends."
   explanation: Explanation!
 }
 
+"One page of gaps, in the order of gaps, with how many there are in all."
+type GapConnection {
+  "The gaps of this page with their cursors."
+  edges: [GapEdge!]!
+  "The gaps of this page."
+  nodes: [Gap!]!
+  "Whether more gaps follow, and the cursor to ask for them."
+  pageInfo: PageInfo!
+  "How many gaps the filters select in all pages: compare with the page to see what was cut off."
+  totalCount: Int!
+}
+
+"One gap of a page with its cursor."
+type GapEdge {
+  "Opaque keyset cursor naming this gap: pass as after to continue after it (still valid if gaps before it disappear)."
+  cursor: String!
+  "The gap."
+  node: Gap!
+}
+
+"The number of gaps of one kind."
 type GapCount {
+  "The kind counted."
   kind: GapKind!
+  "How many gaps of that kind the filters select (not limited by any page size)."
   count: Int!
 }
 
 "A minimal cut set: basic events (stakeholders, agreements) whose joint failure makes the objective not achievable."
 type CutSet {
+  "The basic events, sorted by id; their number is the order of the cut set."
   events: [Node!]!
+  "The objective, the capability chains to the capabilities that fail, their providers, agreements and the relationships involved."
   explanation: Explanation!
 }
 
@@ -3663,14 +4128,36 @@ The minimal cut sets of one objective up to the order asked. An objective that i
 achievable even with everything up has none; its gaps say why.
 """
 type ObjectiveCutSets {
+  "The objective."
   objective: Objective!
+  "Whether it is achievable with every basic event up; false means a coverage or access gap, and no cut sets."
   achievable: Boolean!
+  "Minimal cut sets by order, then by event ids; empty when not achievable or when nothing up to the order asked brings it down."
   cutSets: [CutSet!]!
+}
+
+"""
+The failure analysis of one objective in one view: its minimal cut sets, its single points
+of failure and its resilience, computed together.
+"""
+type FailureAnalysis {
+  "The objective."
+  objective: Objective!
+  "Whether it is achievable with every basic event up; false means a coverage or access gap, and no cut sets."
+  achievable: Boolean!
+  "Minimal cut sets up to maxOrder, by order then event ids."
+  cutSets: [CutSet!]!
+  "The order-1 cut sets: each one stakeholder or agreement whose failure alone makes the objective not achievable."
+  singlePointsOfFailure: [CutSet!]!
+  "Minimum cut order, exact failure probability and importance, computed only when selected (it costs far more than cut sets); null, with a TOO_COMPLEX error for this objective only, when its decision diagram passes the size bound."
+  resilience: Resilience
 }
 
 "Objectives for which one basic event is a single point of failure."
 type HangingOn {
+  "The stakeholder or agreement."
   event: Node!
+  "The objectives that fail when it alone is down, by id."
   objectives: [Objective!]!
 }
 
@@ -3680,8 +4167,11 @@ objective fails, P1 the same with the event surely down and P0 with it surely up
 birnbaum = P1 − P0; fussellVesely = (P − P0) / P; raw = P1 / P; rrw = P / P0.
 """
 type Importance {
+  "The stakeholder or agreement."
   event: Node!
+  "P1 − P0, 0..1: how much the objective's failure probability depends on this event."
   birnbaum: Float!
+  "(P − P0) / P, 0..1: the share of the failure probability that goes away if the event never fails; 0 when P = 0."
   fussellVesely: Float!
   "Risk achievement worth; null when P = 0 (the objective cannot fail, so no ratio exists)."
   raw: Float
@@ -3695,113 +4185,389 @@ probability that it is not achievable given each basic event's reliability, and 
 basic events ranked by Birnbaum importance.
 """
 type Resilience {
+  "The objective."
   objective: Objective!
+  "Whether it is achievable with every basic event up."
   achievable: Boolean!
+  "Size of the smallest minimal cut set; 0 when there is none (not achievable, or requires nothing)."
   minCutOrder: Int!
+  "Exact probability 0..1 that the objective is not achievable, events failing independently with q = 1 − reliability; 1 when not achievable at all."
   probability: Float!
+  "Every basic event the objective depends on, by Birnbaum (highest first), then id."
   importance: [Importance!]!
 }
 
 "An objective or capability lost in a what-if."
 type Lost {
+  "The objective or capability that stops working."
   node: Node!
+  "The down events, capability chains, providers and relationships that make it so."
   explanation: Explanation!
 }
 
 "What stops working when the given basic events are down."
 type WhatIf {
+  "The events set down, sorted and without duplicates."
   down: [Node!]!
+  "Objectives achievable with everything up that are not with these events down, by id."
   objectives: [Lost!]!
+  "Capabilities available with everything up that are not with these events down, by id."
   capabilities: [Lost!]!
 }
 
 "Everything downstream of a node, and the objectives for which it is a single point of failure."
 type Impact {
+  "The node asked about."
   node: Node!
+  "The capabilities it provides, governs or is, and every capability whose closure contains one of them."
   capabilities: [Capability!]!
+  "Objectives requiring one of those capabilities."
   objectives: [Objective!]!
+  "Stakeholders pursuing one of those objectives."
   stakeholders: [Stakeholder!]!
+  "The objectives for which the node (a stakeholder or agreement) alone is a single point of failure in the view."
   singlePointOf: [Objective!]!
+  "The node and the relationships leading downstream from it."
   explanation: Explanation!
 }
 
+"A bridge of the coordination network: removing the link splits a component."
 type Bridge {
+  "One end (the smaller id)."
   a: Node!
+  "The other end."
   b: Node!
 }
 
 "Articulation points and bridges of the coordination network (PART_OF, COORDINATES_WITH, PARTY_TO)."
 type Brokers {
+  "Stakeholders and agreements whose removal disconnects the network, by id."
   articulationPoints: [Node!]!
+  "Links whose removal disconnects the network."
   bridges: [Bridge!]!
+  "The articulation points, the bridges' ends and the bridging relationships."
   explanation: Explanation!
+}
+
+"A single point of failure of an objective that appears or disappears in a comparison."
+type SinglePointChange {
+  "The objective."
+  objective: Objective!
+  "The stakeholder or agreement whose failure alone (on top of the scenario's down events) makes the objective not achievable."
+  event: Node!
+  "On the side where it holds: the event, the down events that leave it alone, the capability chains and routes it takes down."
+  explanation: Explanation!
+}
+
+"An objective that stops or starts being achievable in a comparison."
+type ObjectiveChange {
+  "The objective."
+  objective: Objective!
+  "Why it is not achievable on the side where it is not: the failing capabilities, their chains, providers and the down events."
+  explanation: Explanation!
+}
+
+"A nation whose coalition changes: its co-members differ (nations down in the scenario aside), or it is down and leaves."
+type CoalitionMove {
+  "The nation."
+  nation: Nation!
+  "Its community in the baseline, itself included."
+  before: [Nation!]!
+  "Its community in the scenario, itself included; empty when the nation is down."
+  after: [Nation!]!
+  "The baseline community and the shared objectives and pursuits that hold it together."
+  baselineExplanation: Explanation!
+  "The scenario community and what holds it together."
+  scenarioExplanation: Explanation!
+}
+
+"""
+What appears and what disappears between a baseline (asOf, nothing down) and a scenario
+(scenarioAsOf, the down events down). What appears is explained by the scenario, what
+disappears by the baseline. Identical inputs give empty lists.
+"""
+type Comparison {
+  "The baseline's date."
+  baselineAsOf: Date!
+  "The scenario's date."
+  scenarioAsOf: Date!
+  "The basic events down in the scenario, by id."
+  down: [Node!]!
+  "The threshold of the coalitions compared."
+  threshold: Float!
+  "True when nothing differs."
+  empty: Boolean!
+  "Gaps present in the scenario and not in the baseline (every kind but EXPIRING; same identity as in gaps), in the order of gaps."
+  gapsAppeared: [Gap!]!
+  "Gaps present in the baseline and not in the scenario."
+  gapsDisappeared: [Gap!]!
+  "Single points of failure (objective, event) of the view in the scenario and not in the baseline, by objective then event."
+  singlePointsAppeared: [SinglePointChange!]!
+  "Single points of failure in the baseline and not in the scenario."
+  singlePointsDisappeared: [SinglePointChange!]!
+  "Objectives achievable in the baseline and not in the scenario, by id."
+  objectivesLost: [ObjectiveChange!]!
+  "Objectives not achievable in the baseline and achievable in the scenario, by id."
+  objectivesGained: [ObjectiveChange!]!
+  "Nations whose coalition changes, by id."
+  coalitionMoves: [CoalitionMove!]!
 }
 
 # Every analysis sees the model as it counts at asOf (default: today, UTC): relationships
 # outside their validity and agreements outside signed..expires are ignored.
 extend type Query {
-  overlap(a: ID!, b: ID!, asOf: Date): Overlap!
+  """
+  Overlapping interests of stakeholders a and b. Null, with a BAD_USER_INPUT error for this
+  field alone, when neither pursues any objective (the score would be 0/0); when only one
+  does, the score is 0. Nullable so that one undefined pair in an aliased batch leaves the
+  other aliases' answers.
+  """
+  overlap(
+    "A nation or agency."
+    a: ID!
+    "Another (or the same) nation or agency."
+    b: ID!
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Overlap
+  "The overlap of every pair of a set of stakeholders; an undefined pair is a null score, not an error."
+  overlapMatrix(
+    "1 to 200 distinct nations or agencies, in the order rows and columns take."
+    ids: [ID!]!
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): OverlapMatrix!
   "Other stakeholders of the same label ranked by overlap score, ties by id."
-  partners(of: ID!, first: Int = 10, asOf: Date): [Overlap!]!
+  partners(
+    "The stakeholder to find partners for; it must pursue something."
+    of: ID!
+    "How many partners to return, 1..500."
+    first: Int = 10
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [Overlap!]!
   "threshold: alignment edges with a lower score are dropped."
-  coalitions(threshold: Float = 0.2, asOf: Date): Coalitions!
+  coalitions(
+    "0..1: alignment edges (pair overlap scores) below it are dropped before communities are found."
+    threshold: Float = 0.2
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Coalitions!
   """
   Gaps of the given kinds (all when absent), ordered by kind, objective, capability,
   stakeholder and threat; at most first (1..100000) of them. EXPIRING gaps are those present
   at horizon (default: asOf + 365 days) and absent at asOf.
   """
-  gaps(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date, first: Int = 1000): [Gap!]!
+  gaps(
+    "Kinds to report; all when absent."
+    kinds: [GapKind!]
+    "Only gaps of this objective."
+    objective: ID
+    "Only gaps of this stakeholder (ACCESS: who lacks access; SINGLE_SOURCE: the family)."
+    stakeholder: ID
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "EXPIRING: the later date compared with asOf; default asOf + 365 days, not before asOf."
+    horizon: Date
+    "Most gaps to return, 1..100000; the rest are cut off without notice (gapsConnection shows it)."
+    first: Int = 1000
+  ): [Gap!]!
+  """
+  Gaps as keyset pages, with totalCount and pageInfo.hasNextPage so that truncation is
+  visible; same filters and order as gaps.
+  """
+  gapsConnection(
+    "Kinds to report; all when absent."
+    kinds: [GapKind!]
+    "Only gaps of this objective."
+    objective: ID
+    "Only gaps of this stakeholder (ACCESS: who lacks access; SINGLE_SOURCE: the family)."
+    stakeholder: ID
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "EXPIRING: the later date compared with asOf; default asOf + 365 days, not before asOf."
+    horizon: Date
+    "Page size, 1..100000."
+    first: Int = 1000
+    "Cursor of the previous page's last gap (pageInfo.endCursor); from the start when absent."
+    after: String
+  ): GapConnection!
   "How many gaps of each kind the same filters find (all of them, not just a first page)."
-  gapCounts(kinds: [GapKind!], objective: ID, stakeholder: ID, asOf: Date, horizon: Date): [GapCount!]!
+  gapCounts(
+    "Kinds to count; all when absent."
+    kinds: [GapKind!]
+    "Only gaps of this objective."
+    objective: ID
+    "Only gaps of this stakeholder."
+    stakeholder: ID
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "EXPIRING: the later date compared with asOf; default asOf + 365 days."
+    horizon: Date
+  ): [GapCount!]!
   "Minimal cut sets of order ≤ maxOrder (1..3), of one objective or of all."
-  cutSets(objective: ID, maxOrder: Int = 2, view: View, asOf: Date): [ObjectiveCutSets!]!
+  cutSets(
+    "The objective; every objective, by id, when absent."
+    objective: ID
+    "Largest cut-set order to report, 1..3."
+    maxOrder: Int = 2
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [ObjectiveCutSets!]!
   "The order-1 cut sets: single points of failure of one objective or of all."
-  singlePointsOfFailure(objective: ID, view: View, asOf: Date): [ObjectiveCutSets!]!
+  singlePointsOfFailure(
+    "The objective; every objective, by id, when absent."
+    objective: ID
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [ObjectiveCutSets!]!
+  """
+  Cut sets, single points of failure and resilience of many objectives in one field,
+  sharing the work between objectives. Results keep the order of objectives.
+  """
+  failureAnalysis(
+    "The objectives, without repeats; every objective, by id, when absent."
+    objectives: [ID!]
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+    "Largest cut-set order to report, 1..3."
+    maxOrder: Int = 2
+  ): [FailureAnalysis!]!
   "Inverted: for each stakeholder or agreement, the objectives that hang on it alone."
-  hangingOn(event: ID, view: View, asOf: Date): [HangingOn!]!
-  resilience(objective: ID!, view: View, asOf: Date): Resilience!
-  brokers(asOf: Date): Brokers!
+  hangingOn(
+    "Only this stakeholder or agreement (listed even when nothing hangs on it); all such events when absent."
+    event: ID
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): [HangingOn!]!
+  "Minimum cut order, exact failure probability and importance of basic events for one objective."
+  resilience(
+    "The objective."
+    objective: ID!
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Resilience!
+  "Articulation points and bridges of the coordination network."
+  brokers("Date the model is read at; default today (UTC)." asOf: Date): Brokers!
   "Set basic events (stakeholders, agreements) down and see what stops working."
-  whatIf(down: [ID!]!, view: View, asOf: Date): WhatIf!
-  impact(id: ID!, view: View, asOf: Date): Impact!
+  whatIf(
+    "Stakeholders and agreements (counting at asOf) to set down; a nation takes its agencies with it."
+    down: [ID!]!
+    "Failure logic: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): WhatIf!
+  """
+  Compare a scenario with a baseline: gaps, single points of failure, achievable
+  objectives and coalitions that appear or disappear. In the scenario a down stakeholder
+  delivers nothing (a down nation takes its agencies with it), a down agreement does not
+  count, and a down nation or agency leaves the coalitions.
+  """
+  compare(
+    "The baseline's date; default today (UTC)."
+    asOf: Date
+    "The scenario's date; default the baseline's."
+    scenarioAsOf: Date
+    "Stakeholders and agreements (counting at scenarioAsOf) down in the scenario; none by default."
+    down: [ID!] = []
+    "Failure logic for single points and achievability: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "0..1: the coalitions' alignment threshold on both sides."
+    threshold: Float = 0.2
+  ): Comparison!
+  "Everything downstream of a node, and the objectives it alone can bring down."
+  impact(
+    "Any stakeholder, agreement or capability."
+    id: ID!
+    "Failure logic for singlePointOf: coalition view when absent, or a stakeholder's access view."
+    view: View
+    "Date the model is read at; default today (UTC)."
+    asOf: Date
+  ): Impact!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/audit.graphqls", Input: `"One write: who made it, when, and each node and relationship before and after."
 type AuditEvent {
   "Sortable by time; pass the last one as after for the next page."
   id: ID!
+  "When the write committed."
   at: Time!
+  "Who wrote: the token's subject, or local in open mode."
   subject: String!
+  "The writer's role at the time (VIEWER, ANALYST, EDITOR, ADMIN)."
   role: String!
+  "The writer's nation code; null when the subject has none."
   nation: String
   "upsertNodes, deleteNodes, upsertRelationships, deleteRelationships or import."
   action: String!
+  "Every node and relationship the write touched; empty when summary stands in for them."
   changes: [Change!]!
   "For a write too large to list (an import of a large document), what it held."
   summary: String
+  "The id of the import this event records (importGraph's importId, stakegraph import -id)."
+  importId: String
 }
 
 "A node or relationship before and after a write: before is null for a creation, after for a deletion."
 type Change {
+  "node or relationship."
   kind: String!
+  "The node id, or the relationship id TYPE:from->to."
   id: ID!
   "The node or relationship as it was, in the interchange format."
   before: JSON
+  "The node or relationship as it became, in the interchange format; null for a deletion."
   after: JSON
 }
 
+"One page of the audit trail, newest first."
 type AuditPage {
+  "The events of this page."
   events: [AuditEvent!]!
+  "True when older events follow; pass the last event's id as after."
   hasNextPage: Boolean!
 }
 
 extend type Query {
   "The audit trail, newest first (administrators only). first is 1..500."
-  auditTrail(subject: String, action: String, since: Time, first: Int = 50, after: ID): AuditPage! @hasRole(role: ADMIN)
+  auditTrail(
+    "Only writes by this subject."
+    subject: String
+    "Only this action (upsertNodes, deleteNodes, upsertRelationships, deleteRelationships, import)."
+    action: String
+    "Only writes at or after this time."
+    since: Time
+    "Page size, 1..500."
+    first: Int = 50
+    "Id of the last event of the previous page; from the newest when absent."
+    after: ID
+    "Only the event of the import with this id: whether an import whose answer was lost was applied."
+    importId: String
+  ): AuditPage! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/auth.graphqls", Input: `"The roles of docs/security.md, weakest first: each may do everything the ones before it may."
-enum Role { VIEWER ANALYST EDITOR ADMIN }
+enum Role {
+  "Reads every query and runs every analysis, over what is releasable to its nation."
+  VIEWER
+  "The same rights as VIEWER; kept apart for audit and policy."
+  ANALYST
+  "Also upserts and deletes single nodes, and upserts and deletes relationships."
+  EDITOR
+  "Also imports, exports the whole graph, deletes in bulk and reads the audit trail; sees everything."
+  ADMIN
+}
 
 """
 Only a viewer with at least role may resolve the field; anyone else gets FORBIDDEN before
@@ -3820,41 +4586,41 @@ scalar JSON
 
 "Any node of the model. Ids are unique across the whole graph."
 interface Node {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, unique across every kind (e.g. nation:USA, cap:air-refuelling)."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written; null for nodes loaded without a timestamp."
   updatedAt: Time
 }
 
 "A nation or an agency: the parties that pursue objectives, provide capabilities and join agreements."
 interface Stakeholder implements Node {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, unique across every kind."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
   "Estimated probability (0..1) that this stakeholder delivers when needed; null means 1."
   reliability: Float
-  "Objectives it pursues, with priority."
+  "The objectives this stakeholder pursues (its own PURSUES, not its agencies')."
   pursues(
     "Only the items that match."
     where: PursuitWhere
@@ -3863,7 +4629,7 @@ interface Stakeholder implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Pursuit!]!
-  "Capabilities it provides, with validity and capacity."
+  "The capabilities it provides, with each provision's validity and capacity."
   provides(
     "Only the items that match."
     where: ProvisionWhere
@@ -3872,7 +4638,7 @@ interface Stakeholder implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Provision!]!
-  "Agreements it is party to, with validity and role."
+  "The agreements it is a party to, with each membership's validity and role."
   partyTo(
     "Only the items that match."
     where: MembershipWhere
@@ -3883,29 +4649,29 @@ interface Stakeholder implements Node {
   ): [Membership!]!
 }
 
-"A state, by its ISO 3166-1 alpha-3 code; its agencies go down with it."
+"A sovereign state, identified by its ISO 3166-1 alpha-3 code. A nation that is down takes all its agencies down."
 type Nation implements Node & Stakeholder {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, e.g. nation:FRA."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
-  "Estimated probability (0..1) that it delivers when needed; null means 1."
+  "Probability (0..1) that the nation delivers when needed; null means 1 (never fails)."
   reliability: Float
-  "ISO 3166-1 alpha-3."
+  "ISO 3166-1 alpha-3 code, unique among nations (e.g. FRA)."
   code: String!
-  "The region the nation belongs to."
+  "Free-text region (e.g. Europe); null when not set."
   region: String
-  "The nation's agencies."
+  "The agencies PART_OF this nation, by id."
   agencies(
     "Only the items that match."
     where: AgencyWhere
@@ -3914,7 +4680,7 @@ type Nation implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Agency!]!
-  "Objectives it pursues, with priority."
+  "The objectives the nation itself pursues (its agencies' are on the agencies)."
   pursues(
     "Only the items that match."
     where: PursuitWhere
@@ -3923,7 +4689,7 @@ type Nation implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Pursuit!]!
-  "Capabilities it provides, with validity and capacity."
+  "The capabilities the nation itself provides."
   provides(
     "Only the items that match."
     where: ProvisionWhere
@@ -3932,7 +4698,7 @@ type Nation implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Provision!]!
-  "Agreements it is party to, with validity and role."
+  "The agreements the nation is a party to; membership extends to its agencies."
   partyTo(
     "Only the items that match."
     where: MembershipWhere
@@ -3943,43 +4709,43 @@ type Nation implements Node & Stakeholder {
   ): [Membership!]!
 }
 
-"What an agency is."
+"What an agency does."
 enum AgencyKind {
-  "Armed forces or a defence ministry."
+  "Armed forces, defence ministries and commands."
   MILITARY
-  "Foreign affairs."
+  "Foreign ministries and embassies."
   DIPLOMATIC
-  "An intelligence service."
+  "Intelligence and security services."
   INTELLIGENCE
-  "A civil ministry or agency."
+  "Civil authorities: interior, emergency management, transport, health…"
   CIVIL
-  "An international body (no nation)."
+  "International bodies (usually part of no nation)."
   INTERNATIONAL
 }
 
-"A ministry, service or body of a nation, or an international body (no nation)."
+"A body acting on a nation's behalf, or an international body belonging to no nation."
 type Agency implements Node & Stakeholder {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, e.g. agency:fra-dga."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
-  "Estimated probability (0..1) that it delivers when needed; null means 1."
+  "Probability (0..1) that the agency delivers when needed; null means 1. Its nation's failure takes it down too."
   reliability: Float
-  "What the agency is."
+  "What the agency does."
   kind: AgencyKind!
   "The nation the agency belongs to; null for international bodies."
   nation: Nation
-  "Inter-agency mechanisms, seen from this agency."
+  "Inter-agency mechanisms (COORDINATES_WITH) in either direction."
   coordinatesWith(
     "Only the items that match."
     where: CoordinationWhere
@@ -3988,7 +4754,7 @@ type Agency implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Coordination!]!
-  "Objectives it pursues, with priority."
+  "The objectives the agency pursues, with its own priority."
   pursues(
     "Only the items that match."
     where: PursuitWhere
@@ -3997,7 +4763,7 @@ type Agency implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Pursuit!]!
-  "Capabilities it provides, with validity and capacity."
+  "The capabilities the agency provides."
   provides(
     "Only the items that match."
     where: ProvisionWhere
@@ -4006,7 +4772,7 @@ type Agency implements Node & Stakeholder {
     "At most this many items (1..500)."
     first: Int
   ): [Provision!]!
-  "Agreements it is party to, with validity and role."
+  "The agreements the agency is a party to in its own name (its nation's memberships also count for it)."
   partyTo(
     "Only the items that match."
     where: MembershipWhere
@@ -4017,49 +4783,49 @@ type Agency implements Node & Stakeholder {
   ): [Membership!]!
 }
 
-"The domain of an objective."
+"The domain an objective belongs to."
 enum ObjectiveDomain {
-  "Land."
+  "Land operations."
   LAND
-  "Maritime."
+  "Maritime operations and sea lanes."
   MARITIME
-  "Air."
+  "Air operations and air defence."
   AIR
-  "Space."
+  "Space assets and services."
   SPACE
-  "Cyber."
+  "Cyber defence and operations."
   CYBER
-  "Information."
+  "Information environment, strategic communication."
   INFORMATION
   "Counter-terrorism."
   COUNTER_TERRORISM
-  "Stability and crisis management."
+  "Stabilisation, crisis management, reconstruction."
   STABILITY
-  "Deterrence."
+  "Deterrence, nuclear and conventional."
   DETERRENCE
   "Anything else."
   OTHER
 }
 
-"A national or agency interest; achievable when every capability it requires is available."
+"An interest stakeholders pursue; achievable when every required capability is available."
 type Objective implements Node {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, e.g. obj:baltic-air-policing."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
-  "The objective's domain."
+  "The domain the objective belongs to."
   domain: ObjectiveDomain!
-  "Stakeholders pursuing the objective, with priority."
+  "The stakeholders pursuing it, each with its priority (1..5)."
   pursuedBy(
     "Only the items that match."
     where: PursuitWhere
@@ -4077,7 +4843,7 @@ type Objective implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Capability!]!
-  "Threats the objective addresses."
+  "The threats the objective addresses."
   addresses(
     "Only the items that match."
     where: ThreatWhere
@@ -4086,7 +4852,7 @@ type Objective implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Threat!]!
-  "Objectives that diverge from this one (either direction)."
+  "Objectives in conflict with this one (CONFLICTS_WITH in either direction)."
   conflictsWith(
     "Only the items that match."
     where: ObjectiveWhere
@@ -4097,23 +4863,23 @@ type Objective implements Node {
   ): [Objective!]!
 }
 
-"A means an objective may require, provided by stakeholders, working only with what it depends on."
+"Something an objective needs; available when, for it and every capability it depends on, some provider is up."
 type Capability implements Node {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, e.g. cap:air-refuelling."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
-  "A free grouping of capabilities."
+  "Free-text grouping (e.g. ISR, logistics); null when not set."
   category: String
   "Any one up provider makes the capability available."
   providers(
@@ -4142,7 +4908,7 @@ type Capability implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Capability!]!
-  "Objectives requiring the capability."
+  "Objectives that require this capability directly."
   requiredBy(
     "Only the items that match."
     where: ObjectiveWhere
@@ -4151,7 +4917,7 @@ type Capability implements Node {
     "At most this many items (1..500)."
     first: Int
   ): [Objective!]!
-  "Agreements governing the capability."
+  "Agreements that let their parties share this capability's provision."
   governedBy(
     "Only the items that match."
     where: AgreementWhere
@@ -4162,45 +4928,45 @@ type Capability implements Node {
   ): [Agreement!]!
 }
 
-"What an agreement is."
+"The legal form of an agreement."
 enum AgreementKind {
-  "A treaty."
+  "A treaty between states."
   TREATY
-  "An alliance."
+  "An alliance (e.g. a collective defence organisation)."
   ALLIANCE
   "A memorandum of understanding."
   MOU
-  "An arrangement."
+  "A technical or implementing arrangement."
   ARRANGEMENT
-  "A programme."
+  "A cooperative programme (joint procurement, research)."
   PROGRAMME
 }
 
-"A treaty, alliance, MoU, arrangement or programme; counts from signed until it expires."
+"A treaty, alliance or arrangement. It counts only between signed and expires; its parties may use each other's provision of the capabilities it governs."
 type Agreement implements Node {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, e.g. agr:nato."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
-  "Estimated probability (0..1) that it delivers when needed; null means 1."
+  "Probability (0..1) that the agreement holds when needed; null means 1. Matters only where access runs through it."
   reliability: Float
-  "What the agreement is."
+  "The legal form."
   kind: AgreementKind!
-  "Signature date: the agreement counts from then."
+  "First day in force; null means in force since always."
   signed: Date
-  "Expiry date: the agreement counts until then (exclusive)."
+  "First day no longer in force (exclusive); null means open-ended."
   expires: Date
-  "Parties to the agreement, with validity and role."
+  "The parties, with each membership's validity and role."
   parties(
     "Only the items that match."
     where: MembershipWhere
@@ -4220,13 +4986,13 @@ type Agreement implements Node {
   ): [Capability!]!
 }
 
-"What a threat is."
+"The nature of a threat."
 enum ThreatKind {
-  "Cyber."
+  "Attacks on networks and information systems."
   CYBER
   "Terrorism."
   TERRORISM
-  "Hybrid threats."
+  "Hybrid campaigns: disinformation, coercion, sabotage below armed conflict."
   HYBRID
   "Conventional military threats."
   CONVENTIONAL
@@ -4236,25 +5002,25 @@ enum ThreatKind {
   OTHER
 }
 
-"A threat that objectives address."
+"A threat objectives may address; one no objective addresses is an UNADDRESSED_THREAT gap."
 type Threat implements Node {
-  "Stable id, unique across the whole graph (e.g. nation:FRA)."
+  "Stable id, e.g. threat:ransomware."
   id: ID!
   "Display name."
   name: String!
-  "Free text about it."
+  "Free text; null when none was given."
   description: String
   "Provenance: where the fact comes from."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the fact, 0..1; null when not assessed."
   confidence: Float
   "Nation codes allowed to see the node; empty means releasable to all."
   releasableTo: [String!]!
-  "When it was last written."
+  "When the node was last written."
   updatedAt: Time
-  "What the threat is."
+  "The nature of the threat."
   kind: ThreatKind!
-  "Objectives addressing the threat."
+  "Objectives addressing this threat."
   addressedBy(
     "Only the items that match."
     where: ObjectiveWhere
@@ -4267,67 +5033,67 @@ type Threat implements Node {
 
 "(Stakeholder)-[:PURSUES]->(Objective)"
 type Pursuit {
-  "The relationship's id, TYPE:from->to."
+  "Relationship id, PURSUES:stakeholder->objective."
   id: ID!
-  "The stakeholder pursuing."
+  "Who pursues."
   stakeholder: Stakeholder!
-  "The objective."
+  "What is pursued."
   objective: Objective!
   "1..5, 5 = highest."
   priority: Int!
-  "Provenance: where the fact comes from."
+  "Provenance of the relationship."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
 "(Stakeholder)-[:PROVIDES]->(Capability)"
 type Provision {
-  "The relationship's id, TYPE:from->to."
+  "Relationship id, PROVIDES:provider->capability."
   id: ID!
-  "The stakeholder providing."
+  "The providing nation or agency."
   provider: Stakeholder!
-  "The capability."
+  "The capability provided."
   capability: Capability!
-  "The relationship counts from this date (null: open)."
+  "First day the provision counts; null means since always."
   validFrom: Date
-  "The relationship counts until this date, exclusive (null: open)."
+  "First day it no longer counts (exclusive); null means open-ended."
   validTo: Date
-  "The amount provided, in the capability's own unit."
+  "How much is provided, in the source's own units; informational, no analysis uses it."
   capacity: Float
-  "Provenance: where the fact comes from."
+  "Provenance of the relationship."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
 "(Stakeholder)-[:PARTY_TO]->(Agreement)"
 type Membership {
-  "The relationship's id, TYPE:from->to."
+  "Relationship id, PARTY_TO:party->agreement."
   id: ID!
-  "The stakeholder party to the agreement."
+  "The member nation or agency (a nation's membership covers its agencies)."
   party: Stakeholder!
   "The agreement."
   agreement: Agreement!
-  "The relationship counts from this date (null: open)."
+  "First day the membership counts; null means since always."
   validFrom: Date
-  "The relationship counts until this date, exclusive (null: open)."
+  "First day it no longer counts (exclusive); null means open-ended."
   validTo: Date
-  "The party's role in the agreement."
+  "Free-text role (e.g. lead nation, observer); informational."
   role: String
-  "Provenance: where the fact comes from."
+  "Provenance of the relationship."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
-"How two agencies coordinate."
+"The form an inter-agency mechanism takes."
 enum Mechanism {
   "A joint task force."
   JOINT_TASK_FORCE
-  "A committee."
+  "A standing committee or board."
   COMMITTEE
-  "Liaison officers."
+  "Liaison officers or a liaison cell."
   LIAISON
   "Anything else."
   OTHER
@@ -4335,39 +5101,39 @@ enum Mechanism {
 
 "(Agency)-[:COORDINATES_WITH]-(Agency), seen from one end."
 type Coordination {
-  "The relationship's id, TYPE:from->to."
+  "Relationship id as stored, COORDINATES_WITH:from->to (direction carries no meaning)."
   id: ID!
   "The agency at the other end."
   agency: Agency!
-  "How the agencies coordinate."
+  "The form of the mechanism; null when not known."
   mechanism: Mechanism
-  "Provenance: where the fact comes from."
+  "Provenance of the relationship."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
 "The relationship types of the model."
 enum RelationshipType {
-  "(Agency)-[:PART_OF]->(Nation)"
+  "(Agency)->(Nation): the agency belongs to the nation."
   PART_OF
-  "(Stakeholder)-[:PURSUES]->(Objective)"
+  "(Stakeholder)->(Objective), with a priority 1..5."
   PURSUES
-  "(Objective)-[:REQUIRES]->(Capability)"
+  "(Objective)->(Capability): the objective needs all of them."
   REQUIRES
-  "(Stakeholder)-[:PROVIDES]->(Capability)"
+  "(Stakeholder)->(Capability): any one up provider makes it available."
   PROVIDES
-  "(Capability)-[:DEPENDS_ON]->(Capability)"
+  "(Capability)->(Capability): works only if all dependencies work."
   DEPENDS_ON
-  "(Stakeholder)-[:PARTY_TO]->(Agreement)"
+  "(Stakeholder)->(Agreement): membership."
   PARTY_TO
-  "(Agreement)-[:GOVERNS]->(Capability)"
+  "(Agreement)->(Capability): parties may use each other's provision."
   GOVERNS
-  "(Agency)-[:COORDINATES_WITH]-(Agency)"
+  "(Agency)-(Agency): an inter-agency mechanism; direction carries no meaning."
   COORDINATES_WITH
-  "(Objective)-[:ADDRESSES]->(Threat)"
+  "(Objective)->(Threat)."
   ADDRESSES
-  "(Objective)-[:CONFLICTS_WITH]-(Objective)"
+  "(Objective)-(Objective): divergent interests; direction carries no meaning."
   CONFLICTS_WITH
 }
 
@@ -4381,217 +5147,216 @@ type Relationship {
   from: Node!
   "The end node."
   to: Node!
-  "1..5, 5 = highest."
+  "PURSUES only: 1..5, 5 = highest; null for other types."
   priority: Int
-  "The relationship counts from this date (null: open)."
+  "PROVIDES and PARTY_TO: first day it counts; null means since always."
   validFrom: Date
-  "The relationship counts until this date, exclusive (null: open)."
+  "PROVIDES and PARTY_TO: first day it no longer counts (exclusive); null means open-ended."
   validTo: Date
-  "The amount provided, in the capability's own unit."
+  "PROVIDES only: amount provided, in the source's units."
   capacity: Float
-  "The party's role in the agreement."
+  "PARTY_TO only: free-text role."
   role: String
-  "How the agencies coordinate."
+  "COORDINATES_WITH only: the form of the mechanism."
   mechanism: Mechanism
-  "Provenance: where the fact comes from."
+  "Provenance of the relationship."
   source: String
-  "Confidence in the fact, 0..1."
+  "Confidence in the relationship, 0..1; null when not assessed."
   confidence: Float
 }
 
-"Where a page lies in the whole list (Relay's PageInfo)."
+"Where a keyset page lies in the whole list (Relay's PageInfo)."
 type PageInfo {
-  "Items follow the page."
+  "True when more items follow this page."
   hasNextPage: Boolean!
-  "The last item's cursor; null for an empty page."
+  "Pass as after to get the next page; null for an empty page."
   endCursor: String
-  "Items precede the page."
+  "True when items precede this page."
   hasPreviousPage: Boolean!
-  "The first item's cursor; null for an empty page."
+  "Pass as before (with last) to get the previous page; null for an empty page."
   startCursor: String
 }
 
-"One keyset page of Nation nodes."
+"A page of nations ordered by id."
 type NationConnection {
-  "The page's nodes with their cursors."
+  "The nations with their cursors."
   edges: [NationEdge!]!
-  "The page's nodes."
+  "The nations of this page."
   nodes: [Nation!]!
-  "Where the page lies in the whole list."
+  "Where this page ends."
   pageInfo: PageInfo!
-  "Every match, not only the page."
+  "How many nations match the filter in all pages."
   totalCount: Int!
 }
-"One Nation with its cursor."
+"One nation of a page with its cursor."
 type NationEdge {
-  "Pass as after (or before) to page from here."
+  "Opaque cursor: pass as after to continue after this nation."
   cursor: String!
-  "The node."
+  "The nation."
   node: Nation!
 }
-"One keyset page of Agency nodes."
+"A page of agencies ordered by id."
 type AgencyConnection {
-  "The page's nodes with their cursors."
+  "The agencies with their cursors."
   edges: [AgencyEdge!]!
-  "The page's nodes."
+  "The agencies of this page."
   nodes: [Agency!]!
-  "Where the page lies in the whole list."
+  "Where this page ends."
   pageInfo: PageInfo!
-  "Every match, not only the page."
+  "How many agencies match the filter in all pages."
   totalCount: Int!
 }
-"One Agency with its cursor."
+"One agency of a page with its cursor."
 type AgencyEdge {
-  "Pass as after (or before) to page from here."
+  "Opaque cursor: pass as after to continue after this agency."
   cursor: String!
-  "The node."
+  "The agency."
   node: Agency!
 }
-"One keyset page of Objective nodes."
+"A page of objectives ordered by id."
 type ObjectiveConnection {
-  "The page's nodes with their cursors."
+  "The objectives with their cursors."
   edges: [ObjectiveEdge!]!
-  "The page's nodes."
+  "The objectives of this page."
   nodes: [Objective!]!
-  "Where the page lies in the whole list."
+  "Where this page ends."
   pageInfo: PageInfo!
-  "Every match, not only the page."
+  "How many objectives match the filter in all pages."
   totalCount: Int!
 }
-"One Objective with its cursor."
+"One objective of a page with its cursor."
 type ObjectiveEdge {
-  "Pass as after (or before) to page from here."
+  "Opaque cursor: pass as after to continue after this objective."
   cursor: String!
-  "The node."
+  "The objective."
   node: Objective!
 }
-"One keyset page of Capability nodes."
+"A page of capabilities ordered by id."
 type CapabilityConnection {
-  "The page's nodes with their cursors."
+  "The capabilities with their cursors."
   edges: [CapabilityEdge!]!
-  "The page's nodes."
+  "The capabilities of this page."
   nodes: [Capability!]!
-  "Where the page lies in the whole list."
+  "Where this page ends."
   pageInfo: PageInfo!
-  "Every match, not only the page."
+  "How many capabilities match the filter in all pages."
   totalCount: Int!
 }
-"One Capability with its cursor."
+"One capability of a page with its cursor."
 type CapabilityEdge {
-  "Pass as after (or before) to page from here."
+  "Opaque cursor: pass as after to continue after this capability."
   cursor: String!
-  "The node."
+  "The capability."
   node: Capability!
 }
-"One keyset page of Agreement nodes."
+"A page of agreements ordered by id."
 type AgreementConnection {
-  "The page's nodes with their cursors."
+  "The agreements with their cursors."
   edges: [AgreementEdge!]!
-  "The page's nodes."
+  "The agreements of this page."
   nodes: [Agreement!]!
-  "Where the page lies in the whole list."
+  "Where this page ends."
   pageInfo: PageInfo!
-  "Every match, not only the page."
+  "How many agreements match the filter in all pages."
   totalCount: Int!
 }
-"One Agreement with its cursor."
+"One agreement of a page with its cursor."
 type AgreementEdge {
-  "Pass as after (or before) to page from here."
+  "Opaque cursor: pass as after to continue after this agreement."
   cursor: String!
-  "The node."
+  "The agreement."
   node: Agreement!
 }
-"One keyset page of Threat nodes."
+"A page of threats ordered by id."
 type ThreatConnection {
-  "The page's nodes with their cursors."
+  "The threats with their cursors."
   edges: [ThreatEdge!]!
-  "The page's nodes."
+  "The threats of this page."
   nodes: [Threat!]!
-  "Where the page lies in the whole list."
+  "Where this page ends."
   pageInfo: PageInfo!
-  "Every match, not only the page."
+  "How many threats match the filter in all pages."
   totalCount: Int!
 }
-"One Threat with its cursor."
+"One threat of a page with its cursor."
 type ThreatEdge {
-  "Pass as after (or before) to page from here."
+  "Opaque cursor: pass as after to continue after this threat."
   cursor: String!
-  "The node."
+  "The threat."
   node: Threat!
 }
 
-"The simple filter of Nation lists (where offers more); every field given must hold."
+"Selects nations; every field given must match."
 input NationFilter {
   "Only these ids."
   ids: [ID!]
-  "The name contains this text, case-insensitive."
+  "Name contains this text, case-insensitive."
   nameContains: String
-  "Only this region."
+  "Region equals this text exactly."
   region: String
 }
-"The simple filter of Agency lists (where offers more); every field given must hold."
+"Selects agencies; every field given must match."
 input AgencyFilter {
   "Only these ids."
   ids: [ID!]
-  "The name contains this text, case-insensitive."
+  "Name contains this text, case-insensitive."
   nameContains: String
-  "Only this kind."
+  "Only agencies of this kind."
   kind: AgencyKind
 }
-"The simple filter of Objective lists (where offers more); every field given must hold."
+"Selects objectives; every field given must match."
 input ObjectiveFilter {
   "Only these ids."
   ids: [ID!]
-  "The name contains this text, case-insensitive."
+  "Name contains this text, case-insensitive."
   nameContains: String
-  "Only this domain."
+  "Only objectives of this domain."
   domain: ObjectiveDomain
 }
-"The simple filter of Capability lists (where offers more); every field given must hold."
+"Selects capabilities; every field given must match."
 input CapabilityFilter {
   "Only these ids."
   ids: [ID!]
-  "The name contains this text, case-insensitive."
+  "Name contains this text, case-insensitive."
   nameContains: String
-  "Only this category."
+  "Category equals this text exactly."
   category: String
 }
-"The simple filter of Agreement lists (where offers more); every field given must hold."
+"Selects agreements; every field given must match."
 input AgreementFilter {
   "Only these ids."
   ids: [ID!]
-  "The name contains this text, case-insensitive."
+  "Name contains this text, case-insensitive."
   nameContains: String
-  "Only this kind."
+  "Only agreements of this kind."
   kind: AgreementKind
 }
-"The simple filter of Threat lists (where offers more); every field given must hold."
+"Selects threats; every field given must match."
 input ThreatFilter {
   "Only these ids."
   ids: [ID!]
-  "The name contains this text, case-insensitive."
+  "Name contains this text, case-insensitive."
   nameContains: String
-  "Only this kind."
+  "Only threats of this kind."
   kind: ThreatKind
 }
 
-"Reads of the model, and the analyses (schema/analysis.graphqls)."
+"Reads of the model and its analyses; everything a viewer cannot see (releasableTo) is left out."
 type Query {
   "Any node by id, whatever its kind; null when there is none."
-  node(
-    "The id."
-    id: ID!
-  ): Node
+  node("The node's id." id: ID!): Node
   "Nodes by id, in the order asked; null for unknown ids."
-  nodes(
-    "The ids, at most 500."
-    ids: [ID!]!
-  ): [Node]!
-  "Nodes of every kind whose name contains text (case-insensitive), by id."
+  nodes("The ids to read." ids: [ID!]!): [Node]!
+  """
+  Nodes of every kind matching text (case-insensitive), best first: an exact id or nation
+  code ("nation:POL", "POL"), then an exact name, a name starting with text, a word of the
+  name starting with it, a name containing it; within a rank nations come before agencies,
+  objectives, capabilities, agreements and threats, then by name and id.
+  """
   search(
-    "The text (1..200 characters)."
+    "1 to 200 characters: an id, a nation code, or part of a name."
     text: String!
-    "At most this many (1..500, default 20)."
+    "Most results to return, 1..500."
     first: Int = 20
   ): [Node!]!
 
@@ -4599,272 +5364,348 @@ type Query {
   Pages are keyset pages, ordered by id unless orderBy says otherwise (ties by id): pass
   pageInfo.endCursor as after for the next page, or pageInfo.startCursor as before with
   last for the previous one. first and last are 1..500 (default: first 50). filter and
-  where both apply when both are given.
+  where both apply when both are given (docs/playground.md).
   """
   nations(
-    "The simple filter of earlier versions (kept)."
+    "Which nations; all when absent."
     filter: NationFilter
     "Conditions on the nodes, relationships included (docs/playground.md)."
     where: NationWhere
     "The order, by id when absent; ties by id."
     orderBy: [NationOrderBy!]
-    "Page size from the start (1..500, default 50)."
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
     first: Int
-    "Start after this cursor."
+    "Cursor of the previous page's last item (pageInfo.endCursor); from the start when absent."
     after: String
-    "Page size from the end (1..500)."
+    "Page size from the end, 1..500."
     last: Int
-    "End before this cursor."
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
     before: String
   ): NationConnection!
-  "Agencies, filtered, ordered and paged."
+  "Agencies, one keyset page at a time, ordered by id."
   agencies(
-    "The simple filter of earlier versions (kept)."
+    "Which agencies; all when absent."
     filter: AgencyFilter
     "Conditions on the nodes, relationships included (docs/playground.md)."
     where: AgencyWhere
     "The order, by id when absent; ties by id."
     orderBy: [AgencyOrderBy!]
-    "Page size from the start (1..500, default 50)."
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
     first: Int
-    "Start after this cursor."
+    "Cursor of the previous page's last item; from the start when absent."
     after: String
-    "Page size from the end (1..500)."
+    "Page size from the end, 1..500."
     last: Int
-    "End before this cursor."
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
     before: String
   ): AgencyConnection!
-  "Objectives, filtered, ordered and paged."
+  "Objectives, one keyset page at a time, ordered by id."
   objectives(
-    "The simple filter of earlier versions (kept)."
+    "Which objectives; all when absent."
     filter: ObjectiveFilter
     "Conditions on the nodes, relationships included (docs/playground.md)."
     where: ObjectiveWhere
     "The order, by id when absent; ties by id."
     orderBy: [ObjectiveOrderBy!]
-    "Page size from the start (1..500, default 50)."
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
     first: Int
-    "Start after this cursor."
+    "Cursor of the previous page's last item; from the start when absent."
     after: String
-    "Page size from the end (1..500)."
+    "Page size from the end, 1..500."
     last: Int
-    "End before this cursor."
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
     before: String
   ): ObjectiveConnection!
-  "Capabilities, filtered, ordered and paged."
+  "Capabilities, one keyset page at a time, ordered by id."
   capabilities(
-    "The simple filter of earlier versions (kept)."
+    "Which capabilities; all when absent."
     filter: CapabilityFilter
     "Conditions on the nodes, relationships included (docs/playground.md)."
     where: CapabilityWhere
     "The order, by id when absent; ties by id."
     orderBy: [CapabilityOrderBy!]
-    "Page size from the start (1..500, default 50)."
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
     first: Int
-    "Start after this cursor."
+    "Cursor of the previous page's last item; from the start when absent."
     after: String
-    "Page size from the end (1..500)."
+    "Page size from the end, 1..500."
     last: Int
-    "End before this cursor."
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
     before: String
   ): CapabilityConnection!
-  "Agreements, filtered, ordered and paged."
+  "Agreements, one keyset page at a time, ordered by id."
   agreements(
-    "The simple filter of earlier versions (kept)."
+    "Which agreements; all when absent."
     filter: AgreementFilter
     "Conditions on the nodes, relationships included (docs/playground.md)."
     where: AgreementWhere
     "The order, by id when absent; ties by id."
     orderBy: [AgreementOrderBy!]
-    "Page size from the start (1..500, default 50)."
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
     first: Int
-    "Start after this cursor."
+    "Cursor of the previous page's last item; from the start when absent."
     after: String
-    "Page size from the end (1..500)."
+    "Page size from the end, 1..500."
     last: Int
-    "End before this cursor."
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
     before: String
   ): AgreementConnection!
-  "Threats, filtered, ordered and paged."
+  "Threats, one keyset page at a time, ordered by id."
   threats(
-    "The simple filter of earlier versions (kept)."
+    "Which threats; all when absent."
     filter: ThreatFilter
     "Conditions on the nodes, relationships included (docs/playground.md)."
     where: ThreatWhere
     "The order, by id when absent; ties by id."
     orderBy: [ThreatOrderBy!]
-    "Page size from the start (1..500, default 50)."
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
     first: Int
-    "Start after this cursor."
+    "Cursor of the previous page's last item; from the start when absent."
     after: String
-    "Page size from the end (1..500)."
+    "Page size from the end, 1..500."
     last: Int
-    "End before this cursor."
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
     before: String
   ): ThreatConnection!
 
   "A nation by id or by ISO code (give one)."
-  nation(
-    "The id."
-    id: ID
-    "The ISO 3166-1 alpha-3 code."
-    code: String
-  ): Nation
+  nation("The nation's id." id: ID, "ISO 3166-1 alpha-3 code, e.g. FRA." code: String): Nation
   "An agency by id; null when there is none."
-  agency(
-    "The id."
-    id: ID!
-  ): Agency
+  agency("The agency's id." id: ID!): Agency
   "An objective by id; null when there is none."
-  objective(
-    "The id."
-    id: ID!
-  ): Objective
+  objective("The objective's id." id: ID!): Objective
   "A capability by id; null when there is none."
-  capability(
-    "The id."
-    id: ID!
-  ): Capability
+  capability("The capability's id." id: ID!): Capability
   "An agreement by id; null when there is none."
-  agreement(
-    "The id."
-    id: ID!
-  ): Agreement
+  agreement("The agreement's id." id: ID!): Agreement
   "A threat by id; null when there is none."
-  threat(
-    "The id."
-    id: ID!
-  ): Threat
+  threat("The threat's id." id: ID!): Threat
 
   "The whole model in the interchange format (docs/interchange.md); admins only."
   exportGraph: JSON! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
-	{Name: "../../schema/mutation.graphqls", Input: `"Properties every node input shares. Absent optional properties are removed: an upsert replaces the node."
+	{Name: "../../schema/mutation.graphqls", Input: `"A nation to create or replace. Absent optional properties are removed: an upsert replaces the node."
 input NationInput {
+  "Stable id, unique across every kind (e.g. nation:FRA)."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "ISO 3166-1 alpha-3 code, unique among nations."
   code: String!
+  "Free-text region."
   region: String
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
+  "Probability 0..1 that the nation delivers when needed; absent means 1."
   reliability: Float
 }
 
+"An agency to create or replace; link it to its nation with a PART_OF relationship."
 input AgencyInput {
+  "Stable id, unique across every kind (e.g. agency:fra-dga)."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "What the agency does."
   kind: AgencyKind!
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
+  "Probability 0..1 that the agency delivers when needed; absent means 1."
   reliability: Float
 }
 
+"An objective to create or replace."
 input ObjectiveInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "The objective's domain."
   domain: ObjectiveDomain!
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
 }
 
+"A capability to create or replace."
 input CapabilityInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "Free-text grouping."
   category: String
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
 }
 
+"An agreement to create or replace."
 input AgreementInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "The legal form."
   kind: AgreementKind!
+  "First day in force; absent means since always."
   signed: Date
+  "First day no longer in force (exclusive), after signed; absent means open-ended."
   expires: Date
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
+  "Probability 0..1 that the agreement holds when needed; absent means 1."
   reliability: Float
 }
 
+"A threat to create or replace."
 input ThreatInput {
+  "Stable id, unique across every kind."
   id: ID!
+  "Display name, not empty."
   name: String!
+  "The nature of the threat."
   kind: ThreatKind!
+  "Free text."
   description: String
+  "Provenance: where the fact comes from."
   source: String
+  "Confidence in the fact, 0..1."
   confidence: Float
+  "Nation codes allowed to see the node; absent or empty means releasable to all."
   releasableTo: [String!]
 }
 
 """
-Any relationship. Give only the properties its type has (DESIGN §1): priority (PURSUES, required,
-1..5); validFrom, validTo (PROVIDES, PARTY_TO); capacity (PROVIDES); role (PARTY_TO);
-mechanism (COORDINATES_WITH). Dates are strings so that a malformed one is reported with its field.
+Any relationship. Give only the properties its type has (see docs/analyses.md, "The model"):
+priority (PURSUES, required, 1..5); validFrom, validTo (PROVIDES, PARTY_TO); capacity
+(PROVIDES); role (PARTY_TO); mechanism (COORDINATES_WITH). Dates are strings so that a
+malformed one is reported with its field.
 """
 input RelationshipInput {
+  "The relationship type; from and to must have the labels it joins."
   type: RelationshipType!
+  "Id of the start node."
   from: ID!
+  "Id of the end node."
   to: ID!
+  "PURSUES only, required there: 1..5, 5 = highest."
   priority: Int
+  "PROVIDES, PARTY_TO: first day it counts, YYYY-MM-DD; absent means since always."
   validFrom: String
+  "PROVIDES, PARTY_TO: first day it no longer counts (exclusive), YYYY-MM-DD; absent means open-ended."
   validTo: String
+  "PROVIDES only: amount provided, in the source's units (not used by analyses)."
   capacity: Float
+  "PARTY_TO only: free-text role (e.g. lead nation)."
   role: String
+  "COORDINATES_WITH only: the form of the mechanism."
   mechanism: Mechanism
+  "Provenance of the relationship."
   source: String
+  "Confidence in the relationship, 0..1."
   confidence: Float
 }
 
+"Names one relationship: at most one exists per (type, from, to)."
 input RelationshipKey {
+  "The relationship type."
   type: RelationshipType!
+  "Id of the start node."
   from: ID!
+  "Id of the end node."
   to: ID!
 }
 
+"What a delete removed."
 type DeleteResult {
+  "How many nodes or relationships were deleted (0 when the request was refused)."
   deleted: Int!
 }
 
+"What an import loaded."
 type ImportResult {
+  "Nodes written."
   nodes: Int!
+  "Relationships written."
   relationships: Int!
+  "The import's id in the audit trail: the importId asked for, or a new one."
+  importId: String!
+  "True when an import with this importId and the same document had already been applied: nothing was written again."
+  repeated: Boolean!
 }
 
+"Writes; each is one transaction that applies entirely or not at all, and is recorded in the audit trail."
 type Mutation {
   "Create or replace by id."
-  upsertNation(input: NationInput!): Nation! @hasRole(role: EDITOR)
-  upsertAgency(input: AgencyInput!): Agency! @hasRole(role: EDITOR)
-  upsertObjective(input: ObjectiveInput!): Objective! @hasRole(role: EDITOR)
-  upsertCapability(input: CapabilityInput!): Capability! @hasRole(role: EDITOR)
-  upsertAgreement(input: AgreementInput!): Agreement! @hasRole(role: EDITOR)
-  upsertThreat(input: ThreatInput!): Threat! @hasRole(role: EDITOR)
+  upsertNation("The nation as it should be." input: NationInput!): Nation! @hasRole(role: EDITOR)
+  "Create or replace an agency by id."
+  upsertAgency("The agency as it should be." input: AgencyInput!): Agency! @hasRole(role: EDITOR)
+  "Create or replace an objective by id."
+  upsertObjective("The objective as it should be." input: ObjectiveInput!): Objective! @hasRole(role: EDITOR)
+  "Create or replace a capability by id."
+  upsertCapability("The capability as it should be." input: CapabilityInput!): Capability! @hasRole(role: EDITOR)
+  "Create or replace an agreement by id."
+  upsertAgreement("The agreement as it should be." input: AgreementInput!): Agreement! @hasRole(role: EDITOR)
+  "Create or replace a threat by id."
+  upsertThreat("The threat as it should be." input: ThreatInput!): Threat! @hasRole(role: EDITOR)
   """
   Delete nodes of any kind with their relationships; one unknown id deletes nothing. One id
   needs an editor, several (a bulk delete) an admin.
   """
-  deleteNodes(ids: [ID!]!): DeleteResult! @hasRole(role: EDITOR, bulk: ADMIN)
+  deleteNodes("Ids of the nodes to delete." ids: [ID!]!): DeleteResult! @hasRole(role: EDITOR, bulk: ADMIN)
 
   "Create or replace relationships by (type, from, to), all or nothing."
-  upsertRelationships(input: [RelationshipInput!]!): [Relationship!]! @hasRole(role: EDITOR)
+  upsertRelationships("The relationships as they should be." input: [RelationshipInput!]!): [Relationship!]! @hasRole(role: EDITOR)
   "Delete relationships; one missing relationship deletes nothing."
-  deleteRelationships(keys: [RelationshipKey!]!): DeleteResult! @hasRole(role: EDITOR)
+  deleteRelationships("The relationships to delete." keys: [RelationshipKey!]!): DeleteResult! @hasRole(role: EDITOR)
 
   """
   Load an interchange document (docs/interchange.md) in one transaction: all of it, or nothing
   with the first error and its JSON path. replace: true empties the graph first, in the same transaction.
   """
-  importGraph(document: JSON!, replace: Boolean = false): ImportResult! @hasRole(role: ADMIN)
+  importGraph(
+    "The interchange document (version, nodes, relationships)."
+    document: JSON!
+    "Empty the graph first (in the same transaction); default false merges by id."
+    replace: Boolean = false
+    """
+    Names the import in the audit trail (1 to 100 letters, digits, '.', '_', ':' or '-'), so that
+    a retry is safe: an import whose id was already applied to the same document is not applied
+    again (repeated: true), one whose id was used for another document is CONFLICT. Pass one when
+    you may need to retry after an error with extensions.outcome UNKNOWN.
+    """
+    importId: String
+  ): ImportResult! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/playground.graphqls", Input: `# Generated from the tables of resolvers/where.go by TestPlaygroundSchemaIsGenerated
@@ -7248,6 +8089,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_changes(ctx, field)
 	case "summary":
 		return ec.fieldContext_AuditEvent_summary(ctx, field)
+	case "importId":
+		return ec.fieldContext_AuditEvent_importId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
 }
@@ -7376,6 +8219,22 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
+func (ec *executionContext) childFields_CoalitionMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nation":
+		return ec.fieldContext_CoalitionMove_nation(ctx, field)
+	case "before":
+		return ec.fieldContext_CoalitionMove_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CoalitionMove_after(ctx, field)
+	case "baselineExplanation":
+		return ec.fieldContext_CoalitionMove_baselineExplanation(ctx, field)
+	case "scenarioExplanation":
+		return ec.fieldContext_CoalitionMove_scenarioExplanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoalitionMove", field.Name)
+}
+
 func (ec *executionContext) childFields_Coalitions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "threshold":
@@ -7388,6 +8247,36 @@ func (ec *executionContext) childFields_Coalitions(ctx context.Context, field gr
 		return ec.fieldContext_Coalitions_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coalitions", field.Name)
+}
+
+func (ec *executionContext) childFields_Comparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "baselineAsOf":
+		return ec.fieldContext_Comparison_baselineAsOf(ctx, field)
+	case "scenarioAsOf":
+		return ec.fieldContext_Comparison_scenarioAsOf(ctx, field)
+	case "down":
+		return ec.fieldContext_Comparison_down(ctx, field)
+	case "threshold":
+		return ec.fieldContext_Comparison_threshold(ctx, field)
+	case "empty":
+		return ec.fieldContext_Comparison_empty(ctx, field)
+	case "gapsAppeared":
+		return ec.fieldContext_Comparison_gapsAppeared(ctx, field)
+	case "gapsDisappeared":
+		return ec.fieldContext_Comparison_gapsDisappeared(ctx, field)
+	case "singlePointsAppeared":
+		return ec.fieldContext_Comparison_singlePointsAppeared(ctx, field)
+	case "singlePointsDisappeared":
+		return ec.fieldContext_Comparison_singlePointsDisappeared(ctx, field)
+	case "objectivesLost":
+		return ec.fieldContext_Comparison_objectivesLost(ctx, field)
+	case "objectivesGained":
+		return ec.fieldContext_Comparison_objectivesGained(ctx, field)
+	case "coalitionMoves":
+		return ec.fieldContext_Comparison_coalitionMoves(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Comparison", field.Name)
 }
 
 func (ec *executionContext) childFields_Conflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7494,6 +8383,22 @@ func (ec *executionContext) childFields_Explanation(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Explanation", field.Name)
 }
 
+func (ec *executionContext) childFields_FailureAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_FailureAnalysis_objective(ctx, field)
+	case "achievable":
+		return ec.fieldContext_FailureAnalysis_achievable(ctx, field)
+	case "cutSets":
+		return ec.fieldContext_FailureAnalysis_cutSets(ctx, field)
+	case "singlePointsOfFailure":
+		return ec.fieldContext_FailureAnalysis_singlePointsOfFailure(ctx, field)
+	case "resilience":
+		return ec.fieldContext_FailureAnalysis_resilience(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FailureAnalysis", field.Name)
+}
+
 func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -7516,6 +8421,20 @@ func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.C
 	return nil, fmt.Errorf("no field named %q was found under type Gap", field.Name)
 }
 
+func (ec *executionContext) childFields_GapConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GapConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_GapConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GapConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GapConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_GapCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -7524,6 +8443,16 @@ func (ec *executionContext) childFields_GapCount(ctx context.Context, field grap
 		return ec.fieldContext_GapCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GapCount", field.Name)
+}
+
+func (ec *executionContext) childFields_GapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GapEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GapEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_HangingOn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7560,6 +8489,10 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_nodes(ctx, field)
 	case "relationships":
 		return ec.fieldContext_ImportResult_relationships(ctx, field)
+	case "importId":
+		return ec.fieldContext_ImportResult_importId(ctx, field)
+	case "repeated":
+		return ec.fieldContext_ImportResult_repeated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
 }
@@ -7796,6 +8729,16 @@ func (ec *executionContext) childFields_ObjectiveAggregate(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ObjectiveAggregate", field.Name)
 }
 
+func (ec *executionContext) childFields_ObjectiveChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_ObjectiveChange_objective(ctx, field)
+	case "explanation":
+		return ec.fieldContext_ObjectiveChange_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveChange", field.Name)
+}
+
 func (ec *executionContext) childFields_ObjectiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -7850,6 +8793,18 @@ func (ec *executionContext) childFields_Overlap(ctx context.Context, field graph
 		return ec.fieldContext_Overlap_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Overlap", field.Name)
+}
+
+func (ec *executionContext) childFields_OverlapMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stakeholders":
+		return ec.fieldContext_OverlapMatrix_stakeholders(ctx, field)
+	case "scores":
+		return ec.fieldContext_OverlapMatrix_scores(ctx, field)
+	case "pairs":
+		return ec.fieldContext_OverlapMatrix_pairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverlapMatrix", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8042,6 +8997,18 @@ func (ec *executionContext) childFields_Shared(ctx context.Context, field graphq
 		return ec.fieldContext_Shared_priorityB(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shared", field.Name)
+}
+
+func (ec *executionContext) childFields_SinglePointChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_SinglePointChange_objective(ctx, field)
+	case "event":
+		return ec.fieldContext_SinglePointChange_event(ctx, field)
+	case "explanation":
+		return ec.fieldContext_SinglePointChange_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SinglePointChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Threat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9227,6 +10194,14 @@ func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context,
 		return nil, err
 	}
 	args["replace"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "importId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["importId"] = arg2
 	return args, nil
 }
 
@@ -10209,6 +11184,14 @@ func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "importId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["importId"] = arg5
 	return args, nil
 }
 
@@ -10324,6 +11307,52 @@ func (ec *executionContext) field_Query_coalitions_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_compare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scenarioAsOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenarioAsOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "down",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["down"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_cutSets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10359,6 +11388,44 @@ func (ec *executionContext) field_Query_cutSets_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["asOf"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_failureAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "objectives",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objectives"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*analysis.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxOrder",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxOrder"] = arg3
 	return args, nil
 }
 
@@ -10405,6 +11472,68 @@ func (ec *executionContext) field_Query_gapCounts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["horizon"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gapsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOGapKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "objective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objective"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "stakeholder",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stakeholder"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "horizon",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["horizon"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -10707,6 +11836,28 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overlapMatrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -12979,6 +14130,29 @@ func (ec *executionContext) fieldContext_AuditEvent_summary(_ context.Context, f
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _AuditEvent_importId(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_importId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_importId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuditPage_events(ctx context.Context, field graphql.CollectedField, obj *AuditPage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14171,6 +15345,166 @@ func (ec *executionContext) fieldContext_Change_after(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Change", field, true, true, "JSON")
 }
 
+func (ec *executionContext) _CoalitionMove_nation(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_nation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoalitionMove().Nation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_nation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_before(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoalitionMove().Before(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_after(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoalitionMove().After(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Nation) graphql.Marshaler {
+			return ec.marshalNNation2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_baselineExplanation(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_baselineExplanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineExplanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_baselineExplanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoalitionMove_scenarioExplanation(ctx context.Context, field graphql.CollectedField, obj *analysis.CoalitionMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoalitionMove_scenarioExplanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScenarioExplanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoalitionMove_scenarioExplanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoalitionMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Coalitions_threshold(ctx context.Context, field graphql.CollectedField, obj *analysis.Coalitions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14276,6 +15610,354 @@ func (ec *executionContext) fieldContext_Coalitions_explanation(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_baselineAsOf(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_baselineAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_baselineAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Comparison_scenarioAsOf(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_scenarioAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScenarioAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_scenarioAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Comparison_down(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_down(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Comparison().Down(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_down(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_threshold(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Comparison_empty(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_empty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Empty(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_empty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Comparison_gapsAppeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_gapsAppeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapsAppeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_gapsAppeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_gapsDisappeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_gapsDisappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapsDisappeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_gapsDisappeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_singlePointsAppeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_singlePointsAppeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsAppeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.SinglePointChange) graphql.Marshaler {
+			return ec.marshalNSinglePointChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_singlePointsAppeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SinglePointChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_singlePointsDisappeared(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_singlePointsDisappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsDisappeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.SinglePointChange) graphql.Marshaler {
+			return ec.marshalNSinglePointChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_singlePointsDisappeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SinglePointChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_objectivesLost(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_objectivesLost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectivesLost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ObjectiveChange) graphql.Marshaler {
+			return ec.marshalNObjectiveChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_objectivesLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_objectivesGained(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_objectivesGained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectivesGained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ObjectiveChange) graphql.Marshaler {
+			return ec.marshalNObjectiveChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_objectivesGained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_coalitionMoves(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_coalitionMoves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoalitionMoves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CoalitionMove) graphql.Marshaler {
+			return ec.marshalNCoalitionMove2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMoveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_coalitionMoves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoalitionMove(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14964,6 +16646,157 @@ func (ec *executionContext) fieldContext_Explanation_relationships(_ context.Con
 	return graphql.NewScalarFieldContext("Explanation", field, false, false, "ID")
 }
 
+func (ec *executionContext) _FailureAnalysis_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureAnalysis().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureAnalysis_achievable(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_achievable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Achievable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_achievable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailureAnalysis", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FailureAnalysis_cutSets(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_cutSets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CutSets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CutSet) graphql.Marshaler {
+			return ec.marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_cutSets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CutSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureAnalysis_singlePointsOfFailure(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_singlePointsOfFailure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsOfFailure(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CutSet) graphql.Marshaler {
+			return ec.marshalNCutSet2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_singlePointsOfFailure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CutSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureAnalysis_resilience(ctx context.Context, field graphql.CollectedField, obj *analysis.FailureAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureAnalysis_resilience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureAnalysis().Resilience(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
+			return ec.marshalOResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FailureAnalysis_resilience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Resilience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Gap_kind(ctx context.Context, field graphql.CollectedField, obj *analysis.Gap) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15202,6 +17035,125 @@ func (ec *executionContext) fieldContext_Gap_explanation(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _GapConnection_edges(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []GapEdge) graphql.Marshaler {
+			return ec.marshalNGapEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapConnection", field, false, false, "Int")
+}
+
 func (ec *executionContext) _GapCount_kind(ctx context.Context, field graphql.CollectedField, obj *GapCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15246,6 +17198,61 @@ func (ec *executionContext) _GapCount_count(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_GapCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GapCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GapEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *GapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GapEdge_node(ctx context.Context, field graphql.CollectedField, obj *GapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _HangingOn_event(ctx context.Context, field graphql.CollectedField, obj *HangingOn) (ret graphql.Marshaler) {
@@ -15548,6 +17555,52 @@ func (ec *executionContext) _ImportResult_relationships(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_ImportResult_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_importId(ctx context.Context, field graphql.CollectedField, obj *graph.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_importId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_importId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportResult_repeated(ctx context.Context, field graphql.CollectedField, obj *graph.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_repeated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_repeated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Importance_event(ctx context.Context, field graphql.CollectedField, obj *analysis.Importance) (ret graphql.Marshaler) {
@@ -16844,7 +18897,7 @@ func (ec *executionContext) _Mutation_importGraph(ctx context.Context, field gra
 						return nil
 					}
 					return fc.Args["document"].(any)
-				}(), fc.Args["replace"].(*bool))
+				}(), fc.Args["replace"].(*bool), fc.Args["importId"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -18477,6 +20530,70 @@ func (ec *executionContext) fieldContext_ObjectiveAggregate_confidence(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ObjectiveChange_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveChange_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ObjectiveChange().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveChange_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveChange_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveChange_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveChange_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ObjectiveConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18948,6 +21065,93 @@ func (ec *executionContext) fieldContext_Overlap_explanation(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverlapMatrix_stakeholders(ctx context.Context, field graphql.CollectedField, obj *analysis.OverlapMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverlapMatrix_stakeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverlapMatrix().Stakeholders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverlapMatrix_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverlapMatrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverlapMatrix_scores(ctx context.Context, field graphql.CollectedField, obj *analysis.OverlapMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverlapMatrix_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]*float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕᚕᚖfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverlapMatrix_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverlapMatrix", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OverlapMatrix_pairs(ctx context.Context, field graphql.CollectedField, obj *analysis.OverlapMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverlapMatrix_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Overlap) graphql.Marshaler {
+			return ec.marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverlapMatrix_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverlapMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Overlap(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20768,10 +22972,10 @@ func (ec *executionContext) _Query_overlap(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
-			return ec.marshalNOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx, selections, v)
+			return ec.marshalOOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_overlap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20792,6 +22996,50 @@ func (ec *executionContext) fieldContext_Query_overlap(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_overlap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overlapMatrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overlapMatrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverlapMatrix(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.OverlapMatrix) graphql.Marshaler {
+			return ec.marshalNOverlapMatrix2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapMatrix(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overlapMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverlapMatrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overlapMatrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20930,6 +23178,50 @@ func (ec *executionContext) fieldContext_Query_gaps(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_gapsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gapsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GapsConnection(ctx, fc.Args["kinds"].([]string), fc.Args["objective"].(*string), fc.Args["stakeholder"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["horizon"].(*graph.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+			return ec.marshalNGapConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gapsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gapsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_gapCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21056,6 +23348,50 @@ func (ec *executionContext) fieldContext_Query_singlePointsOfFailure(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_singlePointsOfFailure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_failureAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_failureAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FailureAnalysis(ctx, fc.Args["objectives"].([]string), fc.Args["view"].(*analysis.View), fc.Args["asOf"].(*graph.Date), fc.Args["maxOrder"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.FailureAnalysis) graphql.Marshaler {
+			return ec.marshalNFailureAnalysis2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_failureAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailureAnalysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_failureAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21238,6 +23574,50 @@ func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_compare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Compare(ctx, fc.Args["asOf"].(*graph.Date), fc.Args["scenarioAsOf"].(*graph.Date), fc.Args["down"].([]string), fc.Args["view"].(*analysis.View), fc.Args["threshold"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21292,7 +23672,7 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["subject"].(*string), fc.Args["action"].(*string), fc.Args["since"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["subject"].(*string), fc.Args["action"].(*string), fc.Args["since"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["importId"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -21923,6 +24303,102 @@ func (ec *executionContext) _Shared_priorityB(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Shared_priorityB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shared", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SinglePointChange_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.SinglePointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SinglePointChange_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SinglePointChange().Objective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SinglePointChange_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SinglePointChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SinglePointChange_event(ctx context.Context, field graphql.CollectedField, obj *analysis.SinglePointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SinglePointChange_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SinglePointChange().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SinglePointChange_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SinglePointChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SinglePointChange_explanation(ctx context.Context, field graphql.CollectedField, obj *analysis.SinglePointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SinglePointChange_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SinglePointChange_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SinglePointChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Threat_id(ctx context.Context, field graphql.CollectedField, obj *graph.Threat) (ret graphql.Marshaler) {
@@ -30960,6 +33436,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "importId":
+			out.Values[i] = ec._AuditEvent_importId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31405,6 +33886,62 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var coalitionMoveImplementors = []string{"CoalitionMove"}
+
+func (ec *executionContext) _CoalitionMove(ctx context.Context, sel ast.SelectionSet, obj *analysis.CoalitionMove) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coalitionMoveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoalitionMove")
+		case "nation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoalitionMove_nation(ctx, field, obj)
+				})
+		case "before":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoalitionMove_before(ctx, field, obj)
+				})
+		case "after":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoalitionMove_after(ctx, field, obj)
+				})
+		case "baselineExplanation":
+			out.Values[i] = ec._CoalitionMove_baselineExplanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scenarioExplanation":
+			out.Values[i] = ec._CoalitionMove_scenarioExplanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coalitionsImplementors = []string{"Coalitions"}
 
 func (ec *executionContext) _Coalitions(ctx context.Context, sel ast.SelectionSet, obj *analysis.Coalitions) graphql.Marshaler {
@@ -31434,6 +33971,95 @@ func (ec *executionContext) _Coalitions(ctx context.Context, sel ast.SelectionSe
 				})
 		case "explanation":
 			out.Values[i] = ec._Coalitions_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonImplementors = []string{"Comparison"}
+
+func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSet, obj *analysis.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Comparison")
+		case "baselineAsOf":
+			out.Values[i] = ec._Comparison_baselineAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scenarioAsOf":
+			out.Values[i] = ec._Comparison_scenarioAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "down":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_down(ctx, field, obj)
+				})
+		case "threshold":
+			out.Values[i] = ec._Comparison_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "empty":
+			out.Values[i] = ec._Comparison_empty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gapsAppeared":
+			out.Values[i] = ec._Comparison_gapsAppeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gapsDisappeared":
+			out.Values[i] = ec._Comparison_gapsDisappeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "singlePointsAppeared":
+			out.Values[i] = ec._Comparison_singlePointsAppeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "singlePointsDisappeared":
+			out.Values[i] = ec._Comparison_singlePointsDisappeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "objectivesLost":
+			out.Values[i] = ec._Comparison_objectivesLost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "objectivesGained":
+			out.Values[i] = ec._Comparison_objectivesGained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coalitionMoves":
+			out.Values[i] = ec._Comparison_coalitionMoves(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -31834,6 +34460,61 @@ func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var failureAnalysisImplementors = []string{"FailureAnalysis"}
+
+func (ec *executionContext) _FailureAnalysis(ctx context.Context, sel ast.SelectionSet, obj *analysis.FailureAnalysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, failureAnalysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FailureAnalysis")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureAnalysis_objective(ctx, field, obj)
+				})
+		case "achievable":
+			out.Values[i] = ec._FailureAnalysis_achievable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cutSets":
+			out.Values[i] = ec._FailureAnalysis_cutSets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "singlePointsOfFailure":
+			out.Values[i] = ec._FailureAnalysis_singlePointsOfFailure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resilience":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureAnalysis_resilience(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var gapImplementors = []string{"Gap"}
 
 func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj *analysis.Gap) graphql.Marshaler {
@@ -31906,6 +34587,54 @@ func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var gapConnectionImplementors = []string{"GapConnection"}
+
+func (ec *executionContext) _GapConnection(ctx context.Context, sel ast.SelectionSet, obj *GapConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapConnection")
+		case "edges":
+			out.Values[i] = ec._GapConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._GapConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GapConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GapConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var gapCountImplementors = []string{"GapCount"}
 
 func (ec *executionContext) _GapCount(ctx context.Context, sel ast.SelectionSet, obj *GapCount) graphql.Marshaler {
@@ -31924,6 +34653,44 @@ func (ec *executionContext) _GapCount(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "count":
 			out.Values[i] = ec._GapCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapEdgeImplementors = []string{"GapEdge"}
+
+func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, obj *GapEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapEdge")
+		case "cursor":
+			out.Values[i] = ec._GapEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GapEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32063,6 +34830,16 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "relationships":
 			out.Values[i] = ec._ImportResult_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importId":
+			out.Values[i] = ec._ImportResult_importId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repeated":
+			out.Values[i] = ec._ImportResult_repeated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32958,6 +35735,45 @@ func (ec *executionContext) _ObjectiveAggregate(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var objectiveChangeImplementors = []string{"ObjectiveChange"}
+
+func (ec *executionContext) _ObjectiveChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.ObjectiveChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveChange")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ObjectiveChange_objective(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._ObjectiveChange_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
 
 func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *ObjectiveConnection) graphql.Marshaler {
@@ -33133,6 +35949,50 @@ func (ec *executionContext) _Overlap(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "explanation":
 			out.Values[i] = ec._Overlap_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var overlapMatrixImplementors = []string{"OverlapMatrix"}
+
+func (ec *executionContext) _OverlapMatrix(ctx context.Context, sel ast.SelectionSet, obj *analysis.OverlapMatrix) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overlapMatrixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverlapMatrix")
+		case "stakeholders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverlapMatrix_stakeholders(ctx, field, obj)
+				})
+		case "scores":
+			out.Values[i] = ec._OverlapMatrix_scores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairs":
+			out.Values[i] = ec._OverlapMatrix_pairs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33722,9 +36582,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "overlap":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overlap(ctx, field)
+				})
+		case "overlapMatrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overlapMatrix(ctx, field)
 				})
 		case "partners":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -33744,6 +36610,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_gaps(ctx, field)
 				})
+		case "gapsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gapsConnection(ctx, field)
+				})
 		case "gapCounts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -33761,6 +36633,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_singlePointsOfFailure(ctx, field)
+				})
+		case "failureAnalysis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_failureAnalysis(ctx, field)
 				})
 		case "hangingOn":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -33785,6 +36663,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_whatIf(ctx, field)
+				})
+		case "compare":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compare(ctx, field)
 				})
 		case "impact":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -33995,6 +36879,51 @@ func (ec *executionContext) _Shared(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "priorityB":
 			out.Values[i] = ec._Shared_priorityB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var singlePointChangeImplementors = []string{"SinglePointChange"}
+
+func (ec *executionContext) _SinglePointChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.SinglePointChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, singlePointChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SinglePointChange")
+		case "objective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SinglePointChange_objective(ctx, field, obj)
+				})
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SinglePointChange_event(ctx, field, obj)
+				})
+		case "explanation":
+			out.Values[i] = ec._SinglePointChange_explanation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -35027,12 +37956,40 @@ func (ec *executionContext) marshalNChange2ᚕgithubᚗcomᚋstakegraphᚋstakeg
 	return ret
 }
 
+func (ec *executionContext) marshalNCoalitionMove2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMove(ctx context.Context, sel ast.SelectionSet, v analysis.CoalitionMove) graphql.Marshaler {
+	return ec._CoalitionMove(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoalitionMove2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CoalitionMove) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoalitionMove2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitionMove(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCoalitions2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCoalitions(ctx context.Context, sel ast.SelectionSet, v *analysis.Coalitions) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Coalitions!")
 		return graphql.Null
 	}
 	return ec._Coalitions(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparison2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐComparison(ctx context.Context, sel ast.SelectionSet, v *analysis.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Comparison!")
+		return graphql.Null
+	}
+	return ec._Comparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConflict2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐConflict(ctx context.Context, sel ast.SelectionSet, v analysis.Conflict) graphql.Marshaler {
@@ -35189,6 +38146,26 @@ func (ec *executionContext) marshalNExplanation2githubᚗcomᚋstakegraphᚋstak
 	return ec._Explanation(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFailureAnalysis2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysis(ctx context.Context, sel ast.SelectionSet, v analysis.FailureAnalysis) graphql.Marshaler {
+	return ec._FailureAnalysis(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFailureAnalysis2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysisᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.FailureAnalysis) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFailureAnalysis2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐFailureAnalysis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloat(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35201,6 +38178,58 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕᚕᚖfloat64ᚄ(ctx context.Context, v any) ([][]*float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]*float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2ᚕᚖfloat64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕᚕᚖfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v [][]*float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2ᚕᚖfloat64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕᚖfloat64(ctx context.Context, v any) ([]*float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOFloat2ᚖfloat64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕᚖfloat64(ctx context.Context, sel ast.SelectionSet, v []*float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOFloat2ᚖfloat64(ctx, sel, v[i])
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNGap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx context.Context, sel ast.SelectionSet, v analysis.Gap) graphql.Marshaler {
@@ -35223,6 +38252,22 @@ func (ec *executionContext) marshalNGap2ᚕgithubᚗcomᚋstakegraphᚋstakegrap
 	return ret
 }
 
+func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐGap(ctx context.Context, sel ast.SelectionSet, v *analysis.Gap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Gap!")
+		return graphql.Null
+	}
+	return ec._Gap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGapConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapConnection(ctx context.Context, sel ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GapConnection!")
+		return graphql.Null
+	}
+	return ec._GapConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGapCount2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCount(ctx context.Context, sel ast.SelectionSet, v GapCount) graphql.Marshaler {
 	return ec._GapCount(ctx, sel, &v)
 }
@@ -35232,6 +38277,26 @@ func (ec *executionContext) marshalNGapCount2ᚕgithubᚗcomᚋstakegraphᚋstak
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGapCount2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGapEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdge(ctx context.Context, sel ast.SelectionSet, v GapEdge) graphql.Marshaler {
+	return ec._GapEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGapEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []GapEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGapEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐGapEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35693,6 +38758,26 @@ func (ec *executionContext) marshalNObjectiveAggregate2ᚖgithubᚗcomᚋstakegr
 	return ec._ObjectiveAggregate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNObjectiveChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChange(ctx context.Context, sel ast.SelectionSet, v analysis.ObjectiveChange) graphql.Marshaler {
+	return ec._ObjectiveChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjectiveChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.ObjectiveChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectiveChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐObjectiveConnection(ctx context.Context, sel ast.SelectionSet, v *ObjectiveConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ObjectiveConnection!")
@@ -35804,12 +38889,12 @@ func (ec *executionContext) marshalNOverlap2ᚕgithubᚗcomᚋstakegraphᚋstake
 	return ret
 }
 
-func (ec *executionContext) marshalNOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
+func (ec *executionContext) marshalNOverlapMatrix2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlapMatrix(ctx context.Context, sel ast.SelectionSet, v *analysis.OverlapMatrix) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Overlap!")
+		graphql.AddInvalidNullError(ctx, "OverlapMatrix!")
 		return graphql.Null
 	}
-	return ec._Overlap(ctx, sel, v)
+	return ec._OverlapMatrix(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
@@ -36095,6 +39180,26 @@ func (ec *executionContext) marshalNShared2ᚕgithubᚗcomᚋstakegraphᚋstakeg
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShared2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐShared(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSinglePointChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChange(ctx context.Context, sel ast.SelectionSet, v analysis.SinglePointChange) graphql.Marshaler {
+	return ec._SinglePointChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSinglePointChange2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.SinglePointChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSinglePointChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐSinglePointChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -37376,6 +40481,13 @@ func (ec *executionContext) unmarshalOObjectiveWhere2ᚕmapᚄ(ctx context.Conte
 	return res, nil
 }
 
+func (ec *executionContext) marshalOOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Overlap(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -37458,6 +40570,13 @@ func (ec *executionContext) unmarshalOPursuitWhere2ᚕmapᚄ(ctx context.Context
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx context.Context, sel ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Resilience(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖstring(ctx context.Context, v any) (*string, error) {

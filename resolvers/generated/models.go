@@ -4,146 +4,181 @@ package generated
 
 import (
 	"github.com/stakegraph/stakegraph/graph"
+	"github.com/stakegraph/stakegraph/graph/analysis"
 	"github.com/stakegraph/stakegraph/graph/snapshot"
 )
 
-// One keyset page of Agency nodes.
+// A page of agencies ordered by id.
 type AgencyConnection struct {
-	// The page's nodes with their cursors.
+	// The agencies with their cursors.
 	Edges []AgencyEdge `json:"edges"`
-	// The page's nodes.
+	// The agencies of this page.
 	Nodes []graph.Agency `json:"nodes"`
-	// Where the page lies in the whole list.
+	// Where this page ends.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// Every match, not only the page.
+	// How many agencies match the filter in all pages.
 	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
-// One Agency with its cursor.
+// One agency of a page with its cursor.
 type AgencyEdge struct {
-	// Pass as after (or before) to page from here.
+	// Opaque cursor: pass as after to continue after this agency.
 	Cursor string `json:"cursor"`
-	// The node.
+	// The agency.
 	Node *graph.Agency `json:"node"`
 }
 
-// The simple filter of Agency lists (where offers more); every field given must hold.
+// Selects agencies; every field given must match.
 type AgencyFilter struct {
 	// Only these ids.
 	Ids []string `json:"ids,omitempty"`
-	// The name contains this text, case-insensitive.
+	// Name contains this text, case-insensitive.
 	NameContains *string `json:"nameContains,omitempty"`
-	// Only this kind.
+	// Only agencies of this kind.
 	Kind *string `json:"kind,omitempty"`
 }
 
+// An agency to create or replace; link it to its nation with a PART_OF relationship.
 type AgencyInput struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Kind         string   `json:"kind"`
-	Description  *string  `json:"description,omitempty"`
-	Source       *string  `json:"source,omitempty"`
-	Confidence   *float64 `json:"confidence,omitempty"`
+	// Stable id, unique across every kind (e.g. agency:fra-dga).
+	ID string `json:"id"`
+	// Display name, not empty.
+	Name string `json:"name"`
+	// What the agency does.
+	Kind string `json:"kind"`
+	// Free text.
+	Description *string `json:"description,omitempty"`
+	// Provenance: where the fact comes from.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the fact, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// Nation codes allowed to see the node; absent or empty means releasable to all.
 	ReleasableTo []string `json:"releasableTo,omitempty"`
-	Reliability  *float64 `json:"reliability,omitempty"`
+	// Probability 0..1 that the agency delivers when needed; absent means 1.
+	Reliability *float64 `json:"reliability,omitempty"`
 }
 
-// One keyset page of Agreement nodes.
+// A page of agreements ordered by id.
 type AgreementConnection struct {
-	// The page's nodes with their cursors.
+	// The agreements with their cursors.
 	Edges []AgreementEdge `json:"edges"`
-	// The page's nodes.
+	// The agreements of this page.
 	Nodes []graph.Agreement `json:"nodes"`
-	// Where the page lies in the whole list.
+	// Where this page ends.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// Every match, not only the page.
+	// How many agreements match the filter in all pages.
 	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
-// One Agreement with its cursor.
+// One agreement of a page with its cursor.
 type AgreementEdge struct {
-	// Pass as after (or before) to page from here.
+	// Opaque cursor: pass as after to continue after this agreement.
 	Cursor string `json:"cursor"`
-	// The node.
+	// The agreement.
 	Node *graph.Agreement `json:"node"`
 }
 
-// The simple filter of Agreement lists (where offers more); every field given must hold.
+// Selects agreements; every field given must match.
 type AgreementFilter struct {
 	// Only these ids.
 	Ids []string `json:"ids,omitempty"`
-	// The name contains this text, case-insensitive.
+	// Name contains this text, case-insensitive.
 	NameContains *string `json:"nameContains,omitempty"`
-	// Only this kind.
+	// Only agreements of this kind.
 	Kind *string `json:"kind,omitempty"`
 }
 
+// An agreement to create or replace.
 type AgreementInput struct {
-	ID           string      `json:"id"`
-	Name         string      `json:"name"`
-	Kind         string      `json:"kind"`
-	Signed       *graph.Date `json:"signed,omitempty"`
-	Expires      *graph.Date `json:"expires,omitempty"`
-	Description  *string     `json:"description,omitempty"`
-	Source       *string     `json:"source,omitempty"`
-	Confidence   *float64    `json:"confidence,omitempty"`
-	ReleasableTo []string    `json:"releasableTo,omitempty"`
-	Reliability  *float64    `json:"reliability,omitempty"`
+	// Stable id, unique across every kind.
+	ID string `json:"id"`
+	// Display name, not empty.
+	Name string `json:"name"`
+	// The legal form.
+	Kind string `json:"kind"`
+	// First day in force; absent means since always.
+	Signed *graph.Date `json:"signed,omitempty"`
+	// First day no longer in force (exclusive), after signed; absent means open-ended.
+	Expires *graph.Date `json:"expires,omitempty"`
+	// Free text.
+	Description *string `json:"description,omitempty"`
+	// Provenance: where the fact comes from.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the fact, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// Nation codes allowed to see the node; absent or empty means releasable to all.
+	ReleasableTo []string `json:"releasableTo,omitempty"`
+	// Probability 0..1 that the agreement holds when needed; absent means 1.
+	Reliability *float64 `json:"reliability,omitempty"`
 }
 
+// One page of the audit trail, newest first.
 type AuditPage struct {
-	Events      []graph.AuditEvent `json:"events"`
-	HasNextPage bool               `json:"hasNextPage"`
+	// The events of this page.
+	Events []graph.AuditEvent `json:"events"`
+	// True when older events follow; pass the last event's id as after.
+	HasNextPage bool `json:"hasNextPage"`
 }
 
+// A bridge of the coordination network: removing the link splits a component.
 type Bridge struct {
+	// One end (the smaller id).
 	A graph.Entity `json:"a"`
+	// The other end.
 	B graph.Entity `json:"b"`
 }
 
-// One keyset page of Capability nodes.
+// A page of capabilities ordered by id.
 type CapabilityConnection struct {
-	// The page's nodes with their cursors.
+	// The capabilities with their cursors.
 	Edges []CapabilityEdge `json:"edges"`
-	// The page's nodes.
+	// The capabilities of this page.
 	Nodes []graph.Capability `json:"nodes"`
-	// Where the page lies in the whole list.
+	// Where this page ends.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// Every match, not only the page.
+	// How many capabilities match the filter in all pages.
 	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
-// One Capability with its cursor.
+// One capability of a page with its cursor.
 type CapabilityEdge struct {
-	// Pass as after (or before) to page from here.
+	// Opaque cursor: pass as after to continue after this capability.
 	Cursor string `json:"cursor"`
-	// The node.
+	// The capability.
 	Node *graph.Capability `json:"node"`
 }
 
-// The simple filter of Capability lists (where offers more); every field given must hold.
+// Selects capabilities; every field given must match.
 type CapabilityFilter struct {
 	// Only these ids.
 	Ids []string `json:"ids,omitempty"`
-	// The name contains this text, case-insensitive.
+	// Name contains this text, case-insensitive.
 	NameContains *string `json:"nameContains,omitempty"`
-	// Only this category.
+	// Category equals this text exactly.
 	Category *string `json:"category,omitempty"`
 }
 
+// A capability to create or replace.
 type CapabilityInput struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Category     *string  `json:"category,omitempty"`
-	Description  *string  `json:"description,omitempty"`
-	Source       *string  `json:"source,omitempty"`
-	Confidence   *float64 `json:"confidence,omitempty"`
+	// Stable id, unique across every kind.
+	ID string `json:"id"`
+	// Display name, not empty.
+	Name string `json:"name"`
+	// Free-text grouping.
+	Category *string `json:"category,omitempty"`
+	// Free text.
+	Description *string `json:"description,omitempty"`
+	// Provenance: where the fact comes from.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the fact, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// Nation codes allowed to see the node; absent or empty means releasable to all.
 	ReleasableTo []string `json:"releasableTo,omitempty"`
 }
 
@@ -169,18 +204,45 @@ type CoordinationEdge struct {
 	Node *graph.Link `json:"node"`
 }
 
+// What a delete removed.
 type DeleteResult struct {
+	// How many nodes or relationships were deleted (0 when the request was refused).
 	Deleted int `json:"deleted"`
 }
 
+// One page of gaps, in the order of gaps, with how many there are in all.
+type GapConnection struct {
+	// The gaps of this page with their cursors.
+	Edges []GapEdge `json:"edges"`
+	// The gaps of this page.
+	Nodes []analysis.Gap `json:"nodes"`
+	// Whether more gaps follow, and the cursor to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many gaps the filters select in all pages: compare with the page to see what was cut off.
+	TotalCount int `json:"totalCount"`
+}
+
+// The number of gaps of one kind.
 type GapCount struct {
-	Kind  string `json:"kind"`
-	Count int    `json:"count"`
+	// The kind counted.
+	Kind string `json:"kind"`
+	// How many gaps of that kind the filters select (not limited by any page size).
+	Count int `json:"count"`
+}
+
+// One gap of a page with its cursor.
+type GapEdge struct {
+	// Opaque keyset cursor naming this gap: pass as after to continue after it (still valid if gaps before it disappear).
+	Cursor string `json:"cursor"`
+	// The gap.
+	Node *analysis.Gap `json:"node"`
 }
 
 // Objectives for which one basic event is a single point of failure.
 type HangingOn struct {
-	Event      graph.Entity      `json:"event"`
+	// The stakeholder or agreement.
+	Event graph.Entity `json:"event"`
+	// The objectives that fail when it alone is down, by id.
 	Objectives []graph.Objective `json:"objectives"`
 }
 
@@ -206,105 +268,123 @@ type MembershipEdge struct {
 	Node *graph.Link `json:"node"`
 }
 
+// Writes; each is one transaction that applies entirely or not at all, and is recorded in the audit trail.
 type Mutation struct {
 }
 
-// One keyset page of Nation nodes.
+// A page of nations ordered by id.
 type NationConnection struct {
-	// The page's nodes with their cursors.
+	// The nations with their cursors.
 	Edges []NationEdge `json:"edges"`
-	// The page's nodes.
+	// The nations of this page.
 	Nodes []graph.Nation `json:"nodes"`
-	// Where the page lies in the whole list.
+	// Where this page ends.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// Every match, not only the page.
+	// How many nations match the filter in all pages.
 	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
-// One Nation with its cursor.
+// One nation of a page with its cursor.
 type NationEdge struct {
-	// Pass as after (or before) to page from here.
+	// Opaque cursor: pass as after to continue after this nation.
 	Cursor string `json:"cursor"`
-	// The node.
+	// The nation.
 	Node *graph.Nation `json:"node"`
 }
 
-// The simple filter of Nation lists (where offers more); every field given must hold.
+// Selects nations; every field given must match.
 type NationFilter struct {
 	// Only these ids.
 	Ids []string `json:"ids,omitempty"`
-	// The name contains this text, case-insensitive.
+	// Name contains this text, case-insensitive.
 	NameContains *string `json:"nameContains,omitempty"`
-	// Only this region.
+	// Region equals this text exactly.
 	Region *string `json:"region,omitempty"`
 }
 
-// Properties every node input shares. Absent optional properties are removed: an upsert replaces the node.
+// A nation to create or replace. Absent optional properties are removed: an upsert replaces the node.
 type NationInput struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Code         string   `json:"code"`
-	Region       *string  `json:"region,omitempty"`
-	Description  *string  `json:"description,omitempty"`
-	Source       *string  `json:"source,omitempty"`
-	Confidence   *float64 `json:"confidence,omitempty"`
+	// Stable id, unique across every kind (e.g. nation:FRA).
+	ID string `json:"id"`
+	// Display name, not empty.
+	Name string `json:"name"`
+	// ISO 3166-1 alpha-3 code, unique among nations.
+	Code string `json:"code"`
+	// Free-text region.
+	Region *string `json:"region,omitempty"`
+	// Free text.
+	Description *string `json:"description,omitempty"`
+	// Provenance: where the fact comes from.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the fact, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// Nation codes allowed to see the node; absent or empty means releasable to all.
 	ReleasableTo []string `json:"releasableTo,omitempty"`
-	Reliability  *float64 `json:"reliability,omitempty"`
+	// Probability 0..1 that the nation delivers when needed; absent means 1.
+	Reliability *float64 `json:"reliability,omitempty"`
 }
 
-// One keyset page of Objective nodes.
+// A page of objectives ordered by id.
 type ObjectiveConnection struct {
-	// The page's nodes with their cursors.
+	// The objectives with their cursors.
 	Edges []ObjectiveEdge `json:"edges"`
-	// The page's nodes.
+	// The objectives of this page.
 	Nodes []graph.Objective `json:"nodes"`
-	// Where the page lies in the whole list.
+	// Where this page ends.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// Every match, not only the page.
+	// How many objectives match the filter in all pages.
 	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
-// One Objective with its cursor.
+// One objective of a page with its cursor.
 type ObjectiveEdge struct {
-	// Pass as after (or before) to page from here.
+	// Opaque cursor: pass as after to continue after this objective.
 	Cursor string `json:"cursor"`
-	// The node.
+	// The objective.
 	Node *graph.Objective `json:"node"`
 }
 
-// The simple filter of Objective lists (where offers more); every field given must hold.
+// Selects objectives; every field given must match.
 type ObjectiveFilter struct {
 	// Only these ids.
 	Ids []string `json:"ids,omitempty"`
-	// The name contains this text, case-insensitive.
+	// Name contains this text, case-insensitive.
 	NameContains *string `json:"nameContains,omitempty"`
-	// Only this domain.
+	// Only objectives of this domain.
 	Domain *string `json:"domain,omitempty"`
 }
 
+// An objective to create or replace.
 type ObjectiveInput struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Domain       string   `json:"domain"`
-	Description  *string  `json:"description,omitempty"`
-	Source       *string  `json:"source,omitempty"`
-	Confidence   *float64 `json:"confidence,omitempty"`
+	// Stable id, unique across every kind.
+	ID string `json:"id"`
+	// Display name, not empty.
+	Name string `json:"name"`
+	// The objective's domain.
+	Domain string `json:"domain"`
+	// Free text.
+	Description *string `json:"description,omitempty"`
+	// Provenance: where the fact comes from.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the fact, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// Nation codes allowed to see the node; absent or empty means releasable to all.
 	ReleasableTo []string `json:"releasableTo,omitempty"`
 }
 
-// Where a page lies in the whole list (Relay's PageInfo).
+// Where a keyset page lies in the whole list (Relay's PageInfo).
 type PageInfo struct {
-	// Items follow the page.
+	// True when more items follow this page.
 	HasNextPage bool `json:"hasNextPage"`
-	// The last item's cursor; null for an empty page.
+	// Pass as after to get the next page; null for an empty page.
 	EndCursor *string `json:"endCursor,omitempty"`
-	// Items precede the page.
+	// True when items precede this page.
 	HasPreviousPage bool `json:"hasPreviousPage"`
-	// The first item's cursor; null for an empty page.
+	// Pass as before (with last) to get the previous page; null for an empty page.
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
@@ -352,71 +432,95 @@ type PursuitEdge struct {
 	Node *graph.Link `json:"node"`
 }
 
-// Reads of the model, and the analyses (schema/analysis.graphqls).
+// Reads of the model and its analyses; everything a viewer cannot see (releasableTo) is left out.
 type Query struct {
 }
 
-// Any relationship. Give only the properties its type has (DESIGN §1): priority (PURSUES, required,
-// 1..5); validFrom, validTo (PROVIDES, PARTY_TO); capacity (PROVIDES); role (PARTY_TO);
-// mechanism (COORDINATES_WITH). Dates are strings so that a malformed one is reported with its field.
+// Any relationship. Give only the properties its type has (see docs/analyses.md, "The model"):
+// priority (PURSUES, required, 1..5); validFrom, validTo (PROVIDES, PARTY_TO); capacity
+// (PROVIDES); role (PARTY_TO); mechanism (COORDINATES_WITH). Dates are strings so that a
+// malformed one is reported with its field.
 type RelationshipInput struct {
-	Type       graph.RelType `json:"type"`
-	From       string        `json:"from"`
-	To         string        `json:"to"`
-	Priority   *int          `json:"priority,omitempty"`
-	ValidFrom  *string       `json:"validFrom,omitempty"`
-	ValidTo    *string       `json:"validTo,omitempty"`
-	Capacity   *float64      `json:"capacity,omitempty"`
-	Role       *string       `json:"role,omitempty"`
-	Mechanism  *string       `json:"mechanism,omitempty"`
-	Source     *string       `json:"source,omitempty"`
-	Confidence *float64      `json:"confidence,omitempty"`
-}
-
-type RelationshipKey struct {
+	// The relationship type; from and to must have the labels it joins.
 	Type graph.RelType `json:"type"`
-	From string        `json:"from"`
-	To   string        `json:"to"`
+	// Id of the start node.
+	From string `json:"from"`
+	// Id of the end node.
+	To string `json:"to"`
+	// PURSUES only, required there: 1..5, 5 = highest.
+	Priority *int `json:"priority,omitempty"`
+	// PROVIDES, PARTY_TO: first day it counts, YYYY-MM-DD; absent means since always.
+	ValidFrom *string `json:"validFrom,omitempty"`
+	// PROVIDES, PARTY_TO: first day it no longer counts (exclusive), YYYY-MM-DD; absent means open-ended.
+	ValidTo *string `json:"validTo,omitempty"`
+	// PROVIDES only: amount provided, in the source's units (not used by analyses).
+	Capacity *float64 `json:"capacity,omitempty"`
+	// PARTY_TO only: free-text role (e.g. lead nation).
+	Role *string `json:"role,omitempty"`
+	// COORDINATES_WITH only: the form of the mechanism.
+	Mechanism *string `json:"mechanism,omitempty"`
+	// Provenance of the relationship.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the relationship, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
 }
 
-// One keyset page of Threat nodes.
+// Names one relationship: at most one exists per (type, from, to).
+type RelationshipKey struct {
+	// The relationship type.
+	Type graph.RelType `json:"type"`
+	// Id of the start node.
+	From string `json:"from"`
+	// Id of the end node.
+	To string `json:"to"`
+}
+
+// A page of threats ordered by id.
 type ThreatConnection struct {
-	// The page's nodes with their cursors.
+	// The threats with their cursors.
 	Edges []ThreatEdge `json:"edges"`
-	// The page's nodes.
+	// The threats of this page.
 	Nodes []graph.Threat `json:"nodes"`
-	// Where the page lies in the whole list.
+	// Where this page ends.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// Every match, not only the page.
+	// How many threats match the filter in all pages.
 	TotalCount int `json:"totalCount"`
 	// Counts and bounds over every match, not only the page.
 	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
-// One Threat with its cursor.
+// One threat of a page with its cursor.
 type ThreatEdge struct {
-	// Pass as after (or before) to page from here.
+	// Opaque cursor: pass as after to continue after this threat.
 	Cursor string `json:"cursor"`
-	// The node.
+	// The threat.
 	Node *graph.Threat `json:"node"`
 }
 
-// The simple filter of Threat lists (where offers more); every field given must hold.
+// Selects threats; every field given must match.
 type ThreatFilter struct {
 	// Only these ids.
 	Ids []string `json:"ids,omitempty"`
-	// The name contains this text, case-insensitive.
+	// Name contains this text, case-insensitive.
 	NameContains *string `json:"nameContains,omitempty"`
-	// Only this kind.
+	// Only threats of this kind.
 	Kind *string `json:"kind,omitempty"`
 }
 
+// A threat to create or replace.
 type ThreatInput struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Kind         string   `json:"kind"`
-	Description  *string  `json:"description,omitempty"`
-	Source       *string  `json:"source,omitempty"`
-	Confidence   *float64 `json:"confidence,omitempty"`
+	// Stable id, unique across every kind.
+	ID string `json:"id"`
+	// Display name, not empty.
+	Name string `json:"name"`
+	// The nature of the threat.
+	Kind string `json:"kind"`
+	// Free text.
+	Description *string `json:"description,omitempty"`
+	// Provenance: where the fact comes from.
+	Source *string `json:"source,omitempty"`
+	// Confidence in the fact, 0..1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// Nation codes allowed to see the node; absent or empty means releasable to all.
 	ReleasableTo []string `json:"releasableTo,omitempty"`
 }

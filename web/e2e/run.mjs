@@ -46,6 +46,24 @@ async function overlayReady(page) {
   const status = await page.getAttribute("#graph", "data-overlay-status");
   assert(status === "ready", `overlay status is ${status}; page messages: ${await page.textContent("#message")}`);
 }
+/**
+ * focusOK checks the focus view of the current analysis: it is drawn as its own subgraph,
+ * every answer node of `must` (default: the page's own list of what it has to draw) is in
+ * it, and every drawn node has a label that sigma drew and sits inside the viewport.
+ */
+async function focusOK(page, what, must) {
+  await page.waitForFunction(() => window.stakegraph.focusReport().mode === "focus", null, { timeout: 10_000 });
+  const r = await page.evaluate(() => window.stakegraph.focusReport());
+  // must may depend on n, how many ranked answers the view found room for (15, 10, 7 or 5).
+  const want = typeof must === "function" ? must(r.n) : must ?? r.answers;
+  assert(r.n >= 5, `${what}: at least the top 5 answers are drawn (n=${r.n})`);
+  const missing = want.filter((x) => !r.drawn.includes(x));
+  assert(!missing.length, `${what}: answer nodes not drawn in the focus view: ${JSON.stringify(missing)}`);
+  assert(!r.unlabelled.length, `${what}: nodes without a label in the focus view: ${JSON.stringify(r.unlabelled)}`);
+  assert(!r.outside.length, `${what}: nodes outside the ${r.width}×${r.height} viewport: ${JSON.stringify(r.outside)}`);
+  return r;
+}
+
 const highlighted = (page) => page.getAttribute("#graph", "data-highlighted").then(JSON.parse);
 const failed = (page) => page.getAttribute("#graph", "data-failed").then(JSON.parse);
 
@@ -137,6 +155,42 @@ try {
     await page.close();
   });
 
+  await test("search finds nations by code and id first, in the API's order, with the kind said once", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await ready(page);
+    for (const [text, nation] of [["USA", "nation:USA"], ["POL", "nation:POL"], ["FRA", "nation:FRA"], ["nation:POL", "nation:POL"], ["pol", "nation:POL"]]) {
+      const api = (await gql(base, "query($t:String!){ search(text:$t){ id name __typename } }", { t: text })).search;
+      assert(api[0]?.id === nation, `the API's search "${text}" starts with ${nation}: ${api.slice(0, 3).map((x) => x.id)}`);
+      await page.fill("#search", "");
+      await page.fill("#search", text);
+      await page.waitForFunction((t) => document.querySelector("#search-results")?.dataset.query === t, text, { timeout: 10_000 });
+      const ids = await page.$$eval("#search-results button", (l) => l.map((b) => b.dataset.id));
+      assert(JSON.stringify(ids) === JSON.stringify(api.map((x) => x.id)), `the page lists "${text}" as the API ranks it: ${ids}`);
+      const texts = await page.$$eval("#search-results button", (l) => l.map((b) => b.textContent));
+      const doubled = texts.filter((t) => /\b(\w+) \1$/i.test(t.trim()));
+      assert(!doubled.length, "the kind is said once: " + doubled);
+    }
+    await page.fill("#search", "POL");
+    await page.waitForFunction(() => document.querySelector("#search-results button")?.dataset.id === "nation:POL", null, { timeout: 10_000 });
+    await page.press("#search", "Enter");
+    await page.waitForSelector('#details[data-node="nation:POL"]', { timeout: 10_000 });
+    // The details say a source shared by a whole list once, not on every line.
+    const perSection = await page.$$eval("#details section.rels", (l) => l.map((sec) => [...sec.querySelectorAll("li .relprops")].map((d) => /source ([^·]+)/.exec(d.textContent)?.[1]).filter(Boolean)));
+    for (const srcs of perSection) assert(srcs.length < 2 || new Set(srcs).size > 1, "one source repeated on every line: " + srcs[0]);
+    // Selecting a node dims the rest: a node that is not its neighbour is drawn grey.
+    const far = await page.evaluate(() => {
+      const g = window.stakegraph.graph;
+      const near = new Set(["nation:POL", ...g.neighbors("nation:POL")]);
+      const other = g.nodes().find((n) => !near.has(n));
+      return [window.stakegraph.sigma.getNodeDisplayData(other)?.color, window.stakegraph.sigma.getNodeDisplayData(g.neighbors("nation:POL")[0])?.color];
+    });
+    assert(far[0] === "#dedede" && far[1] !== "#dedede", "the rest is dimmed, the neighbours are not: " + far);
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("the single-point-of-failure overlay highlights exactly what the API returns", async () => {
     const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id __typename } explanation { nodes } } } }`);
     const withSpof = all.singlePointsOfFailure.filter((o) => o.achievable && o.cutSets.some((c) => c.events.length === 1));
@@ -161,6 +215,18 @@ try {
     sameSet(hook, [...expected], "window hook");
     const summary = await page.textContent("#overlay-result");
     assert(/fails for the coalition as a whole if any one of these/.test(summary), "plain-words summary: " + summary);
+    await focusOK(page, "single points of failure", [...expected]);
+    // The check can fail: a camera moved away leaves the answer outside the viewport.
+    const moved = await page.evaluate(() => {
+      window.stakegraph.sigma.getCamera().setState({ x: 5, y: 5, ratio: 0.05 });
+      return window.stakegraph.focusReport();
+    });
+    assert(moved.outside.length > 0, "the viewport check notices nodes outside it");
+    await page.click("#fit");
+    await page.waitForFunction(() => window.stakegraph.focusReport().outside.length === 0, null, { timeout: 5_000 });
+    // Relationship types and directions: arrows with their type as label.
+    const edges = await page.evaluate(() => window.stakegraph.sigma.getGraph().edges().map((e) => window.stakegraph.sigma.getEdgeDisplayData(e)));
+    assert(edges.length > 0 && edges.every((e) => e.type === "arrow" && /^[A-Z_]+/.test(e.label) && e.forceLabel), "relationships drawn as labelled arrows");
     const url = new URL(page.url());
     assert(url.searchParams.get("overlay") === "spof" && url.searchParams.get("objective") === spofObjective, "URL holds the overlay: " + page.url());
     await page.screenshot({ path: join(artifacts, "03-spof.png") });
@@ -197,6 +263,8 @@ try {
     assert(nationColor === "#555555", "the nation is drawn down: " + nationColor);
     const summary = await page.textContent("#overlay-result");
     assert(new RegExp(`${lostObjectives.length} objective\\(s\\) stop being achievable`).test(summary), "summary: " + summary);
+    const lost = [...lostObjectives, ...api.whatIf.capabilities.map((x) => x.node.id)];
+    await focusOK(page, "what-if", (n) => [whatIfNation, ...lost.slice(0, n)]);
     // Bring back up: nothing fails any more.
     await page.screenshot({ path: join(artifacts, "04-whatif.png") });
     await page.fill("#asof", "2027-06-01");
@@ -254,6 +322,24 @@ try {
     assert(url.searchParams.get("objective") === objective, "URL holds the objective: " + page.url());
     const text = await page.textContent("#overlay-result");
     assert(/Probability that .* is not achievable: /.test(text) && /Minimum cut order \d/.test(text) && /Birnbaum/.test(text), "plain words: " + text);
+    // The assumptions: each event's reliability as the model holds it, the missing ones flagged.
+    const exp = await gql(base, "{ exportGraph }");
+    const model = typeof exp.exportGraph === "string" ? JSON.parse(exp.exportGraph) : exp.exportGraph;
+    const relOf = new Map(model.nodes.filter((n) => typeof n.reliability === "number").map((n) => [n.id, n.reliability]));
+    const relCells = await page.$$eval("table.importance tr[data-id]", (l) => l.map((r) => [r.dataset.id, r.children[1].textContent]));
+    for (const [id, cell] of relCells) {
+      if (relOf.has(id)) assert(Math.abs(Number(cell) - relOf.get(id)) < 0.001, `reliability of ${id}: page ${cell}, model ${relOf.get(id)}`);
+      else assert(/not set \(1\)/.test(cell), `${id} has no reliability and is flagged: ${cell}`);
+    }
+    assert(/Assumptions: /.test(text), "the assumptions are stated: " + text);
+    const ranked = [...api.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id)).map((i) => i.event.id);
+    await focusOK(page, "resilience", (n) => [objective, ...ranked.slice(0, n)]);
+    // Graded by importance: the strongest event is drawn larger than the weakest.
+    if (api.importance.length > 1 && ranked.length <= 15) {
+      const sizes = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.size), [ranked[0], ranked[ranked.length - 1]]);
+      const [hi, lo] = [api.importance.find((i) => i.event.id === ranked[0]).birnbaum, api.importance.find((i) => i.event.id === ranked[ranked.length - 1]).birnbaum];
+      if (hi > lo) assert(sizes[0] > sizes[1], "sizes graded by Birnbaum: " + sizes);
+    }
     const rows = await page.$$eval("table.importance tr[data-id]", (l) => l.map((r) => r.dataset.id));
     const byBirnbaum = [...api.importance].sort((x, y) => y.birnbaum - x.birnbaum || x.event.id.localeCompare(y.event.id)).map((i) => i.event.id);
     assert(JSON.stringify(rows) === JSON.stringify(byBirnbaum), "ranking by Birnbaum: " + rows);
@@ -284,6 +370,24 @@ try {
     assert(emphasised.every((z) => z >= 2), "single-point objectives drawn strong: " + emphasised);
     const text = await page.textContent("#overlay-result");
     assert(new RegExp(`${api.objectives.length} objective\\(s\\) that need them`).test(text), "summary: " + text);
+    const order = [...api.singlePointOf, ...api.objectives.filter((o) => !api.singlePointOf.some((s) => s.id === o.id)), ...api.capabilities, ...api.stakeholders].map((x) => x.id);
+    await focusOK(page, "impact (top n)", (n) => [id, ...order.slice(0, n)]);
+    if (order.length > 15) {
+      await page.click("#show-all");
+      await page.waitForFunction(() => new URL(location.href).searchParams.get("all") === "1");
+      await focusOK(page, "impact (all)", [id, ...order]);
+      await page.screenshot({ path: join(artifacts, "17b-impact-all.png") });
+      await page.click("#show-all");
+      await page.waitForFunction(() => !new URL(location.href).searchParams.has("all"));
+    }
+    // The rest of the graph, dimmed: the whole model drawn, the answer fitted into the view.
+    await page.click("#show-rest");
+    await page.waitForFunction(() => window.stakegraph.focusReport().mode === "dim");
+    const dim = await page.evaluate(() => window.stakegraph.focusReport());
+    assert(!dim.outside.length, "dimmed view: answer nodes outside the viewport: " + dim.outside);
+    assert(await page.evaluate(() => window.stakegraph.sigma.getGraph().order === window.stakegraph.nodeCount), "the dimmed view draws the whole model");
+    await page.click("#show-rest");
+    await page.waitForFunction(() => window.stakegraph.focusReport().mode === "focus");
     assert(new URL(page.url()).searchParams.get("of") === id, "URL holds the node");
     await page.screenshot({ path: join(artifacts, "17-impact.png") });
     // The URL restores it.
@@ -313,7 +417,189 @@ try {
     const listed = await page.$$eval("#overlay-result li a", (l) => l.map((a) => new URL(a.href).searchParams.get("sel")));
     assert(JSON.stringify(listed) === JSON.stringify(api.map((p) => p.b.id)), "ranked as the API: " + listed);
     assert(/score \d\.\d\d/.test(await page.textContent("#overlay-result")), "scores shown");
+    await focusOK(page, "partners", expected);
     await page.screenshot({ path: join(artifacts, "18-partners.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("a shared link reproduces the picture: deterministic layout, cached per model version, centred on the selection", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    const positions = () => page.evaluate(() => {
+      const g = window.stakegraph.graph;
+      return g.nodes().map((n) => [n, g.getNodeAttribute(n, "x"), g.getNodeAttribute(n, "y")]);
+    });
+    await page.goto(base + "/");
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.waitForSelector('#graph[data-layout="settled"]', { timeout: 60_000 });
+    assert(!(await page.evaluate(() => window.stakegraph.layoutFromCache)), "the first load lays out");
+    const first = await positions();
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.waitForSelector('#graph[data-layout="settled"]', { timeout: 60_000 });
+    const second = await positions();
+    assert(JSON.stringify(first) === JSON.stringify(second), "two layouts of the same model are identical");
+    await page.goto(base + "/?sel=nation:POL");
+    await page.waitForSelector('#graph[data-layout="settled"]', { timeout: 60_000 });
+    assert(await page.evaluate(() => window.stakegraph.layoutFromCache), "the next load takes the cached layout");
+    assert(JSON.stringify(await positions()) === JSON.stringify(first), "the cached layout is the same picture");
+    await page.waitForFunction(() => {
+      const r = window.stakegraph.sigma;
+      const v = r.framedGraphToViewport(r.getNodeDisplayData("nation:POL"));
+      const { width, height } = r.getDimensions();
+      return Math.abs(v.x - width / 2) < width * 0.1 && Math.abs(v.y - height / 2) < height * 0.1;
+    }, null, { timeout: 5_000 }).catch(() => { throw new Error("the selection is not centred in the graph area after layout"); });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("at 1024×768 the header is one line, the graph keeps its width and a focus view fits", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const all = await gql(base, `{ singlePointsOfFailure { objective { id } achievable cutSets { events { id } } } }`);
+    const objective = all.singlePointsOfFailure.find((o) => o.achievable && o.cutSets.some((c) => c.events.length === 1)).objective.id;
+    await page.goto(`${base}/?overlay=spof&objective=${encodeURIComponent(objective)}&sel=nation:USA`);
+    await ready(page);
+    await overlayReady(page);
+    await page.waitForSelector('#details[data-node="nation:USA"]', { timeout: 10_000 });
+    const m = await page.evaluate(() => {
+      const kids = [...document.querySelectorAll("header > *")].filter((e) => e.offsetParent !== null);
+      const tops = kids.map((e) => e.getBoundingClientRect().top);
+      return { header: document.querySelector("header").getBoundingClientRect().height, spread: Math.max(...tops) - Math.min(...tops), graph: document.querySelector("#graph").getBoundingClientRect().width };
+    });
+    assert(m.header <= 50 && m.spread <= 12, `the header does not wrap: ${JSON.stringify(m)}`);
+    assert(m.graph >= 700, `the graph area is ${m.graph} px wide at 1024 px`);
+    await focusOK(page, "single points of failure at 1024×768");
+    await page.screenshot({ path: join(artifacts, "19-1024.png") });
+    await page.click("#close-details");
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has("sel"));
+    assert(await page.isHidden("#details"), "× closes the details drawer");
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("time: the date slider, what is out of force, and expiring gaps that have come about", async () => {
+    const d = "2030-01-01";
+    const today = new Date().toISOString().slice(0, 10);
+    const exp = await gql(base, "{ exportGraph }");
+    const model = typeof exp.exportGraph === "string" ? JSON.parse(exp.exportGraph) : exp.exportGraph;
+    // DESIGN's rule, applied independently: an agreement counts when signed <= d < expires,
+    // a relationship when validFrom <= d < validTo; an agreement out of force takes its
+    // relationships with it.
+    const counts = (from, to) => (!from || from <= d) && (!to || d < to);
+    const deadAgr = new Set(model.nodes.filter((n) => n.label === "Agreement" && !counts(n.signed, n.expires)).map((n) => n.id));
+    const deadRels = model.relationships.filter((r) => deadAgr.has(r.from) || deadAgr.has(r.to) || !counts(r.validFrom, r.validTo)).length;
+    const came = (await gql(base, "query($a:Date,$h:Date){ gaps(kinds:[EXPIRING], asOf:$a, horizon:$h){ kind } }", { a: today, h: d })).gaps;
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=gaps&gap=EXPIRING&asOf=${d}`);
+    await ready(page);
+    await overlayReady(page);
+    const oof = await page.textContent("#out-of-force");
+    assert(oof.startsWith(`${deadAgr.size + deadRels} out of force on ${d}: ${deadAgr.size} agreement(s) and ${deadRels} relationship(s)`), `out of force: ${oof} (expected ${deadAgr.size} + ${deadRels})`);
+    const legendText = (await page.$$eval("#legend-list li", (l) => l.map((x) => x.textContent))).join(" | ");
+    if (deadAgr.size + deadRels) assert(legendText.includes(`out of force on ${d}`), "the legend explains out-of-force items: " + legendText);
+    const summary = await page.textContent("#overlay-result");
+    if (came.length) assert(summary.includes(`${came.length} gap(s) still ahead on ${today} have come about by ${d}`), "expiring gaps that came about are said: " + summary);
+    // The slider moves the view's date between the dates where something changes.
+    const stop = await page.evaluate(() => {
+      const s = document.querySelector("#date-slider");
+      s.value = "1";
+      s.dispatchEvent(new Event("change"));
+      return Number(s.max);
+    });
+    assert(stop > 3, "the slider has the model's validity dates as stops: " + stop);
+    await page.waitForFunction((d0) => new URL(location.href).searchParams.get("asOf") !== d0, d);
+    const moved = new URL(page.url()).searchParams.get("asOf");
+    const isStop = model.nodes.some((n) => n.signed === moved || n.expires === moved) || model.relationships.some((r) => r.validFrom === moved || r.validTo === moved);
+    assert(moved && moved < d && isStop, "the slider's date is a validity date: " + moved);
+    await page.screenshot({ path: join(artifacts, "20-time.png") });
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("a large model starts from search and draws neighbourhoods on demand", async () => {
+    // The demo stands in for a large model: this browser is told a smaller threshold.
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(base + "/");
+    await page.evaluate(() => localStorage.setItem("stakegraph.largeNodes", "100"));
+    await page.reload();
+    await ready(page);
+    try {
+      assert((await page.evaluate(() => window.stakegraph.sigma.getGraph().order)) === 0, "nothing is drawn at first");
+      assert(/search for a node/.test(await page.textContent("#graph-status")), "the page invites a search");
+      await page.fill("#search", "POL");
+      await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.query === "POL");
+      await page.press("#search", "Enter");
+      await page.waitForSelector('#details[data-node="nation:POL"]', { timeout: 10_000 });
+      const want = await page.evaluate(() => ["nation:POL", ...window.stakegraph.graph.neighbors("nation:POL")].sort());
+      await page.waitForFunction((n) => window.stakegraph.sigma.getGraph().order === n, want.length, { timeout: 10_000 });
+      const check = () => page.evaluate(() => {
+        const r = window.stakegraph.sigma;
+        r.refresh();
+        const { width, height } = r.getDimensions();
+        const labels = r.displayedNodeLabels;
+        const ids = r.getGraph().nodes();
+        return {
+          ids: ids.sort(),
+          unlabelled: ids.filter((id) => !labels.has(id) || !r.getNodeDisplayData(id).label),
+          outside: ids.filter((id) => { const v = r.framedGraphToViewport(r.getNodeDisplayData(id)); return v.x < 0 || v.y < 0 || v.x > width || v.y > height; }),
+        };
+      });
+      let c = await check();
+      sameSet(c.ids, want, "Poland and its neighbours are drawn");
+      assert(!c.unlabelled.length && !c.outside.length, "every drawn node labelled and in view: " + JSON.stringify(c));
+      // Clicking a neighbour expands the drawing with its neighbours.
+      const next = want.find((id) => id !== "nation:POL");
+      await page.evaluate((id) => window.stakegraph.select(id), next);
+      const grown = await page.evaluate(([a, b]) => [...new Set([...window.stakegraph.graph.neighbors(a), ...window.stakegraph.graph.neighbors(b).slice(0, 200), a, b])].sort(), ["nation:POL", next]);
+      await page.waitForFunction((n) => window.stakegraph.sigma.getGraph().order === n, grown.length, { timeout: 10_000 });
+      c = await check();
+      sameSet(c.ids, grown, "the neighbourhood grows on demand");
+      await page.screenshot({ path: join(artifacts, "21-large-search.png") });
+      // An analysis still draws its focus view.
+      await page.selectOption("#overlay", "brokers");
+      await overlayReady(page);
+      await focusOK(page, "brokers in a large model");
+    } finally {
+      await page.evaluate(() => localStorage.removeItem("stakegraph.largeNodes"));
+    }
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("compare: a what-if against the baseline, highlighted exactly as the API explains it", async () => {
+    const nation = "nation:USA";
+    const to = "2028-01-01";
+    const c = (await gql(base, `query($d:[ID!],$to:Date){ compare(scenarioAsOf:$to, down:$d){ empty
+      gapsAppeared { objective { id } capability { id } stakeholder { id } threat { id } explanation { nodes } }
+      gapsDisappeared { objective { id } capability { id } stakeholder { id } threat { id } explanation { nodes } }
+      singlePointsAppeared { objective { id } event { id } explanation { nodes } } singlePointsDisappeared { objective { id } event { id } explanation { nodes } }
+      objectivesLost { objective { id } explanation { nodes } } objectivesGained { objective { id } explanation { nodes } }
+      coalitionMoves { nation { id } scenarioExplanation { nodes } } down { id } } }`, { d: [nation], to })).compare;
+    assert(!c.empty, "downing the USA changes something");
+    const expected = new Set([nation]);
+    const addAll = (xs) => xs.forEach((x) => x && expected.add(x));
+    for (const g of [...c.gapsAppeared, ...c.gapsDisappeared]) addAll([...g.explanation.nodes, g.objective?.id, g.stakeholder?.id, g.capability?.id, g.threat?.id]);
+    for (const p of [...c.singlePointsAppeared, ...c.singlePointsDisappeared]) addAll([...p.explanation.nodes, p.event.id, ...(c.singlePointsAppeared.includes(p) ? [p.objective.id] : [])]);
+    for (const o of [...c.objectivesLost, ...c.objectivesGained]) addAll([...o.explanation.nodes, o.objective.id]);
+    for (const m of c.coalitionMoves) addAll([...m.scenarioExplanation.nodes, m.nation.id]);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=compare&to=${to}&down=${encodeURIComponent(nation)}`);
+    await ready(page);
+    await overlayReady(page);
+    sameSet(await highlighted(page), [...expected], "comparison highlighted");
+    const lost = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id)?.color), c.objectivesLost.map((o) => o.objective.id).slice(0, 5));
+    assert(lost.every((col) => col?.toUpperCase() === OKABE_YELLOW), "lost objectives drawn as what gets worse: " + lost);
+    const text = await page.textContent("#overlay-result");
+    assert(text.includes(`${c.gapsAppeared.length} gap(s) appear and ${c.gapsDisappeared.length} disappear`) && text.includes(`${c.objectivesLost.length} objective(s) are lost`), "the summary counts the API's changes: " + text.slice(0, 300));
+    await focusOK(page, "comparison");
+    await page.screenshot({ path: join(artifacts, "22-compare.png") });
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });
@@ -326,6 +612,8 @@ try {
     const msg = await page.textContent("#message");
     assert(/no node with that id/.test(msg) && /nation:ATLANTIS/.test(msg), "message: " + msg);
     assert(/asOf "2027-02-30" in the URL is not a date/.test(msg), "bad date reported: " + msg);
+    const banners = await page.$$eval("#message p", (l) => l.map((p) => p.firstChild.textContent));
+    assert(new Set(banners).size === banners.length, "one banner per distinct error: " + banners.join(" | "));
     await page.goto(base + "/?overlay=spof&objective=obj:nothing");
     await ready(page);
     await page.waitForFunction(() => document.querySelector("#graph").dataset.overlayStatus === "error");
@@ -365,7 +653,7 @@ try {
     // The export is not blank: some pixel differs from white.
     const nonWhite = await page.evaluate(async () => {
       const img = new Image();
-      img.src = window.stakegraph.exportPNG();
+      img.src = await window.stakegraph.exportPNG();
       await img.decode();
       const c = document.createElement("canvas");
       c.width = img.width;
@@ -378,6 +666,13 @@ try {
       return n;
     });
     assert(nonWhite > 500, `the exported graph has drawn pixels (${nonWhite})`);
+    const dims = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = await window.stakegraph.exportPNG();
+      await img.decode();
+      return [img.width, window.stakegraph.sigma.getDimensions().width];
+    });
+    assert(dims[0] >= 3 * dims[1], `high resolution: ${dims[0]} px wide for a ${dims[1]} px graph`);
     await page.close();
   });
 
@@ -389,8 +684,84 @@ try {
       await ready(page);
       await overlayReady(page);
       assert((await highlighted(page)).length > 0, `${q} highlights something`);
+      await focusOK(page, q);
       await page.screenshot({ path: join(artifacts, shot) });
     }
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("gaps: grouped by kind and objective, agencies merged under their nation, the top answers in focus", async () => {
+    const list = (await gql(base, `{ gaps { kind objective { id } capability { id } stakeholder { id } threat { id } causedBy cause { kind } explanation { nodes } } }`)).gaps;
+    assert(list.length > 15, "the seed has more gaps than the focus view draws at first");
+    const expected = new Set();
+    for (const g of list) for (const x of [...g.explanation.nodes, g.objective?.id, g.stakeholder?.id, g.capability?.id, g.threat?.id]) if (x) expected.add(x);
+    const agencies = (await gql(base, "{ agencies(first: 500) { nodes { id nation { id } } } }")).agencies.nodes;
+    const nationOf = new Map(agencies.filter((a) => a.nation).map((a) => [a.id, a.nation.id]));
+    const key = (g) => JSON.stringify([g.kind, g.cause?.kind, g.objective?.id, g.capability?.id, g.threat?.id, [...g.causedBy].sort()]);
+    const has = new Set(list.filter((g) => g.stakeholder).map((g) => key(g) + g.stakeholder.id));
+    const mergeable = list.filter((g) => g.stakeholder && nationOf.has(g.stakeholder.id) && has.has(key(g) + nationOf.get(g.stakeholder.id)));
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=gaps`);
+    await ready(page);
+    await overlayReady(page);
+    sameSet(await highlighted(page), [...expected], "gaps highlighted");
+    const titles = Object.fromEntries(await page.$$eval("#overlay-result details[data-key] > summary", (l) => l.map((x) => [x.parentElement.dataset.key, x.textContent])));
+    const byKind = {};
+    for (const g of list) byKind[g.kind] = (byKind[g.kind] ?? 0) + 1;
+    sameSet(Object.keys(titles), Object.keys(byKind), "one heading per gap kind");
+    for (const [kind, n] of Object.entries(byKind)) assert(new RegExp(`\\(${n}[,)]`).test(titles[kind]), `the heading of ${kind} counts ${n}: ${titles[kind]}`);
+    const lines = await page.$$eval("#overlay-result li", (l) => l.map((x) => x.textContent));
+    assert(lines.length === list.length - mergeable.length, `${list.length} gaps, ${mergeable.length} merged into their nation's line: ${lines.length} lines`);
+    if (mergeable.length) assert(lines.some((l) => /\(also /.test(l)), "a merged line names the agencies");
+    assert(!lines.some((l) => /when [a-z]+:[^ ]/.test(l)), "expiring lines name what ends, not raw ids: " + lines.filter((l) => /when/.test(l)).slice(0, 3));
+    const r = await focusOK(page, "gaps (top n)");
+    assert(r.drawn.length < expected.size, "the top answers only, not all " + expected.size);
+    await page.screenshot({ path: join(artifacts, "09b-gaps-focus.png") });
+    await page.click("#show-all");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("all") === "1");
+    await focusOK(page, "gaps (all)", [...expected]);
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
+  await test("report exports: SVG with title, date, legend and answer; CSV of the answer list; GraphML of what is drawn", async () => {
+    const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id name } } } }`);
+    const o = all.singlePointsOfFailure.find((x) => x.achievable && x.cutSets.some((c) => c.events.length === 1));
+    const events = o.cutSets.filter((c) => c.events.length === 1).flatMap((c) => c.events);
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    await page.goto(`${base}/?overlay=spof&objective=${encodeURIComponent(o.objective.id)}&asOf=2027-06-01`);
+    await ready(page);
+    await overlayReady(page);
+    const r = await focusOK(page, "spof before export");
+    const download = async (value) => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.selectOption("#export-as", value)]);
+      const file = join(artifacts, d.suggestedFilename());
+      await d.saveAs(file);
+      return (await import("node:fs")).readFileSync(file, "utf8");
+    };
+    const svg = await download("svg");
+    const { DOMParser } = await import("@xmldom/xmldom");
+    const parsed = new DOMParser().parseFromString(svg, "image/svg+xml");
+    const texts = Array.from(parsed.getElementsByTagName("text")).map((t) => t.textContent);
+    assert(texts.some((t) => t.startsWith("Single points of failure — ") && t.includes(o.objective.name)), "title: " + texts[0]);
+    assert(texts.includes("as of 2027-06-01 · stakegraph"), "date: " + texts[1]);
+    assert(texts.includes("Legend") && texts.includes("Nation"), "legend in the SVG");
+    for (const e of events) assert(texts.some((t) => t.includes(e.name.slice(0, 20))), `answer ${e.name} in the SVG (label or list)`);
+    const labels = await page.evaluate((ids) => ids.map((id) => window.stakegraph.sigma.getNodeDisplayData(id).label), r.drawn);
+    for (const l of labels) assert(texts.includes(l), `the drawn label "${l}" is in the SVG`);
+    const csv = await download("csv");
+    const Papa = (await import("papaparse")).default;
+    const rows = Papa.parse(csv, { skipEmptyLines: true }).data;
+    assert(rows.length === events.length + 1 && events.every((e) => rows.some((row) => row[3] === e.id)), "the CSV lists every answer: " + JSON.stringify(rows));
+    const gml = await download("graphml");
+    const { parse } = await import("graphology-graphml");
+    const Graph = (await import("graphology")).default;
+    const back = parse(Graph, new DOMParser().parseFromString(gml, "application/xml"));
+    sameSet(back.nodes(), r.drawn, "GraphML nodes are what the focus view draws");
+    assert(back.size > 0, "with their relationships");
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });
@@ -408,8 +779,8 @@ try {
     const tabCount = await page.locator(".graphiql-tab").count();
     assert(sections >= 18 && tabCount === sections + 1, `${tabCount} tabs for ${sections} cookbook questions and the default`);
     assert((await page.locator("#token-bar").count()) === 0, "no token field when the server is open");
-    // A cookbook tab runs: §15, nations in PESCO but not in NATO.
-    await page.locator(".graphiql-tab", { hasText: "Q15_" }).first().click();
+    // A cookbook tab runs: §19, nations in PESCO but not in NATO.
+    await page.locator(".graphiql-tab", { hasText: "Q19_" }).first().click();
     await page.click(".graphiql-execute-button");
     try {
       await page.waitForFunction(() => /"nations"/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
@@ -418,7 +789,7 @@ try {
     }
     const shown = await page.textContent(".graphiql-response");
     const want = await gql(base, '{ nations(where: {partyTo_SOME: {agreement: {id_EQ: "agr:pesco"}}, partyTo_NONE: {agreement: {id_EQ: "agr:north-atlantic-treaty"}}}) { nodes { code } } }');
-    assert(want.nations.nodes.length > 0 && want.nations.nodes.every((n) => shown.includes(`"${n.code}"`)), `tab Q15 answers as the API does: ${JSON.stringify(want)} in ${shown.slice(0, 300)}`);
+    assert(want.nations.nodes.length > 0 && want.nations.nodes.every((n) => shown.includes(`"${n.code}"`)), `tab Q19 answers as the API does: ${JSON.stringify(want)} in ${shown.slice(0, 300)}`);
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     assert(!w.external.length, "requests outside the server: " + w.external.join(" "));
     await page.close();
@@ -454,8 +825,8 @@ try {
       await page.click("#signin button[type=submit]");
       await ready(page);
       assert(await page.isHidden("#signin"), "the panel is gone");
-      const stored = await page.evaluate(() => [sessionStorage.getItem("stakegraph.token"), localStorage.length, location.href]);
-      assert(stored[0] === usa && stored[1] === 0 && !stored[2].includes(usa.slice(0, 20)), "token in sessionStorage only: " + JSON.stringify(stored.slice(1)));
+      const stored = await page.evaluate(() => [sessionStorage.getItem("stakegraph.token"), Object.values(localStorage), location.href]);
+      assert(stored[0] === usa && !stored[1].some((v) => v.includes(usa.slice(0, 20))) && !stored[2].includes(usa.slice(0, 20)), "token in sessionStorage only");
       assert(/e2e-usa · analyst · USA/.test(await page.textContent("#who")), "who is signed in");
       assert(/Your role does not allow exportGraph/.test(await page.textContent("#message")), "says which action the role does not allow");
       const hasUkusa = await page.evaluate(() => window.stakegraph.graph.hasNode("agr:ukusa"));

@@ -314,6 +314,8 @@ export const NODE_DETAILS = `query Node($id: ID!) {
 /** Q holds every operation the explorer sends (test/queries.test.ts validates them against schema/). */
 export const Q = {
   exportGraph: "query Export { exportGraph }",
+  // index.html sends this same text before the bundle loads (test/api.test.ts checks it).
+  size: "query Size { nations(first: 1) { totalCount } agencies(first: 1) { totalCount } objectives(first: 1) { totalCount } capabilities(first: 1) { totalCount } agreements(first: 1) { totalCount } threats(first: 1) { totalCount } }",
   search: `query Search($text: String!, $first: Int) { search(text: $text, first: $first) { ${REF} } }`,
   spof: `query SPOF($objective: ID, $view: View, $asOf: Date) {
       singlePointsOfFailure(objective: $objective, view: $view, asOf: $asOf) {
@@ -361,6 +363,18 @@ export const Q = {
         a { ${REF} } b { ${REF} } score
         shared { objective { ${REF} } priorityA priorityB }
         conflicts { objectiveA { ${REF} } objectiveB { ${REF} } ${EXPL} }
+      }
+    }`,
+  compare: `query Compare($asOf: Date, $to: Date, $down: [ID!], $view: View, $threshold: Float) {
+      compare(asOf: $asOf, scenarioAsOf: $to, down: $down, view: $view, threshold: $threshold) {
+        baselineAsOf scenarioAsOf down { ${REF} } threshold empty
+        gapsAppeared { kind objective { ${REF} } capability { ${REF} } stakeholder { ${REF} } threat { ${REF} } causedBy cause { kind } ${EXPL} }
+        gapsDisappeared { kind objective { ${REF} } capability { ${REF} } stakeholder { ${REF} } threat { ${REF} } causedBy cause { kind } ${EXPL} }
+        singlePointsAppeared { objective { ${REF} } event { ${REF} } ${EXPL} }
+        singlePointsDisappeared { objective { ${REF} } event { ${REF} } ${EXPL} }
+        objectivesLost { objective { ${REF} } ${EXPL} }
+        objectivesGained { objective { ${REF} } ${EXPL} }
+        coalitionMoves { nation { ${REF} } before { ${REF} } after { ${REF} } baselineExplanation { nodes relationships } scenarioExplanation { nodes relationships } }
       }
     }`,
   hangingOn: `query Hanging($asOf: Date) { hangingOn(asOf: $asOf) { event { id } objectives { id } } }`,
@@ -528,4 +542,45 @@ export async function partners(of: string, first: number, asOf: string | undefin
     { of, first, asOf: asOf ?? null },
   );
   return d.partners;
+}
+
+/** modelSize counts the nodes the viewer can see (six counts, one small request). */
+export async function modelSize(): Promise<number> {
+  // index.html started this request with the export's (window.__stakegraphSize); taken once.
+  const w = globalThis as { __stakegraphSize?: Promise<Response> };
+  const early = w.__stakegraphSize;
+  delete w.__stakegraphSize;
+  const d = await answer<Record<string, { totalCount: number }>>("the size of the model", early ?? post(Q.size, {}));
+  return Object.values(d).reduce((n, c) => n + c.totalCount, 0);
+}
+
+/** A single point of failure that appears or disappears in a comparison. */
+export interface SinglePointChange {
+  objective: Ref;
+  event: Ref;
+  explanation: Explanation;
+}
+
+/** The differences between a baseline and a scenario (compare). */
+export interface Comparison {
+  baselineAsOf: string;
+  scenarioAsOf: string;
+  down: Ref[];
+  threshold: number;
+  empty: boolean;
+  gapsAppeared: Gap[];
+  gapsDisappeared: Gap[];
+  singlePointsAppeared: SinglePointChange[];
+  singlePointsDisappeared: SinglePointChange[];
+  objectivesLost: { objective: Ref; explanation: Explanation }[];
+  objectivesGained: { objective: Ref; explanation: Explanation }[];
+  coalitionMoves: { nation: Ref; before: Ref[]; after: Ref[]; baselineExplanation: Explanation; scenarioExplanation: Explanation }[];
+}
+
+export async function compare(asOf: string | undefined, to: string | undefined, down: string[], view: string | undefined, threshold: number | undefined): Promise<Comparison> {
+  const d = await gql<{ compare: Comparison }>(
+    "the comparison", Q.compare,
+    { asOf: asOf ?? null, to: to ?? null, down, view: view ? { stakeholder: view } : null, threshold: threshold ?? 0.2 },
+  );
+  return d.compare;
 }

@@ -46,3 +46,9 @@ export function tabs(list: Recipe[]): { query: string }[] {
     return { query: `# ${r.title}\n# (docs/cookbook.md §${r.title.split(".")[0]})\n${q}` };
   });
 }
+
+/** definesOperation reports whether a GraphQL document defines an operation of that name. */
+export function definesOperation(query: string, name: string): boolean {
+  const escaped = name.replace(/[^A-Za-z0-9_]/g, "");
+  return escaped === name && new RegExp(`\\b(query|mutation|subscription)\\s+${escaped}\\b`).test(query);
+}

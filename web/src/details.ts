@@ -2,7 +2,7 @@
 // properties) as the API returns them, with links to the neighbours. DOM is built with
 // textContent only, so names from the data cannot inject markup.
 import type { NodeDetails } from "./api";
-import { countsAt } from "./model";
+import { countsAt, kindWord, sharedProps } from "./model";
 
 /** Human headings for the relationship fields of NODE_DETAILS. */
 const REL_FIELDS: Record<string, { title: string; other: string }> = {
@@ -125,6 +125,9 @@ export function renderDetails(panel: HTMLElement, d: NodeDetails, asOf: string, 
       panel.append(section);
       continue;
     }
+    // A source or confidence shared by every line is said once, under the heading.
+    const shared = meta.other ? sharedProps(list, ["source", "confidence"]) : {};
+    if (Object.keys(shared).length) section.append(el("p", Object.entries(shared).map(([p, v]) => `${p} ${fmt(v)}`).join(" · ") + " (all)", "relprops shared"));
     const ul = el("ul");
     for (const item of list) {
       const other = (meta.other ? item[meta.other] : item) as { id: string; name: string; __typename?: string } | null;
@@ -138,9 +141,10 @@ export function renderDetails(panel: HTMLElement, d: NodeDetails, asOf: string, 
         act.select(other.id);
       });
       li.append(link);
-      if (other.__typename) li.append(el("span", ` ${other.__typename}`, "muted"));
+      const kw = kindWord(other.name || other.id, other.__typename);
+      if (kw) li.append(el("span", ` ${kw}`, "muted"));
       if (meta.other) {
-        const props = REL_PROPS.filter((p) => item[p] !== null && item[p] !== undefined && item[p] !== "").map((p) => `${p} ${fmt(item[p])}`);
+        const props = REL_PROPS.filter((p) => !(p in shared) && item[p] !== null && item[p] !== undefined && item[p] !== "").map((p) => `${p} ${fmt(item[p])}`);
         if (props.length) li.append(el("div", props.join(" · "), "relprops"));
         if (!countsAt(item.validFrom, item.validTo, asOf)) li.append(el("div", `not valid on ${asOf}`, "warn"));
       }

@@ -7,13 +7,19 @@ import "graphiql/graphiql.css";
 import { useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { authHeaders, clearToken, getToken, mergeHeaders, setToken } from "./auth";
-import { recipes, tabs } from "./cookbook";
+import { definesOperation, recipes, tabs } from "./cookbook";
 import cookbook from "../../docs/cookbook.md?raw";
 
 // The explorer's token (sessionStorage, after signing in at / or in the token field here)
 // is sent by default; an Authorization header typed in the headers editor replaces it for
 // that request.
 const fetcher: Fetcher = async (params, opts) => {
+  // Right after a tab switch GraphiQL can still send the previous tab's operation name,
+  // which the server refuses ("operation Start not found"); a name the document does not
+  // define is dropped, so that the tab's own (single) operation runs.
+  if (params.operationName && !definesOperation(params.query, params.operationName)) {
+    params = { ...params, operationName: null };
+  }
   const res = await fetch("/graphql", {
     method: "POST",
     headers: mergeHeaders({ "Content-Type": "application/json", Accept: "application/json", ...authHeaders() }, opts?.headers),

@@ -78,3 +78,40 @@ export function seedFamilies(graph: DisplayGraph): void {
     graph.setNodeAttribute(from, "y", nat.y + r * Math.sin(angle));
   });
 }
+
+/**
+ * modelKey identifies a version of the model for the layout cache: a hash over every node's
+ * id and updatedAt and every relationship's ends and type, so any write changes it.
+ */
+export function modelKey(g: DisplayGraph): string {
+  let h = 0x811c9dc5;
+  let k = 0;
+  const mix = (s: string) => {
+    h = hash32(h.toString(36) + s);
+    k++;
+  };
+  g.forEachNode((id, a) => mix(id + "@" + String(a.props.updatedAt ?? "")));
+  g.forEachEdge((e) => mix(e));
+  return `${g.order}.${g.size}.${h.toString(36)}.${k}`;
+}
+
+/** encodePositions packs x, y pairs (node order) as base64 of float32s, for localStorage. */
+export function encodePositions(pos: Float32Array): string {
+  const bytes = new Uint8Array(pos.buffer, pos.byteOffset, pos.byteLength);
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** decodePositions reverses encodePositions; undefined when the text does not hold n pairs. */
+export function decodePositions(text: string, n: number): Float32Array | undefined {
+  try {
+    const bin = atob(text);
+    if (bin.length !== n * 8) return undefined;
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new Float32Array(bytes.buffer);
+  } catch {
+    return undefined;
+  }
+}

@@ -165,7 +165,7 @@ export function applySizes(graph: DisplayGraph, measure: (id: string) => number)
 }
 
 /**
- * downstreamObjectives counts, for each node, the objectives downstream of it as DESIGN §3
+ * downstreamObjectives counts, for each node, the objectives downstream of it as docs/analyses.md, "Analyses"
  * "impact" defines them, ignoring dates: a stakeholder's provided capabilities, an
  * agreement's governed ones or the capability itself; every capability depending on
  * those (transitively); the objectives requiring any of them.
@@ -211,7 +211,7 @@ export function downstreamObjectives(graph: DisplayGraph): Map<string, number> {
   return result;
 }
 
-/** countsAt: a relationship with these bounds counts at date d (DESIGN §1: from <= d < to). */
+/** countsAt: a relationship with these bounds counts at date d (docs/analyses.md, "Validity by date": from <= d < to). */
 export function countsAt(from: unknown, to: unknown, d: string): boolean {
   const f = typeof from === "string" && from !== "" ? from : undefined;
   const t = typeof to === "string" && to !== "" ? to : undefined;
@@ -296,6 +296,54 @@ export function distinctValues(graph: DisplayGraph, kind: Label, prop: string): 
   graph.forEachNode((_id, a) => {
     const v = a.props[prop];
     if (a.kind === kind && typeof v === "string" && v) s.add(v);
+  });
+  return [...s].sort();
+}
+
+/**
+ * kindWord is the kind to show after a node's name, or "" when the name already says it
+ * ("National Security Agency" is not followed by "Agency" again).
+ */
+export function kindWord(name: string, kind: string | undefined): string {
+  if (!kind) return "";
+  const last = name.trim().split(/\s+/).pop()?.replace(/[^\p{L}]/gu, "").toLowerCase();
+  return last === kind.toLowerCase() ? "" : kind;
+}
+
+/**
+ * sharedProps lists the properties (of keys) that every item has with one same value, when
+ * there are at least two items: said once above a list instead of on every line.
+ */
+export function sharedProps(items: Record<string, unknown>[], keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (items.length < 2) return out;
+  for (const k of keys) {
+    const v = items[0][k];
+    if (v === null || v === undefined || v === "") continue;
+    if (items.every((it) => it[k] === v)) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * validityDates lists the dates at which something starts or stops counting — agreements'
+ * signed and expires, relationships' validFrom and validTo — with extra (today), sorted and
+ * distinct: the stops of the date slider.
+ */
+export function validityDates(graph: DisplayGraph, extra: string[] = []): string[] {
+  const s = new Set<string>(extra);
+  const add = (v: unknown) => {
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) s.add(v);
+  };
+  graph.forEachNode((_id, a) => {
+    if (a.kind === "Agreement") {
+      add(a.props.signed);
+      add(a.props.expires);
+    }
+  });
+  graph.forEachEdge((_e, a) => {
+    add(a.props.validFrom);
+    add(a.props.validTo);
   });
   return [...s].sort();
 }

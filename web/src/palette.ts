@@ -1,6 +1,8 @@
-// Colours and shapes. The palette is Okabe–Ito (Okabe & Ito 2008), distinguishable with
-// the common colour-vision deficiencies; every kind also has its own shape, so colour is
-// never the only cue.
+// Colours and shapes. Three families that never share a colour, so that a colour means one
+// thing: kinds in Okabe–Ito (Okabe & Ito 2008); answer states in black, yellow, white, dark
+// grey and Tol's wine; coalitions from Paul Tol's schemes, apart from both. The schemes are
+// built to stay apart with the common colour-vision deficiencies, and every kind
+// also has its own shape and every state a ring, so colour is never the only cue.
 import type { Label } from "./model";
 
 /** The eight Okabe–Ito colours. */
@@ -47,25 +49,30 @@ export type NodeState =
   | "shared" // overlap: objective both pursue
   | "conflict"; // overlap: objective in a conflict
 
+/** Tol's wine (from his colour-blind-safe "muted" scheme): conflicts. */
+export const WINE = "#882255";
+
 /** STATE_STYLE: fill (null keeps the kind colour) and ring colour per state. */
 export const STATE_STYLE: Record<NodeState, { fill: string | null; ring: string | null; words: string }> = {
-  focus: { fill: null, ring: OKABE_ITO.black, words: "subject of the analysis (black ring)" },
-  primary: { fill: OKABE_ITO.vermillion, ring: OKABE_ITO.black, words: "the answer: single point of failure, broker, missing or single-source capability (vermillion, black ring)" },
-  highlight: { fill: null, ring: null, words: "part of the explanation (kind colour; everything else greyed)" },
+  focus: { fill: null, ring: OKABE_ITO.black, words: "subject of the analysis (kind colour, black ring)" },
+  primary: { fill: OKABE_ITO.black, ring: OKABE_ITO.yellow, words: "the answer: single point of failure, broker, missing or single-source capability (black, yellow ring)" },
+  highlight: { fill: null, ring: null, words: "part of the explanation (kind colour)" },
   down: { fill: "#555555", ring: OKABE_ITO.black, words: "marked down in the what-if (dark grey)" },
-  failed: { fill: OKABE_ITO.yellow, ring: OKABE_ITO.black, words: "fails as a result (yellow, black ring)" },
-  shared: { fill: OKABE_ITO.bluishGreen, ring: null, words: "objective both pursue (bluish green)" },
-  conflict: { fill: OKABE_ITO.vermillion, ring: OKABE_ITO.black, words: "objective in a conflict between them (vermillion, black ring)" },
+  failed: { fill: OKABE_ITO.yellow, ring: OKABE_ITO.black, words: "fails as a result; in a comparison, appears or is lost (yellow, black ring)" },
+  shared: { fill: "#FFFFFF", ring: OKABE_ITO.black, words: "objective both pursue; in a comparison, disappears or is gained (white, black ring)" },
+  conflict: { fill: WINE, ring: OKABE_ITO.black, words: "objective in a conflict between them (wine, black ring)" },
 };
 
 /** DIM is the colour of nodes an overlay is not about. */
 export const DIM = "#dedede";
 
-/** Community colours for the coalitions overlay: Okabe–Ito without black, then repeated. */
-export const COMMUNITY_COLORS = [
-  OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.bluishGreen, OKABE_ITO.reddishPurple,
-  OKABE_ITO.skyBlue, OKABE_ITO.vermillion, OKABE_ITO.yellow,
-];
+/**
+ * Community colours for the coalitions overlay, from Paul Tol's colour-blind-safe schemes
+ * (muted, light, pale, and "iridescent" brown): chosen so that each stays at least ΔE 10
+ * from every kind and state colour with normal vision and with deuteranopia (the palette
+ * test checks it); then repeated. The focus view also puts each coalition in its own column.
+ */
+export const COMMUNITY_COLORS = ["#332288", "#EEDD88", "#117733", "#EE8866", "#99DDFF", "#AA4499", "#662506", "#999933"];
 
 export function communityColor(i: number): string {
   return COMMUNITY_COLORS[((i % COMMUNITY_COLORS.length) + COMMUNITY_COLORS.length) % COMMUNITY_COLORS.length];

@@ -13,6 +13,7 @@ export const OVERLAYS = {
   resilience: "Resilience of an objective",
   impact: "Impact of a node",
   partners: "Partners of a stakeholder",
+  compare: "Compare: a date or a what-if against now",
 } as const;
 export type Overlay = keyof typeof OVERLAYS;
 
@@ -32,11 +33,46 @@ export interface ViewState {
   down: string[]; // whatif
   asOf?: string; // ISO date; absent = today
   horizon?: string; // EXPIRING gaps
+  to?: string; // compare: the scenario's date (the baseline is asOf)
   kinds: Label[]; // shown kinds; empty = all
   region?: string;
   domain?: string;
   agreement?: string;
   size: SizeMeasure;
+  /** The rest of the graph beside an analysis's answer: hidden (the focus view, default) or dimmed. */
+  rest?: "dim";
+  /** Draw every answer, not only the top N. */
+  all?: boolean;
+}
+
+/** The parameters each analysis reads; the URL carries only the current analysis's. */
+export const OVERLAY_PARAMS: Record<Overlay, readonly (keyof ViewState)[]> = {
+  spof: ["objective", "view"],
+  gaps: ["gap", "horizon"],
+  brokers: [],
+  overlap: ["a", "b"],
+  coalitions: ["threshold"],
+  whatif: ["down", "view"],
+  resilience: ["objective", "view"],
+  impact: ["of", "view"],
+  partners: ["of"],
+  compare: ["to", "down", "view", "threshold"],
+};
+const ALL_PARAMS = ["objective", "view", "of", "gap", "horizon", "to", "a", "b", "threshold", "down", "rest", "all"] as const;
+
+/**
+ * prune drops the settings of analyses other than the current one (and the focus-view
+ * settings without an analysis), so that a shared link holds only what its view uses.
+ */
+export function prune(s: ViewState): ViewState {
+  const keep = new Set<string>(s.overlay ? [...OVERLAY_PARAMS[s.overlay], "rest", "all"] : []);
+  const out: ViewState = { ...s };
+  for (const k of ALL_PARAMS) {
+    if (keep.has(k)) continue;
+    if (k === "down") out.down = [];
+    else delete out[k];
+  }
+  return out;
 }
 
 export function emptyState(): ViewState {
@@ -52,8 +88,9 @@ export function isDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-/** encode writes the state as a query string (without "?"), keys in a fixed order. */
-export function encode(s: ViewState): string {
+/** encode writes the state as a query string (without "?"), keys in a fixed order; only the current analysis's settings (prune). */
+export function encode(state: ViewState): string {
+  const s = prune(state);
   const p = new URLSearchParams();
   const set = (k: string, v: string | undefined) => {
     if (v !== undefined && v !== "") p.set(k, v);
@@ -70,11 +107,14 @@ export function encode(s: ViewState): string {
   if (s.down.length) set("down", s.down.join(","));
   set("asOf", s.asOf);
   set("horizon", s.horizon);
+  set("to", s.to);
   if (s.kinds.length) set("kinds", s.kinds.join(","));
   set("region", s.region);
   set("domain", s.domain);
   set("agreement", s.agreement);
   if (s.size !== "degree") set("size", s.size);
+  set("rest", s.rest);
+  if (s.all) set("all", "1");
   return p.toString();
 }
 
@@ -121,7 +161,7 @@ export function decode(search: string): Decoded {
   }
   const down = str("down");
   if (down !== undefined) s.down = down.split(",").filter((x) => x !== "");
-  for (const k of ["asOf", "horizon"] as const) {
+  for (const k of ["asOf", "horizon", "to"] as const) {
     const v = str(k);
     if (v === undefined) continue;
     if (isDate(v)) s[k] = v;
@@ -142,7 +182,13 @@ export function decode(search: string): Decoded {
     if (size in SIZE_MEASURES) s.size = size as SizeMeasure;
     else problems.push(`unknown size measure "${size}" in the URL`);
   }
-  return { state: s, problems };
+  const rest = str("rest");
+  if (rest !== undefined) {
+    if (rest === "dim") s.rest = "dim";
+    else problems.push(`rest "${rest}" in the URL is not "dim"`);
+  }
+  if (str("all") === "1") s.all = true;
+  return { state: prune(s), problems };
 }
 
 /** idsInState lists the node ids a state refers to, with where, to check them against the graph. */

@@ -84,3 +84,13 @@ describe("the model page by page (for non-administrators)", () => {
     expect(pagedBecause()).toMatch(/Your role does not allow exportGraph/);
   });
 });
+
+describe("the early requests of index.html", () => {
+  it("sends exactly the operations the client would", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { Q } = await import("../src/api");
+    const html = readFileSync(new URL("../index.html", import.meta.url), "utf8");
+    expect(html).toContain(JSON.stringify(Q.size).slice(1, -1));
+    expect(html).toContain(JSON.stringify(Q.exportGraph).slice(1, -1));
+  });
+});

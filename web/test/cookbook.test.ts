@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { operationName, recipes, tabs } from "../src/cookbook";
+import { definesOperation, operationName, recipes, tabs } from "../src/cookbook";
 
 const md = readFileSync(resolve(__dirname, "../../docs/cookbook.md"), "utf8");
 
@@ -21,5 +21,12 @@ describe("the cookbook as GraphiQL tabs", () => {
     expect(got).toEqual([{ title: "2. Second", query: "{ a { b } }\n" }]);
     expect(tabs(got)[0].query).toBe("# 2. Second\n# (docs/cookbook.md §2)\nquery Q2_Second { a { b } }\n");
     expect(operationName({ title: "15. Which nations are in PESCO but not", query: "" })).toBe("Q15_WhichNationsAreInPESCO");
+  });
+
+  it("tells whether a document defines an operation name", () => {
+    expect(definesOperation("query Q19_X { a }", "Q19_X")).toBe(true);
+    expect(definesOperation("query Q19_X { a }", "Start")).toBe(false);
+    expect(definesOperation("mutation Start($a: Int) { b }", "Start")).toBe(true);
+    expect(definesOperation("{ a } # query Start", "Sta.t")).toBe(false);
   });
 });

@@ -33,3 +33,24 @@ describe("layout", () => {
     expect(d(a, n)).toBeGreaterThan(0);
   });
 });
+
+describe("layout cache", () => {
+  it("round-trips positions through base64", async () => {
+    const { encodePositions, decodePositions } = await import("../src/layout");
+    const pos = new Float32Array([1.5, -2.25, 1e6, 0, -0.125, 3]);
+    expect([...decodePositions(encodePositions(pos), 3)!]).toEqual([...pos]);
+    expect(decodePositions(encodePositions(pos), 4)).toBeUndefined();
+    expect(decodePositions("not base64!", 3)).toBeUndefined();
+  });
+  it("keys the model version: any node update or relationship changes it", async () => {
+    const { modelKey } = await import("../src/layout");
+    const { buildGraph } = await import("../src/model");
+    const { doc } = await import("./fixtures");
+    const base = modelKey(buildGraph(doc).graph);
+    expect(modelKey(buildGraph(doc).graph)).toBe(base);
+    const touched = { ...doc, nodes: doc.nodes.map((n, i) => (i === 0 ? { ...n, updatedAt: "2027-01-01T00:00:00Z" } : n)) };
+    expect(modelKey(buildGraph(touched).graph)).not.toBe(base);
+    const more = { ...doc, relationships: [...doc.relationships, { type: "PURSUES" as const, from: "nation:FRA", to: "obj:cyber" }] };
+    expect(modelKey(buildGraph(more).graph)).not.toBe(base);
+  });
+});

@@ -127,3 +127,31 @@ describe("visibleNodes", () => {
     expect(distinctValues(graph, "Objective", "domain")).toEqual(["AIR", "CYBER"]);
   });
 });
+
+describe("kind words and shared properties", () => {
+  it("shows the kind once", async () => {
+    const { kindWord } = await import("../src/model");
+    expect(kindWord("National Security Agency", "Agency")).toBe("");
+    expect(kindWord("U.S. Space Force", "Agency")).toBe("Agency");
+    expect(kindWord("North Atlantic Treaty", "Agreement")).toBe("Agreement");
+    expect(kindWord("Poland", "Nation")).toBe("Nation");
+    expect(kindWord("Poland", undefined)).toBe("");
+  });
+  it("says a source shared by every line once", async () => {
+    const { sharedProps } = await import("../src/model");
+    const same = [{ source: "S", confidence: 0.7 }, { source: "S", confidence: 0.9 }];
+    expect(sharedProps(same, ["source", "confidence"])).toEqual({ source: "S" });
+    expect(sharedProps([{ source: "S" }], ["source"])).toEqual({});
+    expect(sharedProps([{ source: "" }, { source: "" }], ["source"])).toEqual({});
+  });
+});
+
+describe("the date slider's stops", () => {
+  it("lists every date where an agreement or a relationship starts or stops counting, with today", async () => {
+    const { validityDates } = await import("../src/model");
+    const g = buildGraph(doc).graph;
+    // Fixture: agr:nat signed 1949-04-04; agr:old 2000-01-01..2010-01-01; satcom provision
+    // until 2030-01-01; FRA's aar provision from 2026-01-01.
+    expect(validityDates(g, ["2026-06-01"])).toEqual(["1949-04-04", "2000-01-01", "2010-01-01", "2026-01-01", "2026-06-01", "2030-01-01"]);
+  });
+});

@@ -82,6 +82,37 @@ describe("gaps", () => {
   });
 });
 
+describe("gaps grouped by kind and objective", () => {
+  const access = (s: api.Ref, o = "obj:air", c = "cap:aar"): api.Gap => ({
+    kind: "ACCESS", objective: ref(o, "Objective"), capability: ref(c, "Capability"), stakeholder: s, threat: null, causedBy: [], cause: null, explanation: ex([s.id, o, c]),
+  });
+  const nationOf = (id: string) => ({ "agency:ukr-mod": "nation:UKR", "agency:ukr-mfa": "nation:UKR", "agency:pol-mod": "nation:POL" } as Record<string, string>)[id];
+  const names = (id: string) => id.toUpperCase();
+  const list = [
+    access(ref("nation:UKR")), access(ref("agency:ukr-mod", "Agency")), access(ref("agency:ukr-mfa", "Agency")),
+    access(ref("agency:pol-mod", "Agency")), // its nation has no such gap: its own line
+    access(ref("agency:ukr-mod", "Agency"), "obj:air", "cap:sat"), // another capability: not the same gap
+    { kind: "COVERAGE", objective: ref("obj:sea", "Objective"), capability: ref("cap:ship", "Capability"), stakeholder: null, threat: null, causedBy: [], cause: null, explanation: ex([]) } as api.Gap,
+    { kind: "EXPIRING", objective: ref("obj:air", "Objective"), capability: ref("cap:aar", "Capability"), stakeholder: ref("nation:POL"), threat: null, causedBy: ["agr:salis", "PROVIDES:nation:DEU->cap:aar"], cause: { kind: "ACCESS" }, explanation: ex([]) } as api.Gap,
+  ];
+  const groups = ov.groupGaps(list, nationOf, names);
+  it("merges an agency's gap under its nation where the nation has the same gap", () => {
+    const accessGroup = groups.find((g) => g.title.startsWith("Access"))!;
+    expect(accessGroup.title).toBe("Access gaps (5, 3 after merging agencies into their nations)");
+    const lines = accessGroup.groups!.flatMap((g) => g.items.map((i) => i.text));
+    expect(lines).toContain("NATION:UKR (also AGENCY:UKR-MFA, AGENCY:UKR-MOD) cannot reach CAP:AAR for OBJ:AIR");
+    expect(lines).toContain("AGENCY:POL-MOD cannot reach CAP:AAR for OBJ:AIR");
+    expect(lines).toContain("AGENCY:UKR-MOD cannot reach CAP:SAT for OBJ:AIR");
+  });
+  it("orders kinds coverage, access, expiring and groups by objective", () => {
+    expect(groups.map((g) => g.title)).toEqual(["Coverage gaps (1)", "Access gaps (5, 3 after merging agencies into their nations)", "Expiring (1)"]);
+    expect(groups[0].groups!.map((g) => g.title)).toEqual(["OBJ:SEA"]);
+  });
+  it("says whose expiring gap it is and what ends, by name", () => {
+    expect(groups[2].groups![0].items[0].text).toBe("By the horizon NATION:POL loses access to CAP:AAR for OBJ:AIR, when AGR:SALIS and NATION:DEU's provision of CAP:AAR ends");
+  });
+});
+
 describe("brokers, overlap, coalitions", () => {
   it("brokers: articulation points primary, bridge ends highlighted", () => {
     const h = ov.brokersHighlight({ articulationPoints: [ref("agr:nat", "Agreement")], bridges: [{ a: ref("agency:a", "Agency"), b: ref("nation:USA") }], explanation: ex(["agr:nat", "agency:a", "nation:USA"], ["PART_OF:agency:a->nation:USA"]) });
@@ -132,8 +163,15 @@ describe("resilience", () => {
   });
   it("ranks by Birnbaum, ties by id, with readable numbers", () => {
     expect(h.table!.rows.map((x) => x.id)).toEqual(["nation:USA", "agr:nat", "nation:FRA"]);
-    expect(h.table!.rows[0].cells).toEqual(["NATION:USA", "0.900", "0.800", "19.1", "5.00"]);
-    expect(h.table!.rows[1].cells[4]).toBe("∞");
+    expect(h.table!.rows[0].cells).toEqual(["NATION:USA", "⚠ not set (1)", "0.900", "0.800", "19.1", "5.00"]);
+    expect(h.table!.rows[1].cells[5]).toBe("∞");
+  });
+  it("shows the reliabilities used and flags the missing ones with the default", () => {
+    const rel = ov.resilienceHighlight(r, undefined, (id) => ({ "nation:USA": 0.99, "agr:nat": 0.9 } as Record<string, number>)[id]);
+    expect(rel.table!.rows.map((x) => x.cells[1])).toEqual(["0.990", "0.900", "⚠ not set (1)"]);
+    expect(rel.summary.at(-1)).toBe("Assumptions: 2 of the 3 nations, agencies and agreements involved have a reliability set; 1 have none (flagged ⚠) and count as 1 — never failing — so the probability leaves them out: NATION:FRA.");
+    const all = ov.resilienceHighlight(r, undefined, () => 0.5);
+    expect(all.summary.at(-1)).toMatch(/every one of the 3 .* has a reliability set/);
   });
   it("says the probability and the cut order in words", () => {
     expect(h.summary[0]).toMatch(/not achievable: 5\.2 %/);
@@ -184,5 +222,42 @@ describe("partners", () => {
   it("lists the partners in the API's order, with score and conflicts", () => {
     expect(h.items.map((x) => x.id)).toEqual(["nation:GBR", "nation:FRA"]);
     expect(h.items[1].text).toBe("NATION:FRA — score 0.40, 0 shared objective(s), 1 conflict(s): OBJ:X vs OBJ:Y");
+  });
+});
+
+describe("comparison", () => {
+  const gap = (kind: api.Gap["kind"], cap: string, s?: string): api.Gap => ({
+    kind, objective: ref("obj:air", "Objective"), capability: ref(cap, "Capability"), stakeholder: s ? ref(s) : null, threat: null, causedBy: [], cause: null, explanation: ex([cap, "obj:air"], [`REQUIRES:obj:air->${cap}`]),
+  });
+  const c: api.Comparison = {
+    baselineAsOf: "2026-01-01", scenarioAsOf: "2027-01-01", down: [ref("nation:USA")], threshold: 0.2, empty: false,
+    gapsAppeared: [gap("COVERAGE", "cap:aar")], gapsDisappeared: [gap("ACCESS", "cap:sat", "nation:FRA")],
+    singlePointsAppeared: [{ objective: ref("obj:sea", "Objective"), event: ref("nation:GBR"), explanation: ex(["obj:sea", "cap:ship", "nation:GBR"]) }],
+    singlePointsDisappeared: [],
+    objectivesLost: [{ objective: ref("obj:air", "Objective"), explanation: ex(["obj:air", "cap:aar", "nation:USA"]) }],
+    objectivesGained: [],
+    coalitionMoves: [{ nation: ref("nation:CAN"), before: [ref("nation:CAN"), ref("nation:USA")], after: [ref("nation:CAN")], baselineExplanation: ex(["nation:USA"]), scenarioExplanation: ex(["nation:CAN"]) }],
+  };
+  const h = ov.compareHighlight(c);
+  it("draws what gets worse as failing, what gets better as shared, the down events down", () => {
+    expect(h.nodes.get("obj:air")).toBe("failed");
+    expect(h.nodes.get("cap:aar")).toBe("failed");
+    expect(h.nodes.get("nation:GBR")).toBe("failed");
+    expect(h.nodes.get("cap:sat")).toBe("shared");
+    expect(h.nodes.get("nation:USA")).toBe("down");
+    expect(h.nodes.get("nation:CAN")).toBe("focus");
+    expect(h.edges.has("REQUIRES:obj:air->cap:aar")).toBe(true);
+  });
+  it("lists appeared, disappeared and moves, and counts them in words", () => {
+    expect(h.groups!.map((g) => g.title)).toEqual(["Appears or is lost (3)", "Disappears or is gained (1)", "Coalition moves (1)"]);
+    expect(h.groups![0].items[0].text).toBe("OBJ:AIR stops being achievable");
+    expect(h.groups![2].items[0].text).toBe("NATION:CAN: with NATION:USA → with no one");
+    expect(h.summary[0]).toMatch(/From 2026-01-01 \(baseline\) to 2027-01-01 with NATION:USA down: 1 gap\(s\) appear and 1 disappear; 1 single point\(s\) of failure appear and 0 disappear; 1 objective\(s\) are lost and 0 gained; 1 nation\(s\) change coalition\./);
+    expect(h.subjects).toEqual(["nation:USA"]);
+  });
+  it("says when nothing differs", () => {
+    const none = ov.compareHighlight({ ...c, empty: true, down: [], gapsAppeared: [], gapsDisappeared: [], singlePointsAppeared: [], objectivesLost: [], coalitionMoves: [] });
+    expect(none.summary[0]).toBe("Nothing differs between 2026-01-01 and 2027-01-01.");
+    expect(ov.highlightedIds(none)).toEqual([]);
   });
 });

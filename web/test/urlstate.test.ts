@@ -4,21 +4,33 @@ import { decode, emptyState, encode, idsInState, isDate, type ViewState } from "
 describe("URL state", () => {
   it("round-trips a full state", () => {
     const s: ViewState = {
-      sel: "cap:air-refuelling", overlay: "whatif", objective: "obj:x", view: "nation:FRA", of: "agr:nat", gap: "ACCESS",
-      a: "nation:USA", b: "nation:FRA", threshold: 0.35, down: ["nation:USA", "agr:nat"], asOf: "2027-03-01",
-      horizon: "2028-01-01", kinds: ["Nation", "Capability"], region: "Europe", domain: "AIR",
-      agreement: "agr:nat", size: "hanging",
+      sel: "cap:air-refuelling", overlay: "whatif", view: "nation:FRA", down: ["nation:USA", "agr:nat"], asOf: "2027-03-01",
+      kinds: ["Nation", "Capability"], region: "Europe", domain: "AIR",
+      agreement: "agr:nat", size: "hanging", rest: "dim", all: true,
     };
     const d = decode(encode(s));
     expect(d.problems).toEqual([]);
     expect(d.state).toEqual(s);
   });
 
+  it("holds only the current analysis's settings", () => {
+    const all: ViewState = {
+      ...emptyState(), objective: "obj:x", view: "nation:FRA", of: "agr:nat", gap: "ACCESS", a: "nation:USA", b: "nation:FRA",
+      threshold: 0.35, down: ["nation:USA"], horizon: "2028-01-01", rest: "dim", all: true,
+    };
+    expect(encode({ ...all, overlay: "impact" })).toBe("overlay=impact&view=nation%3AFRA&of=agr%3Anat&rest=dim&all=1");
+    expect(encode({ ...all, overlay: "gaps" })).toBe("overlay=gaps&gap=ACCESS&horizon=2028-01-01&rest=dim&all=1");
+    expect(encode({ ...all, overlay: "brokers" })).toBe("overlay=brokers&rest=dim&all=1");
+    expect(encode({ ...all, overlay: undefined })).toBe("");
+    // A link carrying other analyses' settings opens the view without them.
+    expect(decode("overlay=impact&of=nation:USA&objective=obj:x&a=FRA&b=DEU&down=USA").state).toEqual({ ...emptyState(), overlay: "impact", of: "nation:USA" });
+  });
+
   it("names the new overlays and their node in the URL", () => {
     for (const overlay of ["resilience", "impact", "partners"] as const) {
       const s: ViewState = { ...emptyState(), overlay, of: "nation:USA", objective: "obj:x" };
-      expect(encode(s)).toBe(`overlay=${overlay}&objective=obj%3Ax&of=nation%3AUSA`);
-      expect(decode(encode(s)).state).toEqual(s);
+      const want = overlay === "resilience" ? `overlay=${overlay}&objective=obj%3Ax` : `overlay=${overlay}&of=nation%3AUSA`;
+      expect(encode(s)).toBe(want);
     }
     expect(idsInState({ ...emptyState(), overlay: "partners", of: "nation:X" })).toEqual([{ id: "nation:X", where: "partners' stakeholder" }]);
   });

@@ -6,14 +6,16 @@ Usage: oracle.py CASES.json OUT.json
 
 Each case names an interchange document (graph.Document as JSON), an asOf date, a
 threshold and the partition the Go code found. This script projects the document at asOf
-on its own, following DESIGN §1 (validFrom <= d < validTo, signed <= d < expires, an agreement
+on its own, following docs/analyses.md, "Validity by date" (validFrom <= d < validTo, signed <= d < expires, an agreement
 that does not count is dropped with its relationships), and answers with networkx:
   - articulation points and bridges of the coordination network (a MultiGraph, so that two
     COORDINATES_WITH in opposite directions are two parallel links);
   - the alignment graph over nations (weighted Jaccard of priorities, a nation's priority
     being the max over itself and its agencies; edges with weight >= threshold);
   - the best modularity Louvain finds over several seeds, and the modularity of the Go
-    partition on that graph.
+    partition on that graph;
+  - the overlap score of every pair of nations, None where both pursue nothing (an empty
+    union) and 0 where only one does.
 """
 import json
 import sys
@@ -51,7 +53,7 @@ def coordination(labels, rels):
     return g
 
 
-def alignment(labels, rels, threshold):
+def priorities(labels, rels):
     nations = sorted(i for i, l in labels.items() if l == "Nation")
     nation_of = {r["from"]: r["to"] for r in rels if r["type"] == "PART_OF"}
     prio = {n: {} for n in nations}
@@ -63,6 +65,25 @@ def alignment(labels, rels, threshold):
         if n is None:
             continue
         prio[n][r["to"]] = max(prio[n].get(r["to"], 0), r["priority"])
+    return nations, prio
+
+
+def jaccard(pa, pb):
+    union = set(pa) | set(pb)
+    if not union:
+        return None
+    lo = sum(min(pa.get(o, 0), pb.get(o, 0)) for o in union)
+    hi = sum(max(pa.get(o, 0), pb.get(o, 0)) for o in union)
+    return lo / hi
+
+
+def overlaps(labels, rels):
+    nations, prio = priorities(labels, rels)
+    return [[a, b, jaccard(prio[a], prio[b])] for i, a in enumerate(nations) for b in nations[i + 1:]]
+
+
+def alignment(labels, rels, threshold):
+    nations, prio = priorities(labels, rels)
     g = nx.Graph()
     g.add_nodes_from(nations)
     for i, a in enumerate(nations):
@@ -88,6 +109,7 @@ def answer(case):
         "alignment": sorted([min(u, v), max(u, v), w] for u, v, w in ag.edges(data="weight")),
         "louvainBest": None,
         "oursModularity": None,
+        "overlaps": overlaps(labels, rels),
     }
     if ag.number_of_edges() > 0:
         best = max(

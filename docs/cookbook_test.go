@@ -17,6 +17,7 @@ import (
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j/neo4jtest"
 	"github.com/stakegraph/stakegraph/resolvers"
+	"github.com/stakegraph/stakegraph/resolvers/generated"
 	"github.com/stakegraph/stakegraph/seed"
 )
 
@@ -52,8 +53,8 @@ func TestCookbookOutputsAreTrue(t *testing.T) {
 	last := 0
 	for i, m := range matches {
 		query := string(src[m[2]:m[3]])
-		if !strings.Contains(query, "asOf") {
-			t.Errorf("recipe %d has no asOf: its output would change with the date", i+1)
+		if f := datedField(query); f != "" && !strings.Contains(query, "asOf") {
+			t.Errorf("recipe %d asks %s without asOf: its output would change with the date", i+1, f)
 		}
 		got := run(t, h, query)
 		want := strings.TrimSpace(string(src[m[6]:m[7]]))
@@ -73,6 +74,19 @@ func TestCookbookOutputsAreTrue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// datedField is the first root field of the schema that takes asOf (an analysis, whose
+// answer depends on today's date when asOf is absent) and that query asks; "" when it
+// asks none. The playground's lists read stored facts and need no date.
+func datedField(query string) string {
+	s := generated.NewExecutableSchema(generated.Config{}).Schema()
+	for _, f := range s.Query.Fields {
+		if f.Arguments.ForName("asOf") != nil && regexp.MustCompile(`\b`+f.Name+`\s*\(`).MatchString(query) {
+			return f.Name
+		}
+	}
+	return ""
 }
 
 // run answers a query and returns its data, indented; errors fail the test.

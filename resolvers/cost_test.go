@@ -16,7 +16,7 @@ import (
 
 // costSchema is the schema the handler estimates costs with.
 func costSchema() fanOutSchema {
-	cfg := generated.Config{Resolvers: &Resolver{}, Directives: directives(), Complexity: complexity()}
+	cfg := generated.Config{Resolvers: &Resolver{}, Directives: directives(), Complexity: complexity(defaultListFanOut)}
 	return fanOutSchema{generated.NewExecutableSchema(cfg), defaultListFanOut}
 }
 

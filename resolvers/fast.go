@@ -193,6 +193,12 @@ func (f *fastWriter) query(sel ast.SelectionSet) error {
 // connection writes one keyset page of a root list, as helpers.go's page reads it.
 func (f *fastWriter) connection(cf graphql.CollectedField, l graph.Label, args map[string]any) error {
 	flt := graph.NodeFilter{Label: l, First: defaultPage}
+	// The playground's arguments (where, orderBy, last, before) are gqlgen's to answer.
+	for k, v := range args {
+		if v != nil && k != "first" && k != "after" && k != "filter" {
+			return errDecline
+		}
+	}
 	if v, ok := args["first"]; ok && v != nil {
 		n, ok := toInt(v)
 		if !ok || n < 1 || n > maxPage {
@@ -279,6 +285,8 @@ func (f *fastWriter) connection(cf graphql.CollectedField, l graph.Label, args m
 			return f.object(c.Selections, []string{"PageInfo"}, func(i graphql.CollectedField) error {
 				if i.Name == "hasNextPage" {
 					graphql.MarshalBoolean(p.HasNextPage).MarshalGQL(f.w)
+				} else if i.Name != "endCursor" {
+					return errDecline // hasPreviousPage, startCursor: gqlgen's to answer
 				} else if len(p.Nodes) == 0 {
 					f.w.WriteString("null")
 				} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		r.Snapshots = snapshot.New(r.Store, opts.SnapshotBudget)
 	}
 	cfg := generated.Config{Resolvers: r, Directives: directives()}
-	cfg.Complexity = complexity()
+	cfg.Complexity = complexity(opts.ListFanOut)
 	srv := handler.New(fanOutSchema{generated.NewExecutableSchema(cfg), opts.ListFanOut})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -256,8 +257,11 @@ func fieldAt(query string, loc gqlerror.Location) string {
 }
 
 // complexity counts connections by the page size asked for, so that a wide query is
-// refused before it reaches the database; fanOutSchema counts the other lists.
-func complexity() generated.ComplexityRoot {
+// refused before it reaches the database; fanOutSchema counts the other lists. A where
+// adds what evaluating it costs (whereCost), and a traversal asked with first is counted
+// by it rather than by the fan-out. Every traversal field and traversal connection of the
+// schema is found by its resolver's signature, so one added later is counted too.
+func complexity(fanOut int) generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 	page := func(child int, first *int) int {
 		// An out-of-range page size is the resolver's to refuse, with its field named.
@@ -265,14 +269,93 @@ func complexity() generated.ComplexityRoot {
 		if first != nil && *first > 0 && *first <= maxPage {
 			n = *first
 		}
-		return 1 + n*child
+		return addSat(1, mulSat(n, child))
 	}
-	c.Query.Nations = func(child int, _ *generated.NationFilter, first *int, _ *string) int { return page(child, first) }
-	c.Query.Agencies = func(child int, _ *generated.AgencyFilter, first *int, _ *string) int { return page(child, first) }
-	c.Query.Objectives = func(child int, _ *generated.ObjectiveFilter, first *int, _ *string) int { return page(child, first) }
-	c.Query.Capabilities = func(child int, _ *generated.CapabilityFilter, first *int, _ *string) int { return page(child, first) }
-	c.Query.Agreements = func(child int, _ *generated.AgreementFilter, first *int, _ *string) int { return page(child, first) }
-	c.Query.Threats = func(child int, _ *generated.ThreatFilter, first *int, _ *string) int { return page(child, first) }
+	list := func(child int, where map[string]any, first, last *int) int {
+		if last != nil {
+			first = last
+		}
+		return addSat(page(child, first), whereCost(where, fanOut))
+	}
+	c.Query.Nations = func(child int, _ *generated.NationFilter, where map[string]any, _ []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		return list(child, where, first, last)
+	}
+	c.Query.Agencies = func(child int, _ *generated.AgencyFilter, where map[string]any, _ []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		return list(child, where, first, last)
+	}
+	c.Query.Objectives = func(child int, _ *generated.ObjectiveFilter, where map[string]any, _ []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		return list(child, where, first, last)
+	}
+	c.Query.Capabilities = func(child int, _ *generated.CapabilityFilter, where map[string]any, _ []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		return list(child, where, first, last)
+	}
+	c.Query.Agreements = func(child int, _ *generated.AgreementFilter, where map[string]any, _ []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		return list(child, where, first, last)
+	}
+	c.Query.Threats = func(child int, _ *generated.ThreatFilter, where map[string]any, _ []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		return list(child, where, first, last)
+	}
 	c.Query.Search = func(child int, _ string, first *int) int { return page(child, first) }
+
+	// A traversal holds fanOut items unless first says how many it may return.
+	traversal := func(child int, where map[string]any, _ []map[string]any, first *int) int {
+		n := fanOut
+		if first != nil && *first > 0 && *first <= maxPage {
+			n = *first
+		}
+		return addSat(addSat(1, mulSat(n, max(child, 1))), whereCost(where, fanOut))
+	}
+	connection := func(child int, where map[string]any, orderBy []map[string]any, first *int, _ *string, last *int, _ *string) int {
+		if last != nil {
+			first = last
+		}
+		return traversal(child, where, orderBy, first)
+	}
+	types := reflect.ValueOf(&c).Elem()
+	for i := range types.NumField() {
+		fields := types.Field(i)
+		if fields.Kind() != reflect.Struct || types.Type().Field(i).Name == "Query" {
+			continue
+		}
+		for j := range fields.NumField() {
+			switch f := fields.Field(j); f.Type() {
+			case reflect.TypeOf(traversal):
+				f.Set(reflect.ValueOf(traversal))
+			case reflect.TypeOf(connection):
+				f.Set(reflect.ValueOf(connection))
+			}
+		}
+	}
 	return c
 }
+
+// whereCost estimates the work of a where condition: one per condition, and a
+// relationship condition fanOut times its own condition, since it is evaluated over every
+// related item of every candidate.
+func whereCost(where any, fanOut int) int {
+	cost := 0
+	switch w := where.(type) {
+	case map[string]any:
+		for k, v := range w {
+			switch {
+			case v == nil:
+			case k == "AND" || k == "OR" || k == "NOT":
+				cost = addSat(cost, whereCost(v, fanOut))
+			case strings.HasSuffix(k, "_SOME") || strings.HasSuffix(k, "_NONE") ||
+				strings.HasSuffix(k, "_ALL") || strings.HasSuffix(k, "_SINGLE"):
+				cost = addSat(cost, mulSat(fanOut, addSat(1, whereCost(v, fanOut))))
+			case isMap(v): // a condition on a relationship's end
+				cost = addSat(cost, whereCost(v, fanOut))
+			default:
+				cost = addSat(cost, 1)
+			}
+		}
+	case []any:
+		for _, v := range w {
+			cost = addSat(cost, whereCost(v, fanOut))
+		}
+	}
+	return cost
+}
+
+func isMap(v any) bool { _, ok := v.(map[string]any); return ok }

@@ -27,15 +27,6 @@ type nodeKind interface {
 	graph.Nation | graph.Agency | graph.Objective | graph.Capability | graph.Agreement | graph.Threat
 }
 
-// typedNodes views nodes through one label's type.
-func typedNodes[T nodeKind](ns []graph.Node) []T {
-	out := make([]T, len(ns))
-	for i := range ns {
-		out[i] = T(ns[i])
-	}
-	return out
-}
-
 // lookup finds a node of label l by id; nil when there is none (or it has another label).
 func lookup[T nodeKind](ctx context.Context, r *Resolver, id string, l graph.Label) (*T, error) {
 	n, err := r.loader(ctx).node(ctx, id)

@@ -20,80 +20,80 @@ func (r *agencyResolver) Nation(ctx context.Context, obj *graph.Agency) (*graph.
 	return &ns[0], nil
 }
 
-func (r *agencyResolver) CoordinatesWith(ctx context.Context, obj *graph.Agency) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelCoordinatesWith, graph.Both)
+func (r *agencyResolver) CoordinatesWith(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Agency", "coordinatesWith", where, orderBy, first)
 }
 
-func (r *agencyResolver) Pursues(ctx context.Context, obj *graph.Agency) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelPursues, graph.Outgoing)
+func (r *agencyResolver) Pursues(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Agency", "pursues", where, orderBy, first)
 }
 
-func (r *agencyResolver) Provides(ctx context.Context, obj *graph.Agency) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelProvides, graph.Outgoing)
+func (r *agencyResolver) Provides(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Agency", "provides", where, orderBy, first)
 }
 
-func (r *agencyResolver) PartyTo(ctx context.Context, obj *graph.Agency) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelPartyTo, graph.Outgoing)
+func (r *agencyResolver) PartyTo(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Agency", "partyTo", where, orderBy, first)
 }
 
-func (r *agreementResolver) Parties(ctx context.Context, obj *graph.Agreement) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelPartyTo, graph.Incoming)
+func (r *agreementResolver) Parties(ctx context.Context, obj *graph.Agreement, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Agreement", "parties", where, orderBy, first)
 }
 
-func (r *agreementResolver) Governs(ctx context.Context, obj *graph.Agreement) ([]graph.Capability, error) {
-	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelGoverns, graph.Outgoing)
+func (r *agreementResolver) Governs(ctx context.Context, obj *graph.Agreement, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error) {
+	return traverseNodes[graph.Capability](ctx, r.Resolver, obj.Data(), "Agreement", "governs", where, orderBy, first)
 }
 
-func (r *capabilityResolver) Providers(ctx context.Context, obj *graph.Capability) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelProvides, graph.Incoming)
+func (r *capabilityResolver) Providers(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Capability", "providers", where, orderBy, first)
 }
 
-func (r *capabilityResolver) DependsOn(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error) {
-	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelDependsOn, graph.Outgoing)
+func (r *capabilityResolver) DependsOn(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error) {
+	return traverseNodes[graph.Capability](ctx, r.Resolver, obj.Data(), "Capability", "dependsOn", where, orderBy, first)
 }
 
-func (r *capabilityResolver) Dependents(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error) {
-	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelDependsOn, graph.Incoming)
+func (r *capabilityResolver) Dependents(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error) {
+	return traverseNodes[graph.Capability](ctx, r.Resolver, obj.Data(), "Capability", "dependents", where, orderBy, first)
 }
 
-func (r *capabilityResolver) RequiredBy(ctx context.Context, obj *graph.Capability) ([]graph.Objective, error) {
-	return neighbours[graph.Objective](ctx, r.loader(ctx), obj.ID, graph.RelRequires, graph.Incoming)
+func (r *capabilityResolver) RequiredBy(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error) {
+	return traverseNodes[graph.Objective](ctx, r.Resolver, obj.Data(), "Capability", "requiredBy", where, orderBy, first)
 }
 
-func (r *capabilityResolver) GovernedBy(ctx context.Context, obj *graph.Capability) ([]graph.Agreement, error) {
-	return neighbours[graph.Agreement](ctx, r.loader(ctx), obj.ID, graph.RelGoverns, graph.Incoming)
+func (r *capabilityResolver) GovernedBy(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Agreement, error) {
+	return traverseNodes[graph.Agreement](ctx, r.Resolver, obj.Data(), "Capability", "governedBy", where, orderBy, first)
 }
 
-func (r *nationResolver) Agencies(ctx context.Context, obj *graph.Nation) ([]graph.Agency, error) {
-	return neighbours[graph.Agency](ctx, r.loader(ctx), obj.ID, graph.RelPartOf, graph.Incoming)
+func (r *nationResolver) Agencies(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Agency, error) {
+	return traverseNodes[graph.Agency](ctx, r.Resolver, obj.Data(), "Nation", "agencies", where, orderBy, first)
 }
 
-func (r *nationResolver) Pursues(ctx context.Context, obj *graph.Nation) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelPursues, graph.Outgoing)
+func (r *nationResolver) Pursues(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Nation", "pursues", where, orderBy, first)
 }
 
-func (r *nationResolver) Provides(ctx context.Context, obj *graph.Nation) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelProvides, graph.Outgoing)
+func (r *nationResolver) Provides(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Nation", "provides", where, orderBy, first)
 }
 
-func (r *nationResolver) PartyTo(ctx context.Context, obj *graph.Nation) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelPartyTo, graph.Outgoing)
+func (r *nationResolver) PartyTo(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Nation", "partyTo", where, orderBy, first)
 }
 
-func (r *objectiveResolver) PursuedBy(ctx context.Context, obj *graph.Objective) ([]graph.Link, error) {
-	return r.loader(ctx).links(ctx, obj.Data(), graph.RelPursues, graph.Incoming)
+func (r *objectiveResolver) PursuedBy(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error) {
+	return r.traverseLinks(ctx, obj.Data(), "Objective", "pursuedBy", where, orderBy, first)
 }
 
-func (r *objectiveResolver) Requires(ctx context.Context, obj *graph.Objective) ([]graph.Capability, error) {
-	return neighbours[graph.Capability](ctx, r.loader(ctx), obj.ID, graph.RelRequires, graph.Outgoing)
+func (r *objectiveResolver) Requires(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error) {
+	return traverseNodes[graph.Capability](ctx, r.Resolver, obj.Data(), "Objective", "requires", where, orderBy, first)
 }
 
-func (r *objectiveResolver) Addresses(ctx context.Context, obj *graph.Objective) ([]graph.Threat, error) {
-	return neighbours[graph.Threat](ctx, r.loader(ctx), obj.ID, graph.RelAddresses, graph.Outgoing)
+func (r *objectiveResolver) Addresses(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Threat, error) {
+	return traverseNodes[graph.Threat](ctx, r.Resolver, obj.Data(), "Objective", "addresses", where, orderBy, first)
 }
 
-func (r *objectiveResolver) ConflictsWith(ctx context.Context, obj *graph.Objective) ([]graph.Objective, error) {
-	return neighbours[graph.Objective](ctx, r.loader(ctx), obj.ID, graph.RelConflictsWith, graph.Both)
+func (r *objectiveResolver) ConflictsWith(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error) {
+	return traverseNodes[graph.Objective](ctx, r.Resolver, obj.Data(), "Objective", "conflictsWith", where, orderBy, first)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (graph.Entity, error) {
@@ -125,100 +125,94 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	return r.search(ctx, text, first)
 }
 
-func (r *queryResolver) Nations(ctx context.Context, filter *generated.NationFilter, first *int, after *string) (*generated.NationConnection, error) {
+func (r *queryResolver) Nations(ctx context.Context, filter *generated.NationFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*generated.NationConnection, error) {
 	f := graph.NodeFilter{Label: graph.LabelNation}
 	if filter != nil {
 		f.IDs, f.NameContains, f.Region = filter.Ids, deref(filter.NameContains), deref(filter.Region)
 	}
-	p, info, err := r.page(ctx, f, first, after)
+	p, err := r.list(ctx, f, where, pageArgs{orderBy: orderBy, first: first, after: after, last: last, before: before})
 	if err != nil {
 		return nil, err
 	}
-	c := &generated.NationConnection{Nodes: typedNodes[graph.Nation](p.Nodes), PageInfo: info, TotalCount: p.TotalCount}
-	for i := range c.Nodes {
-		c.Edges = append(c.Edges, generated.NationEdge{Cursor: encodeCursor(c.Nodes[i].ID), Node: &c.Nodes[i]})
-	}
-	return c, nil
+	ns := pageNodes[graph.Nation](p)
+	edges := nodeConn(p, ns, func(c string, n *graph.Nation) generated.NationEdge { return generated.NationEdge{Cursor: c, Node: n} })
+	return &generated.NationConnection{Nodes: ns, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
-func (r *queryResolver) Agencies(ctx context.Context, filter *generated.AgencyFilter, first *int, after *string) (*generated.AgencyConnection, error) {
+func (r *queryResolver) Agencies(ctx context.Context, filter *generated.AgencyFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*generated.AgencyConnection, error) {
 	f := graph.NodeFilter{Label: graph.LabelAgency}
 	if filter != nil {
 		f.IDs, f.NameContains, f.Kind = filter.Ids, deref(filter.NameContains), deref(filter.Kind)
 	}
-	p, info, err := r.page(ctx, f, first, after)
+	p, err := r.list(ctx, f, where, pageArgs{orderBy: orderBy, first: first, after: after, last: last, before: before})
 	if err != nil {
 		return nil, err
 	}
-	c := &generated.AgencyConnection{Nodes: typedNodes[graph.Agency](p.Nodes), PageInfo: info, TotalCount: p.TotalCount}
-	for i := range c.Nodes {
-		c.Edges = append(c.Edges, generated.AgencyEdge{Cursor: encodeCursor(c.Nodes[i].ID), Node: &c.Nodes[i]})
-	}
-	return c, nil
+	ns := pageNodes[graph.Agency](p)
+	edges := nodeConn(p, ns, func(c string, n *graph.Agency) generated.AgencyEdge { return generated.AgencyEdge{Cursor: c, Node: n} })
+	return &generated.AgencyConnection{Nodes: ns, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
-func (r *queryResolver) Objectives(ctx context.Context, filter *generated.ObjectiveFilter, first *int, after *string) (*generated.ObjectiveConnection, error) {
+func (r *queryResolver) Objectives(ctx context.Context, filter *generated.ObjectiveFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*generated.ObjectiveConnection, error) {
 	f := graph.NodeFilter{Label: graph.LabelObjective}
 	if filter != nil {
 		f.IDs, f.NameContains, f.Domain = filter.Ids, deref(filter.NameContains), deref(filter.Domain)
 	}
-	p, info, err := r.page(ctx, f, first, after)
+	p, err := r.list(ctx, f, where, pageArgs{orderBy: orderBy, first: first, after: after, last: last, before: before})
 	if err != nil {
 		return nil, err
 	}
-	c := &generated.ObjectiveConnection{Nodes: typedNodes[graph.Objective](p.Nodes), PageInfo: info, TotalCount: p.TotalCount}
-	for i := range c.Nodes {
-		c.Edges = append(c.Edges, generated.ObjectiveEdge{Cursor: encodeCursor(c.Nodes[i].ID), Node: &c.Nodes[i]})
-	}
-	return c, nil
+	ns := pageNodes[graph.Objective](p)
+	edges := nodeConn(p, ns, func(c string, n *graph.Objective) generated.ObjectiveEdge {
+		return generated.ObjectiveEdge{Cursor: c, Node: n}
+	})
+	return &generated.ObjectiveConnection{Nodes: ns, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
-func (r *queryResolver) Capabilities(ctx context.Context, filter *generated.CapabilityFilter, first *int, after *string) (*generated.CapabilityConnection, error) {
+func (r *queryResolver) Capabilities(ctx context.Context, filter *generated.CapabilityFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*generated.CapabilityConnection, error) {
 	f := graph.NodeFilter{Label: graph.LabelCapability}
 	if filter != nil {
 		f.IDs, f.NameContains, f.Category = filter.Ids, deref(filter.NameContains), deref(filter.Category)
 	}
-	p, info, err := r.page(ctx, f, first, after)
+	p, err := r.list(ctx, f, where, pageArgs{orderBy: orderBy, first: first, after: after, last: last, before: before})
 	if err != nil {
 		return nil, err
 	}
-	c := &generated.CapabilityConnection{Nodes: typedNodes[graph.Capability](p.Nodes), PageInfo: info, TotalCount: p.TotalCount}
-	for i := range c.Nodes {
-		c.Edges = append(c.Edges, generated.CapabilityEdge{Cursor: encodeCursor(c.Nodes[i].ID), Node: &c.Nodes[i]})
-	}
-	return c, nil
+	ns := pageNodes[graph.Capability](p)
+	edges := nodeConn(p, ns, func(c string, n *graph.Capability) generated.CapabilityEdge {
+		return generated.CapabilityEdge{Cursor: c, Node: n}
+	})
+	return &generated.CapabilityConnection{Nodes: ns, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
-func (r *queryResolver) Agreements(ctx context.Context, filter *generated.AgreementFilter, first *int, after *string) (*generated.AgreementConnection, error) {
+func (r *queryResolver) Agreements(ctx context.Context, filter *generated.AgreementFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*generated.AgreementConnection, error) {
 	f := graph.NodeFilter{Label: graph.LabelAgreement}
 	if filter != nil {
 		f.IDs, f.NameContains, f.Kind = filter.Ids, deref(filter.NameContains), deref(filter.Kind)
 	}
-	p, info, err := r.page(ctx, f, first, after)
+	p, err := r.list(ctx, f, where, pageArgs{orderBy: orderBy, first: first, after: after, last: last, before: before})
 	if err != nil {
 		return nil, err
 	}
-	c := &generated.AgreementConnection{Nodes: typedNodes[graph.Agreement](p.Nodes), PageInfo: info, TotalCount: p.TotalCount}
-	for i := range c.Nodes {
-		c.Edges = append(c.Edges, generated.AgreementEdge{Cursor: encodeCursor(c.Nodes[i].ID), Node: &c.Nodes[i]})
-	}
-	return c, nil
+	ns := pageNodes[graph.Agreement](p)
+	edges := nodeConn(p, ns, func(c string, n *graph.Agreement) generated.AgreementEdge {
+		return generated.AgreementEdge{Cursor: c, Node: n}
+	})
+	return &generated.AgreementConnection{Nodes: ns, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
-func (r *queryResolver) Threats(ctx context.Context, filter *generated.ThreatFilter, first *int, after *string) (*generated.ThreatConnection, error) {
+func (r *queryResolver) Threats(ctx context.Context, filter *generated.ThreatFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*generated.ThreatConnection, error) {
 	f := graph.NodeFilter{Label: graph.LabelThreat}
 	if filter != nil {
 		f.IDs, f.NameContains, f.Kind = filter.Ids, deref(filter.NameContains), deref(filter.Kind)
 	}
-	p, info, err := r.page(ctx, f, first, after)
+	p, err := r.list(ctx, f, where, pageArgs{orderBy: orderBy, first: first, after: after, last: last, before: before})
 	if err != nil {
 		return nil, err
 	}
-	c := &generated.ThreatConnection{Nodes: typedNodes[graph.Threat](p.Nodes), PageInfo: info, TotalCount: p.TotalCount}
-	for i := range c.Nodes {
-		c.Edges = append(c.Edges, generated.ThreatEdge{Cursor: encodeCursor(c.Nodes[i].ID), Node: &c.Nodes[i]})
-	}
-	return c, nil
+	ns := pageNodes[graph.Threat](p)
+	edges := nodeConn(p, ns, func(c string, n *graph.Threat) generated.ThreatEdge { return generated.ThreatEdge{Cursor: c, Node: n} })
+	return &generated.ThreatConnection{Nodes: ns, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
 func (r *queryResolver) Nation(ctx context.Context, id *string, code *string) (*graph.Nation, error) {
@@ -259,8 +253,8 @@ func (r *queryResolver) ExportGraph(ctx context.Context) (any, error) {
 	return r.Store.Export(ctx)
 }
 
-func (r *threatResolver) AddressedBy(ctx context.Context, obj *graph.Threat) ([]graph.Objective, error) {
-	return neighbours[graph.Objective](ctx, r.loader(ctx), obj.ID, graph.RelAddresses, graph.Incoming)
+func (r *threatResolver) AddressedBy(ctx context.Context, obj *graph.Threat, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error) {
+	return traverseNodes[graph.Objective](ctx, r.Resolver, obj.Data(), "Threat", "addressedBy", where, orderBy, first)
 }
 
 func (r *Resolver) Agency() generated.AgencyResolver { return &agencyResolver{r} }

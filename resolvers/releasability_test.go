@@ -145,7 +145,50 @@ func analyses(objectives, stakeholders, events []string) []string {
 	for i := 0; i+1 < len(events) && i < 10; i += 2 {
 		qs = append(qs, fmt.Sprintf(`{ whatIf(down: [%q, %q], asOf: "2026-11-27") { objectives { node { id } explanation { nodes relationships } } capabilities { node { id } } } }`, events[i], events[i+1]))
 	}
-	return qs
+	return append(qs, playgroundProbes()...)
+}
+
+// playgroundProbes ask every relationship condition of the playground (each quantifier and
+// count, over every traversal), the traversal connections with their counts, cursors and
+// aggregates, and the lists' aggregates: for the viewer, a hidden node must not exist in
+// any of them.
+func playgroundProbes() []string {
+	lists := map[string]string{"Nation": "nations", "Agency": "agencies", "Objective": "objectives",
+		"Capability": "capabilities", "Agreement": "agreements", "Threat": "threats"}
+	// Conditions that hold for some related items and not others; hidden nodes are named
+	// "Covert …", so a name condition would count them if they leaked in.
+	inner := func(r resolvers.WhereRel) string {
+		switch r.View {
+		case "":
+			return `{name_CONTAINS: "o"}`
+		case "Coordination":
+			return `{agency: {name_CONTAINS: "o"}}`
+		case "Pursuit":
+			return `{OR: [{priority_GTE: 3}, {objective: {name_STARTS_WITH: "Covert"}}]}`
+		case "Provision":
+			return `{provider: {name_CONTAINS: "o"}}`
+		}
+		return `{party: {name_CONTAINS: "o"}}`
+	}
+	var qs []string
+	for _, r := range resolvers.WhereRels() {
+		list, in := lists[r.Type], inner(r)
+		q := fmt.Sprintf(`{ some: %[1]s(where: {%[2]s_SOME: %[3]s}, first: 500) { totalCount nodes { id } }
+			none: %[1]s(where: {%[2]s_NONE: %[3]s}, first: 500) { totalCount nodes { id } }
+			all: %[1]s(where: {%[2]s_ALL: %[3]s}, first: 500) { totalCount nodes { id } }
+			single: %[1]s(where: {%[2]s_SINGLE: %[3]s}, first: 500) { totalCount nodes { id } }
+			empty: %[1]s(where: {%[2]s_COUNT_EQ: 0}, first: 500) { totalCount aggregate { count } nodes { id } }
+			many: %[1]s(where: {%[2]s_COUNT_GT: 1}, orderBy: [{field: NAME, direction: DESC}], last: 9) { pageInfo { hasPreviousPage hasNextPage startCursor endCursor } edges { cursor } }`, list, r.Field, in)
+		if !r.One() {
+			q += fmt.Sprintf(`
+			conn: %[1]s(first: 500) { nodes { id %[2]s(where: %[3]s, first: 2) { __typename } %[2]sConnection(first: 3) { totalCount aggregate { count } pageInfo { hasNextPage endCursor } edges { cursor } } } }`, list, r.Field, in)
+		}
+		qs = append(qs, q+" }")
+	}
+	return append(qs,
+		`{ agreements(first: 1) { aggregate { count signed { count min max } expires { count min max } confidence { count min max sum average } reliability { count min max } } } }`,
+		`{ capabilities(first: 500) { nodes { id providersConnection(orderBy: [{field: CAPACITY}]) { aggregate { capacity { count min max sum } validTo { min max } } } } } }`,
+		`{ nations(where: {releasableTo_INCLUDES: "ZZZ"}, first: 500) { totalCount nodes { id } } objectives(where: {releasableTo_IS_NULL: false}, first: 500) { totalCount } }`)
 }
 
 func TestNothingRevealsAHiddenNode(t *testing.T) {
@@ -233,6 +276,29 @@ func TestNothingRevealsAHiddenNode(t *testing.T) {
 			unk := strings.ReplaceAll(p.ask(q, map[string]any{"id": "never:existed"}), "never:existed", "ID")
 			p.check("error", got)
 			if got != unk {
+				p.leaks++
+				t.Errorf("%s: hidden %s answers %s, an unknown id %s", q, id, got, unk)
+			}
+		}
+		// Conditions naming it, through every relationship that could reach it, read as
+		// conditions naming an id that never existed.
+		for _, r := range resolvers.WhereRels() {
+			if r.Far != "" && r.Far != n.Label || r.Far == "" && !n.Label.IsStakeholder() {
+				continue
+			}
+			cond := `{id_EQ: $id}`
+			if r.View != "" {
+				end := map[string]string{"Pursuit": "objective", "Provision": "capability", "Membership": "agreement", "Coordination": "agency"}[r.View]
+				if r.Dir == graph.Incoming && r.View != "Coordination" {
+					end = map[string]string{"Pursuit": "stakeholder", "Provision": "provider", "Membership": "party"}[r.View]
+				}
+				cond = fmt.Sprintf(`{%s: {id_EQ: $id}}`, end)
+			}
+			q := fmt.Sprintf(`query($id: ID!) { some: %[1]s(where: {%[2]s_SOME: %[3]s}) { totalCount nodes { id } } none: %[1]s(where: {%[2]s_NONE: %[3]s}) { totalCount } }`,
+				map[string]string{"Nation": "nations", "Agency": "agencies", "Objective": "objectives", "Capability": "capabilities", "Agreement": "agreements", "Threat": "threats"}[r.Type], r.Field, cond)
+			got := p.ask(q, map[string]any{"id": id})
+			p.check("where naming it", got)
+			if unk := p.ask(q, map[string]any{"id": "never:existed"}); got != unk {
 				p.leaks++
 				t.Errorf("%s: hidden %s answers %s, an unknown id %s", q, id, got, unk)
 			}

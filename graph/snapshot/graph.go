@@ -30,8 +30,9 @@ type Graph struct {
 	// out and in hold, per node, the indexes of its relationships in (type, other end's id)
 	// order.
 	out, in    [][]int32
-	restricted bool  // some node carries releasableTo: views differ per viewer
-	size       int64 // estimated bytes, for the cache's budget
+	ends       [][2]int32 // per relationship, the indexes of its start and end nodes
+	restricted bool       // some node carries releasableTo: views differ per viewer
+	size       int64      // estimated bytes, for the cache's budget
 
 	mu    sync.Mutex
 	views map[string]*view
@@ -74,9 +75,11 @@ func NewGraph(version string, doc *graph.Document) *Graph {
 	})
 	g.out = make([][]int32, len(g.nodes))
 	g.in = make([][]int32, len(g.nodes))
+	g.ends = make([][2]int32, len(g.rels))
 	for i := range g.rels {
 		r := &g.rels[i]
 		from, to := g.index[r.From], g.index[r.To]
+		g.ends[i] = [2]int32{from, to}
 		g.out[from] = append(g.out[from], int32(i))
 		g.in[to] = append(g.in[to], int32(i))
 	}
@@ -116,6 +119,25 @@ func (g *Graph) Node(v *graph.Viewer, id string) (*graph.Node, bool) {
 // Find returns one page of the nodes that f selects, ordered by id, with the same meaning
 // as graph.Store's FindNodes: a keyset page after f.After, and the count of every match.
 func (g *Graph) Find(v *graph.Viewer, f graph.NodeFilter) graph.NodePage {
+	page := graph.NodePage{Nodes: []graph.Node{}}
+	g.filter(v, f, func(i int32) {
+		page.TotalCount++
+		if f.After != "" && g.nodes[i].ID <= f.After {
+			return
+		}
+		if len(page.Nodes) < f.First {
+			page.Nodes = append(page.Nodes, g.nodes[i])
+		} else {
+			page.HasNextPage = true
+		}
+	})
+	return page
+}
+
+// filter calls fn, in id order, with the index of each node that f's simple conditions
+// (label, ids, name, kind…) select and the viewer may see; f's First and After are not
+// read.
+func (g *Graph) filter(v *graph.Viewer, f graph.NodeFilter, fn func(i int32)) {
 	var candidates []int32
 	switch {
 	case f.IDs != nil:
@@ -135,29 +157,15 @@ func (g *Graph) Find(v *graph.Viewer, f graph.NodeFilter) graph.NodePage {
 		}
 	}
 	q := strings.ToLower(strings.TrimSpace(f.NameContains))
-	match := func(i int32) bool {
+	for _, i := range candidates {
 		n := &g.nodes[i]
-		return v.CanSee(n) && (q == "" || strings.Contains(g.lower[i], q)) &&
+		if v.CanSee(n) && (q == "" || strings.Contains(g.lower[i], q)) &&
 			(f.Kind == "" || n.Kind == f.Kind) && (f.Domain == "" || n.Domain == f.Domain) &&
 			(f.Region == "" || n.Region == f.Region) && (f.Code == "" || n.Code == f.Code) &&
-			(f.Category == "" || n.Category == f.Category)
-	}
-	page := graph.NodePage{Nodes: []graph.Node{}}
-	for _, i := range candidates {
-		if !match(i) {
-			continue
-		}
-		page.TotalCount++
-		if f.After != "" && g.nodes[i].ID <= f.After {
-			continue
-		}
-		if len(page.Nodes) < f.First {
-			page.Nodes = append(page.Nodes, g.nodes[i])
-		} else {
-			page.HasNextPage = true
+			(f.Category == "" || n.Category == f.Category) {
+			fn(i)
 		}
 	}
-	return page
 }
 
 // Edge is one relationship seen from a node: the relationship and the node at its other

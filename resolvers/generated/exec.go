@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -67,23 +68,34 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Agency struct {
-		Confidence      func(childComplexity int) int
-		CoordinatesWith func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Kind            func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Nation          func(childComplexity int) int
-		OptDescription  func(childComplexity int) int
-		OptSource       func(childComplexity int) int
-		PartyTo         func(childComplexity int) int
-		Provides        func(childComplexity int) int
-		Pursues         func(childComplexity int) int
-		ReleasableTo    func(childComplexity int) int
-		Reliability     func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		Confidence                func(childComplexity int) int
+		CoordinatesWith           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		CoordinatesWithConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ID                        func(childComplexity int) int
+		Kind                      func(childComplexity int) int
+		Name                      func(childComplexity int) int
+		Nation                    func(childComplexity int) int
+		OptDescription            func(childComplexity int) int
+		OptSource                 func(childComplexity int) int
+		PartyTo                   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		PartyToConnection         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Provides                  func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		ProvidesConnection        func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Pursues                   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		PursuesConnection         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ReleasableTo              func(childComplexity int) int
+		Reliability               func(childComplexity int) int
+		UpdatedAt                 func(childComplexity int) int
+	}
+
+	AgencyAggregate struct {
+		Confidence  func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Reliability func(childComplexity int) int
 	}
 
 	AgencyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -96,22 +108,33 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		Confidence     func(childComplexity int) int
-		Expires        func(childComplexity int) int
-		Governs        func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		OptDescription func(childComplexity int) int
-		OptSource      func(childComplexity int) int
-		Parties        func(childComplexity int) int
-		ReleasableTo   func(childComplexity int) int
-		Reliability    func(childComplexity int) int
-		Signed         func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Confidence        func(childComplexity int) int
+		Expires           func(childComplexity int) int
+		Governs           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		GovernsConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Name              func(childComplexity int) int
+		OptDescription    func(childComplexity int) int
+		OptSource         func(childComplexity int) int
+		Parties           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		PartiesConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ReleasableTo      func(childComplexity int) int
+		Reliability       func(childComplexity int) int
+		Signed            func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
+	AgreementAggregate struct {
+		Confidence  func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Expires     func(childComplexity int) int
+		Reliability func(childComplexity int) int
+		Signed      func(childComplexity int) int
 	}
 
 	AgreementConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -152,22 +175,33 @@ type ComplexityRoot struct {
 	}
 
 	Capability struct {
-		Confidence     func(childComplexity int) int
-		Dependents     func(childComplexity int) int
-		DependsOn      func(childComplexity int) int
-		GovernedBy     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Name           func(childComplexity int) int
-		OptCategory    func(childComplexity int) int
-		OptDescription func(childComplexity int) int
-		OptSource      func(childComplexity int) int
-		Providers      func(childComplexity int) int
-		ReleasableTo   func(childComplexity int) int
-		RequiredBy     func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Confidence           func(childComplexity int) int
+		Dependents           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		DependentsConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		DependsOn            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		DependsOnConnection  func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		GovernedBy           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		GovernedByConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ID                   func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		OptCategory          func(childComplexity int) int
+		OptDescription       func(childComplexity int) int
+		OptSource            func(childComplexity int) int
+		Providers            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		ProvidersConnection  func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ReleasableTo         func(childComplexity int) int
+		RequiredBy           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		RequiredByConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		UpdatedAt            func(childComplexity int) int
+	}
+
+	CapabilityAggregate struct {
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
 	}
 
 	CapabilityConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -230,9 +264,33 @@ type ComplexityRoot struct {
 		OtherAgency  func(childComplexity int) int
 	}
 
+	CoordinationAggregate struct {
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
+	}
+
+	CoordinationConnection struct {
+		Aggregate  func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CoordinationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CutSet struct {
 		Events      func(childComplexity int) int
 		Explanation func(childComplexity int) int
+	}
+
+	DateAggregate struct {
+		Count func(childComplexity int) int
+		Max   func(childComplexity int) int
+		Min   func(childComplexity int) int
 	}
 
 	DeleteResult struct {
@@ -325,6 +383,26 @@ type ComplexityRoot struct {
 		ValidTo         func(childComplexity int) int
 	}
 
+	MembershipAggregate struct {
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
+	}
+
+	MembershipConnection struct {
+		Aggregate  func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		DeleteNodes         func(childComplexity int, ids []string) int
 		DeleteRelationships func(childComplexity int, keys []RelationshipKey) int
@@ -339,23 +417,34 @@ type ComplexityRoot struct {
 	}
 
 	Nation struct {
-		Agencies       func(childComplexity int) int
-		Code           func(childComplexity int) int
-		Confidence     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Name           func(childComplexity int) int
-		OptDescription func(childComplexity int) int
-		OptRegion      func(childComplexity int) int
-		OptSource      func(childComplexity int) int
-		PartyTo        func(childComplexity int) int
-		Provides       func(childComplexity int) int
-		Pursues        func(childComplexity int) int
-		ReleasableTo   func(childComplexity int) int
-		Reliability    func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Agencies           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		AgenciesConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Code               func(childComplexity int) int
+		Confidence         func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Name               func(childComplexity int) int
+		OptDescription     func(childComplexity int) int
+		OptRegion          func(childComplexity int) int
+		OptSource          func(childComplexity int) int
+		PartyTo            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		PartyToConnection  func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Provides           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		ProvidesConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Pursues            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		PursuesConnection  func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ReleasableTo       func(childComplexity int) int
+		Reliability        func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+	}
+
+	NationAggregate struct {
+		Confidence  func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Reliability func(childComplexity int) int
 	}
 
 	NationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -367,19 +456,36 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NumberAggregate struct {
+		Average func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Max     func(childComplexity int) int
+		Min     func(childComplexity int) int
+		Sum     func(childComplexity int) int
+	}
+
 	Objective struct {
-		Addresses      func(childComplexity int) int
-		Confidence     func(childComplexity int) int
-		ConflictsWith  func(childComplexity int) int
-		Domain         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Name           func(childComplexity int) int
-		OptDescription func(childComplexity int) int
-		OptSource      func(childComplexity int) int
-		PursuedBy      func(childComplexity int) int
-		ReleasableTo   func(childComplexity int) int
-		Requires       func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Addresses               func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		AddressesConnection     func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Confidence              func(childComplexity int) int
+		ConflictsWith           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		ConflictsWithConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Domain                  func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Name                    func(childComplexity int) int
+		OptDescription          func(childComplexity int) int
+		OptSource               func(childComplexity int) int
+		PursuedBy               func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		PursuedByConnection     func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ReleasableTo            func(childComplexity int) int
+		Requires                func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		RequiresConnection      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
+	ObjectiveAggregate struct {
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
 	}
 
 	ObjectiveChange struct {
@@ -388,6 +494,7 @@ type ComplexityRoot struct {
 	}
 
 	ObjectiveConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -421,8 +528,10 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Provision struct {
@@ -436,6 +545,27 @@ type ComplexityRoot struct {
 		ValidTo         func(childComplexity int) int
 	}
 
+	ProvisionAggregate struct {
+		Capacity   func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
+	}
+
+	ProvisionConnection struct {
+		Aggregate  func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProvisionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Pursuit struct {
 		Confidence      func(childComplexity int) int
 		FromStakeholder func(childComplexity int) int
@@ -445,14 +575,33 @@ type ComplexityRoot struct {
 		ToObjective     func(childComplexity int) int
 	}
 
+	PursuitAggregate struct {
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
+		Priority   func(childComplexity int) int
+	}
+
+	PursuitConnection struct {
+		Aggregate  func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PursuitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
-		Agencies              func(childComplexity int, filter *AgencyFilter, first *int, after *string) int
+		Agencies              func(childComplexity int, filter *AgencyFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Agency                func(childComplexity int, id string) int
 		Agreement             func(childComplexity int, id string) int
-		Agreements            func(childComplexity int, filter *AgreementFilter, first *int, after *string) int
+		Agreements            func(childComplexity int, filter *AgreementFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		AuditTrail            func(childComplexity int, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) int
 		Brokers               func(childComplexity int, asOf *graph.Date) int
-		Capabilities          func(childComplexity int, filter *CapabilityFilter, first *int, after *string) int
+		Capabilities          func(childComplexity int, filter *CapabilityFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Capability            func(childComplexity int, id string) int
 		Coalitions            func(childComplexity int, threshold *float64, asOf *graph.Date) int
 		Compare               func(childComplexity int, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) int
@@ -465,11 +614,11 @@ type ComplexityRoot struct {
 		HangingOn             func(childComplexity int, event *string, view *analysis.View, asOf *graph.Date) int
 		Impact                func(childComplexity int, id string, view *analysis.View, asOf *graph.Date) int
 		Nation                func(childComplexity int, id *string, code *string) int
-		Nations               func(childComplexity int, filter *NationFilter, first *int, after *string) int
+		Nations               func(childComplexity int, filter *NationFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
 		Objective             func(childComplexity int, id string) int
-		Objectives            func(childComplexity int, filter *ObjectiveFilter, first *int, after *string) int
+		Objectives            func(childComplexity int, filter *ObjectiveFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Overlap               func(childComplexity int, a string, b string, asOf *graph.Date) int
 		OverlapMatrix         func(childComplexity int, ids []string, asOf *graph.Date) int
 		Partners              func(childComplexity int, of string, first *int, asOf *graph.Date) int
@@ -477,7 +626,7 @@ type ComplexityRoot struct {
 		Search                func(childComplexity int, text string, first *int) int
 		SinglePointsOfFailure func(childComplexity int, objective *string, view *analysis.View, asOf *graph.Date) int
 		Threat                func(childComplexity int, id string) int
-		Threats               func(childComplexity int, filter *ThreatFilter, first *int, after *string) int
+		Threats               func(childComplexity int, filter *ThreatFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		WhatIf                func(childComplexity int, down []string, view *analysis.View, asOf *graph.Date) int
 	}
 
@@ -517,18 +666,25 @@ type ComplexityRoot struct {
 	}
 
 	Threat struct {
-		AddressedBy    func(childComplexity int) int
-		Confidence     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		OptDescription func(childComplexity int) int
-		OptSource      func(childComplexity int) int
-		ReleasableTo   func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		AddressedBy           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int) int
+		AddressedByConnection func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Confidence            func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Kind                  func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		OptDescription        func(childComplexity int) int
+		OptSource             func(childComplexity int) int
+		ReleasableTo          func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+	}
+
+	ThreatAggregate struct {
+		Confidence func(childComplexity int) int
+		Count      func(childComplexity int) int
 	}
 
 	ThreatConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -553,14 +709,20 @@ type ComplexityRoot struct {
 
 type AgencyResolver interface {
 	Nation(ctx context.Context, obj *graph.Agency) (*graph.Nation, error)
-	CoordinatesWith(ctx context.Context, obj *graph.Agency) ([]graph.Link, error)
-	Pursues(ctx context.Context, obj *graph.Agency) ([]graph.Link, error)
-	Provides(ctx context.Context, obj *graph.Agency) ([]graph.Link, error)
-	PartyTo(ctx context.Context, obj *graph.Agency) ([]graph.Link, error)
+	CoordinatesWith(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	Pursues(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	Provides(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	PartyTo(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	CoordinatesWithConnection(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*CoordinationConnection, error)
+	PursuesConnection(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*PursuitConnection, error)
+	ProvidesConnection(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ProvisionConnection, error)
+	PartyToConnection(ctx context.Context, obj *graph.Agency, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*MembershipConnection, error)
 }
 type AgreementResolver interface {
-	Parties(ctx context.Context, obj *graph.Agreement) ([]graph.Link, error)
-	Governs(ctx context.Context, obj *graph.Agreement) ([]graph.Capability, error)
+	Parties(ctx context.Context, obj *graph.Agreement, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	Governs(ctx context.Context, obj *graph.Agreement, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error)
+	PartiesConnection(ctx context.Context, obj *graph.Agreement, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*MembershipConnection, error)
+	GovernsConnection(ctx context.Context, obj *graph.Agreement, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*CapabilityConnection, error)
 }
 type AuditEventResolver interface {
 	Role(ctx context.Context, obj *graph.AuditEvent) (string, error)
@@ -570,11 +732,16 @@ type BrokersResolver interface {
 	Bridges(ctx context.Context, obj *analysis.Brokers) ([]Bridge, error)
 }
 type CapabilityResolver interface {
-	Providers(ctx context.Context, obj *graph.Capability) ([]graph.Link, error)
-	DependsOn(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error)
-	Dependents(ctx context.Context, obj *graph.Capability) ([]graph.Capability, error)
-	RequiredBy(ctx context.Context, obj *graph.Capability) ([]graph.Objective, error)
-	GovernedBy(ctx context.Context, obj *graph.Capability) ([]graph.Agreement, error)
+	Providers(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	DependsOn(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error)
+	Dependents(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error)
+	RequiredBy(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error)
+	GovernedBy(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Agreement, error)
+	ProvidersConnection(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ProvisionConnection, error)
+	DependsOnConnection(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*CapabilityConnection, error)
+	DependentsConnection(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*CapabilityConnection, error)
+	RequiredByConnection(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ObjectiveConnection, error)
+	GovernedByConnection(ctx context.Context, obj *graph.Capability, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*AgreementConnection, error)
 }
 type ChangeResolver interface {
 	Before(ctx context.Context, obj *graph.Change) (any, error)
@@ -638,16 +805,24 @@ type MutationResolver interface {
 	ImportGraph(ctx context.Context, document any, replace *bool, importID *string) (*graph.ImportResult, error)
 }
 type NationResolver interface {
-	Agencies(ctx context.Context, obj *graph.Nation) ([]graph.Agency, error)
-	Pursues(ctx context.Context, obj *graph.Nation) ([]graph.Link, error)
-	Provides(ctx context.Context, obj *graph.Nation) ([]graph.Link, error)
-	PartyTo(ctx context.Context, obj *graph.Nation) ([]graph.Link, error)
+	Agencies(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Agency, error)
+	Pursues(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	Provides(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	PartyTo(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	AgenciesConnection(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*AgencyConnection, error)
+	PursuesConnection(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*PursuitConnection, error)
+	ProvidesConnection(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ProvisionConnection, error)
+	PartyToConnection(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*MembershipConnection, error)
 }
 type ObjectiveResolver interface {
-	PursuedBy(ctx context.Context, obj *graph.Objective) ([]graph.Link, error)
-	Requires(ctx context.Context, obj *graph.Objective) ([]graph.Capability, error)
-	Addresses(ctx context.Context, obj *graph.Objective) ([]graph.Threat, error)
-	ConflictsWith(ctx context.Context, obj *graph.Objective) ([]graph.Objective, error)
+	PursuedBy(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Link, error)
+	Requires(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Capability, error)
+	Addresses(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Threat, error)
+	ConflictsWith(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error)
+	PursuedByConnection(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*PursuitConnection, error)
+	RequiresConnection(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*CapabilityConnection, error)
+	AddressesConnection(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ThreatConnection, error)
+	ConflictsWithConnection(ctx context.Context, obj *graph.Objective, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ObjectiveConnection, error)
 }
 type ObjectiveChangeResolver interface {
 	Objective(ctx context.Context, obj *analysis.ObjectiveChange) (*graph.Objective, error)
@@ -666,12 +841,12 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
 	Nodes(ctx context.Context, ids []string) ([]graph.Entity, error)
 	Search(ctx context.Context, text string, first *int) ([]graph.Entity, error)
-	Nations(ctx context.Context, filter *NationFilter, first *int, after *string) (*NationConnection, error)
-	Agencies(ctx context.Context, filter *AgencyFilter, first *int, after *string) (*AgencyConnection, error)
-	Objectives(ctx context.Context, filter *ObjectiveFilter, first *int, after *string) (*ObjectiveConnection, error)
-	Capabilities(ctx context.Context, filter *CapabilityFilter, first *int, after *string) (*CapabilityConnection, error)
-	Agreements(ctx context.Context, filter *AgreementFilter, first *int, after *string) (*AgreementConnection, error)
-	Threats(ctx context.Context, filter *ThreatFilter, first *int, after *string) (*ThreatConnection, error)
+	Nations(ctx context.Context, filter *NationFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*NationConnection, error)
+	Agencies(ctx context.Context, filter *AgencyFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*AgencyConnection, error)
+	Objectives(ctx context.Context, filter *ObjectiveFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ObjectiveConnection, error)
+	Capabilities(ctx context.Context, filter *CapabilityFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*CapabilityConnection, error)
+	Agreements(ctx context.Context, filter *AgreementFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*AgreementConnection, error)
+	Threats(ctx context.Context, filter *ThreatFilter, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ThreatConnection, error)
 	Nation(ctx context.Context, id *string, code *string) (*graph.Nation, error)
 	Agency(ctx context.Context, id string) (*graph.Agency, error)
 	Objective(ctx context.Context, id string) (*graph.Objective, error)
@@ -708,7 +883,8 @@ type SinglePointChangeResolver interface {
 	Event(ctx context.Context, obj *analysis.SinglePointChange) (graph.Entity, error)
 }
 type ThreatResolver interface {
-	AddressedBy(ctx context.Context, obj *graph.Threat) ([]graph.Objective, error)
+	AddressedBy(ctx context.Context, obj *graph.Threat, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Objective, error)
+	AddressedByConnection(ctx context.Context, obj *graph.Threat, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*ObjectiveConnection, error)
 }
 type WhatIfResolver interface {
 	Down(ctx context.Context, obj *analysis.WhatIf) ([]graph.Entity, error)
@@ -743,7 +919,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agency.CoordinatesWith(childComplexity), true
+		args, err := ec.field_Agency_coordinatesWith_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.CoordinatesWith(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Agency.coordinatesWithConnection":
+		if e.ComplexityRoot.Agency.CoordinatesWithConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agency_coordinatesWithConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.CoordinatesWithConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Agency.id":
 		if e.ComplexityRoot.Agency.ID == nil {
 			break
@@ -785,19 +977,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agency.PartyTo(childComplexity), true
+		args, err := ec.field_Agency_partyTo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.PartyTo(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Agency.partyToConnection":
+		if e.ComplexityRoot.Agency.PartyToConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agency_partyToConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.PartyToConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Agency.provides":
 		if e.ComplexityRoot.Agency.Provides == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agency.Provides(childComplexity), true
+		args, err := ec.field_Agency_provides_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.Provides(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Agency.providesConnection":
+		if e.ComplexityRoot.Agency.ProvidesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agency_providesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.ProvidesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Agency.pursues":
 		if e.ComplexityRoot.Agency.Pursues == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agency.Pursues(childComplexity), true
+		args, err := ec.field_Agency_pursues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.Pursues(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Agency.pursuesConnection":
+		if e.ComplexityRoot.Agency.PursuesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agency_pursuesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.PursuesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Agency.releasableTo":
 		if e.ComplexityRoot.Agency.ReleasableTo == nil {
 			break
@@ -817,6 +1057,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Agency.UpdatedAt(childComplexity), true
 
+	case "AgencyAggregate.confidence":
+		if e.ComplexityRoot.AgencyAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgencyAggregate.Confidence(childComplexity), true
+	case "AgencyAggregate.count":
+		if e.ComplexityRoot.AgencyAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgencyAggregate.Count(childComplexity), true
+	case "AgencyAggregate.reliability":
+		if e.ComplexityRoot.AgencyAggregate.Reliability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgencyAggregate.Reliability(childComplexity), true
+
+	case "AgencyConnection.aggregate":
+		if e.ComplexityRoot.AgencyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgencyConnection.Aggregate(childComplexity), true
 	case "AgencyConnection.edges":
 		if e.ComplexityRoot.AgencyConnection.Edges == nil {
 			break
@@ -872,7 +1137,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Governs(childComplexity), true
+		args, err := ec.field_Agreement_governs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Governs(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Agreement.governsConnection":
+		if e.ComplexityRoot.Agreement.GovernsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_governsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.GovernsConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -908,7 +1189,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Parties(childComplexity), true
+		args, err := ec.field_Agreement_parties_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Parties(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Agreement.partiesConnection":
+		if e.ComplexityRoot.Agreement.PartiesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_partiesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.PartiesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Agreement.releasableTo":
 		if e.ComplexityRoot.Agreement.ReleasableTo == nil {
 			break
@@ -934,6 +1231,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Agreement.UpdatedAt(childComplexity), true
 
+	case "AgreementAggregate.confidence":
+		if e.ComplexityRoot.AgreementAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.Confidence(childComplexity), true
+	case "AgreementAggregate.count":
+		if e.ComplexityRoot.AgreementAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.Count(childComplexity), true
+	case "AgreementAggregate.expires":
+		if e.ComplexityRoot.AgreementAggregate.Expires == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.Expires(childComplexity), true
+	case "AgreementAggregate.reliability":
+		if e.ComplexityRoot.AgreementAggregate.Reliability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.Reliability(childComplexity), true
+	case "AgreementAggregate.signed":
+		if e.ComplexityRoot.AgreementAggregate.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.Signed(childComplexity), true
+
+	case "AgreementConnection.aggregate":
+		if e.ComplexityRoot.AgreementConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementConnection.Aggregate(childComplexity), true
 	case "AgreementConnection.edges":
 		if e.ComplexityRoot.AgreementConnection.Edges == nil {
 			break
@@ -1083,19 +1417,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Capability.Dependents(childComplexity), true
+		args, err := ec.field_Capability_dependents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.Dependents(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Capability.dependentsConnection":
+		if e.ComplexityRoot.Capability.DependentsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Capability_dependentsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.DependentsConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Capability.dependsOn":
 		if e.ComplexityRoot.Capability.DependsOn == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Capability.DependsOn(childComplexity), true
+		args, err := ec.field_Capability_dependsOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.DependsOn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Capability.dependsOnConnection":
+		if e.ComplexityRoot.Capability.DependsOnConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Capability_dependsOnConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.DependsOnConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Capability.governedBy":
 		if e.ComplexityRoot.Capability.GovernedBy == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Capability.GovernedBy(childComplexity), true
+		args, err := ec.field_Capability_governedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.GovernedBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Capability.governedByConnection":
+		if e.ComplexityRoot.Capability.GovernedByConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Capability_governedByConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.GovernedByConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Capability.id":
 		if e.ComplexityRoot.Capability.ID == nil {
 			break
@@ -1131,7 +1513,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Capability.Providers(childComplexity), true
+		args, err := ec.field_Capability_providers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.Providers(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Capability.providersConnection":
+		if e.ComplexityRoot.Capability.ProvidersConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Capability_providersConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.ProvidersConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Capability.releasableTo":
 		if e.ComplexityRoot.Capability.ReleasableTo == nil {
 			break
@@ -1143,7 +1541,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Capability.RequiredBy(childComplexity), true
+		args, err := ec.field_Capability_requiredBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.RequiredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Capability.requiredByConnection":
+		if e.ComplexityRoot.Capability.RequiredByConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Capability_requiredByConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Capability.RequiredByConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Capability.updatedAt":
 		if e.ComplexityRoot.Capability.UpdatedAt == nil {
 			break
@@ -1151,6 +1565,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Capability.UpdatedAt(childComplexity), true
 
+	case "CapabilityAggregate.confidence":
+		if e.ComplexityRoot.CapabilityAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapabilityAggregate.Confidence(childComplexity), true
+	case "CapabilityAggregate.count":
+		if e.ComplexityRoot.CapabilityAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapabilityAggregate.Count(childComplexity), true
+
+	case "CapabilityConnection.aggregate":
+		if e.ComplexityRoot.CapabilityConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapabilityConnection.Aggregate(childComplexity), true
 	case "CapabilityConnection.edges":
 		if e.ComplexityRoot.CapabilityConnection.Edges == nil {
 			break
@@ -1393,6 +1826,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Coordination.OtherAgency(childComplexity), true
 
+	case "CoordinationAggregate.confidence":
+		if e.ComplexityRoot.CoordinationAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationAggregate.Confidence(childComplexity), true
+	case "CoordinationAggregate.count":
+		if e.ComplexityRoot.CoordinationAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationAggregate.Count(childComplexity), true
+
+	case "CoordinationConnection.aggregate":
+		if e.ComplexityRoot.CoordinationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationConnection.Aggregate(childComplexity), true
+	case "CoordinationConnection.edges":
+		if e.ComplexityRoot.CoordinationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationConnection.Edges(childComplexity), true
+	case "CoordinationConnection.nodes":
+		if e.ComplexityRoot.CoordinationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationConnection.Nodes(childComplexity), true
+	case "CoordinationConnection.pageInfo":
+		if e.ComplexityRoot.CoordinationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationConnection.PageInfo(childComplexity), true
+	case "CoordinationConnection.totalCount":
+		if e.ComplexityRoot.CoordinationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationConnection.TotalCount(childComplexity), true
+
+	case "CoordinationEdge.cursor":
+		if e.ComplexityRoot.CoordinationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationEdge.Cursor(childComplexity), true
+	case "CoordinationEdge.node":
+		if e.ComplexityRoot.CoordinationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinationEdge.Node(childComplexity), true
+
 	case "CutSet.events":
 		if e.ComplexityRoot.CutSet.Events == nil {
 			break
@@ -1405,6 +1895,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CutSet.Explanation(childComplexity), true
+
+	case "DateAggregate.count":
+		if e.ComplexityRoot.DateAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateAggregate.Count(childComplexity), true
+	case "DateAggregate.max":
+		if e.ComplexityRoot.DateAggregate.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateAggregate.Max(childComplexity), true
+	case "DateAggregate.min":
+		if e.ComplexityRoot.DateAggregate.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateAggregate.Min(childComplexity), true
 
 	case "DeleteResult.deleted":
 		if e.ComplexityRoot.DeleteResult.Deleted == nil {
@@ -1725,6 +2234,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.ValidTo(childComplexity), true
 
+	case "MembershipAggregate.confidence":
+		if e.ComplexityRoot.MembershipAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipAggregate.Confidence(childComplexity), true
+	case "MembershipAggregate.count":
+		if e.ComplexityRoot.MembershipAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipAggregate.Count(childComplexity), true
+	case "MembershipAggregate.validFrom":
+		if e.ComplexityRoot.MembershipAggregate.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipAggregate.ValidFrom(childComplexity), true
+	case "MembershipAggregate.validTo":
+		if e.ComplexityRoot.MembershipAggregate.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipAggregate.ValidTo(childComplexity), true
+
+	case "MembershipConnection.aggregate":
+		if e.ComplexityRoot.MembershipConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.Aggregate(childComplexity), true
+	case "MembershipConnection.edges":
+		if e.ComplexityRoot.MembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.Edges(childComplexity), true
+	case "MembershipConnection.nodes":
+		if e.ComplexityRoot.MembershipConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.Nodes(childComplexity), true
+	case "MembershipConnection.pageInfo":
+		if e.ComplexityRoot.MembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.PageInfo(childComplexity), true
+	case "MembershipConnection.totalCount":
+		if e.ComplexityRoot.MembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.TotalCount(childComplexity), true
+
+	case "MembershipEdge.cursor":
+		if e.ComplexityRoot.MembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Cursor(childComplexity), true
+	case "MembershipEdge.node":
+		if e.ComplexityRoot.MembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Node(childComplexity), true
+
 	case "Mutation.deleteNodes":
 		if e.ComplexityRoot.Mutation.DeleteNodes == nil {
 			break
@@ -1841,7 +2419,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Nation.Agencies(childComplexity), true
+		args, err := ec.field_Nation_agencies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.Agencies(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Nation.agenciesConnection":
+		if e.ComplexityRoot.Nation.AgenciesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Nation_agenciesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.AgenciesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Nation.code":
 		if e.ComplexityRoot.Nation.Code == nil {
 			break
@@ -1889,19 +2483,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Nation.PartyTo(childComplexity), true
+		args, err := ec.field_Nation_partyTo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.PartyTo(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Nation.partyToConnection":
+		if e.ComplexityRoot.Nation.PartyToConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Nation_partyToConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.PartyToConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Nation.provides":
 		if e.ComplexityRoot.Nation.Provides == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Nation.Provides(childComplexity), true
+		args, err := ec.field_Nation_provides_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.Provides(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Nation.providesConnection":
+		if e.ComplexityRoot.Nation.ProvidesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Nation_providesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.ProvidesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Nation.pursues":
 		if e.ComplexityRoot.Nation.Pursues == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Nation.Pursues(childComplexity), true
+		args, err := ec.field_Nation_pursues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.Pursues(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Nation.pursuesConnection":
+		if e.ComplexityRoot.Nation.PursuesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Nation_pursuesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Nation.PursuesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Nation.releasableTo":
 		if e.ComplexityRoot.Nation.ReleasableTo == nil {
 			break
@@ -1921,6 +2563,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Nation.UpdatedAt(childComplexity), true
 
+	case "NationAggregate.confidence":
+		if e.ComplexityRoot.NationAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationAggregate.Confidence(childComplexity), true
+	case "NationAggregate.count":
+		if e.ComplexityRoot.NationAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationAggregate.Count(childComplexity), true
+	case "NationAggregate.reliability":
+		if e.ComplexityRoot.NationAggregate.Reliability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationAggregate.Reliability(childComplexity), true
+
+	case "NationConnection.aggregate":
+		if e.ComplexityRoot.NationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationConnection.Aggregate(childComplexity), true
 	case "NationConnection.edges":
 		if e.ComplexityRoot.NationConnection.Edges == nil {
 			break
@@ -1959,12 +2626,59 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NationEdge.Node(childComplexity), true
 
+	case "NumberAggregate.average":
+		if e.ComplexityRoot.NumberAggregate.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberAggregate.Average(childComplexity), true
+	case "NumberAggregate.count":
+		if e.ComplexityRoot.NumberAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberAggregate.Count(childComplexity), true
+	case "NumberAggregate.max":
+		if e.ComplexityRoot.NumberAggregate.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberAggregate.Max(childComplexity), true
+	case "NumberAggregate.min":
+		if e.ComplexityRoot.NumberAggregate.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberAggregate.Min(childComplexity), true
+	case "NumberAggregate.sum":
+		if e.ComplexityRoot.NumberAggregate.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberAggregate.Sum(childComplexity), true
+
 	case "Objective.addresses":
 		if e.ComplexityRoot.Objective.Addresses == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Objective.Addresses(childComplexity), true
+		args, err := ec.field_Objective_addresses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.Addresses(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Objective.addressesConnection":
+		if e.ComplexityRoot.Objective.AddressesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Objective_addressesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.AddressesConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Objective.confidence":
 		if e.ComplexityRoot.Objective.Confidence == nil {
 			break
@@ -1976,7 +2690,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Objective.ConflictsWith(childComplexity), true
+		args, err := ec.field_Objective_conflictsWith_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.ConflictsWith(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Objective.conflictsWithConnection":
+		if e.ComplexityRoot.Objective.ConflictsWithConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Objective_conflictsWithConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.ConflictsWithConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Objective.domain":
 		if e.ComplexityRoot.Objective.Domain == nil {
 			break
@@ -2012,7 +2742,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Objective.PursuedBy(childComplexity), true
+		args, err := ec.field_Objective_pursuedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.PursuedBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Objective.pursuedByConnection":
+		if e.ComplexityRoot.Objective.PursuedByConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Objective_pursuedByConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.PursuedByConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Objective.releasableTo":
 		if e.ComplexityRoot.Objective.ReleasableTo == nil {
 			break
@@ -2024,13 +2770,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Objective.Requires(childComplexity), true
+		args, err := ec.field_Objective_requires_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.Requires(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Objective.requiresConnection":
+		if e.ComplexityRoot.Objective.RequiresConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Objective_requiresConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.RequiresConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Objective.updatedAt":
 		if e.ComplexityRoot.Objective.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Objective.UpdatedAt(childComplexity), true
+
+	case "ObjectiveAggregate.confidence":
+		if e.ComplexityRoot.ObjectiveAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveAggregate.Confidence(childComplexity), true
+	case "ObjectiveAggregate.count":
+		if e.ComplexityRoot.ObjectiveAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveAggregate.Count(childComplexity), true
 
 	case "ObjectiveChange.explanation":
 		if e.ComplexityRoot.ObjectiveChange.Explanation == nil {
@@ -2045,6 +2820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ObjectiveChange.Objective(childComplexity), true
 
+	case "ObjectiveConnection.aggregate":
+		if e.ComplexityRoot.ObjectiveConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveConnection.Aggregate(childComplexity), true
 	case "ObjectiveConnection.edges":
 		if e.ComplexityRoot.ObjectiveConnection.Edges == nil {
 			break
@@ -2170,6 +2951,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Provision.capacity":
 		if e.ComplexityRoot.Provision.Capacity == nil {
@@ -2220,6 +3013,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provision.ValidTo(childComplexity), true
 
+	case "ProvisionAggregate.capacity":
+		if e.ComplexityRoot.ProvisionAggregate.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionAggregate.Capacity(childComplexity), true
+	case "ProvisionAggregate.confidence":
+		if e.ComplexityRoot.ProvisionAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionAggregate.Confidence(childComplexity), true
+	case "ProvisionAggregate.count":
+		if e.ComplexityRoot.ProvisionAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionAggregate.Count(childComplexity), true
+	case "ProvisionAggregate.validFrom":
+		if e.ComplexityRoot.ProvisionAggregate.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionAggregate.ValidFrom(childComplexity), true
+	case "ProvisionAggregate.validTo":
+		if e.ComplexityRoot.ProvisionAggregate.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionAggregate.ValidTo(childComplexity), true
+
+	case "ProvisionConnection.aggregate":
+		if e.ComplexityRoot.ProvisionConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionConnection.Aggregate(childComplexity), true
+	case "ProvisionConnection.edges":
+		if e.ComplexityRoot.ProvisionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionConnection.Edges(childComplexity), true
+	case "ProvisionConnection.nodes":
+		if e.ComplexityRoot.ProvisionConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionConnection.Nodes(childComplexity), true
+	case "ProvisionConnection.pageInfo":
+		if e.ComplexityRoot.ProvisionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionConnection.PageInfo(childComplexity), true
+	case "ProvisionConnection.totalCount":
+		if e.ComplexityRoot.ProvisionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionConnection.TotalCount(childComplexity), true
+
+	case "ProvisionEdge.cursor":
+		if e.ComplexityRoot.ProvisionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionEdge.Cursor(childComplexity), true
+	case "ProvisionEdge.node":
+		if e.ComplexityRoot.ProvisionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionEdge.Node(childComplexity), true
+
 	case "Pursuit.confidence":
 		if e.ComplexityRoot.Pursuit.Confidence == nil {
 			break
@@ -2257,6 +3125,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Pursuit.ToObjective(childComplexity), true
 
+	case "PursuitAggregate.confidence":
+		if e.ComplexityRoot.PursuitAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitAggregate.Confidence(childComplexity), true
+	case "PursuitAggregate.count":
+		if e.ComplexityRoot.PursuitAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitAggregate.Count(childComplexity), true
+	case "PursuitAggregate.priority":
+		if e.ComplexityRoot.PursuitAggregate.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitAggregate.Priority(childComplexity), true
+
+	case "PursuitConnection.aggregate":
+		if e.ComplexityRoot.PursuitConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitConnection.Aggregate(childComplexity), true
+	case "PursuitConnection.edges":
+		if e.ComplexityRoot.PursuitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitConnection.Edges(childComplexity), true
+	case "PursuitConnection.nodes":
+		if e.ComplexityRoot.PursuitConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitConnection.Nodes(childComplexity), true
+	case "PursuitConnection.pageInfo":
+		if e.ComplexityRoot.PursuitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitConnection.PageInfo(childComplexity), true
+	case "PursuitConnection.totalCount":
+		if e.ComplexityRoot.PursuitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitConnection.TotalCount(childComplexity), true
+
+	case "PursuitEdge.cursor":
+		if e.ComplexityRoot.PursuitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitEdge.Cursor(childComplexity), true
+	case "PursuitEdge.node":
+		if e.ComplexityRoot.PursuitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PursuitEdge.Node(childComplexity), true
+
 	case "Query.agencies":
 		if e.ComplexityRoot.Query.Agencies == nil {
 			break
@@ -2267,7 +3198,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agencies(childComplexity, args["filter"].(*AgencyFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Agencies(childComplexity, args["filter"].(*AgencyFilter), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.agency":
 		if e.ComplexityRoot.Query.Agency == nil {
 			break
@@ -2300,7 +3231,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["filter"].(*AgreementFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["filter"].(*AgreementFilter), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.auditTrail":
 		if e.ComplexityRoot.Query.AuditTrail == nil {
 			break
@@ -2333,7 +3264,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Capabilities(childComplexity, args["filter"].(*CapabilityFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Capabilities(childComplexity, args["filter"].(*CapabilityFilter), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.capability":
 		if e.ComplexityRoot.Query.Capability == nil {
 			break
@@ -2472,7 +3403,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nations(childComplexity, args["filter"].(*NationFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Nations(childComplexity, args["filter"].(*NationFilter), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2516,7 +3447,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Objectives(childComplexity, args["filter"].(*ObjectiveFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Objectives(childComplexity, args["filter"].(*ObjectiveFilter), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.overlap":
 		if e.ComplexityRoot.Query.Overlap == nil {
 			break
@@ -2604,7 +3535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Threats(childComplexity, args["filter"].(*ThreatFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Threats(childComplexity, args["filter"].(*ThreatFilter), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.whatIf":
 		if e.ComplexityRoot.Query.WhatIf == nil {
 			break
@@ -2764,7 +3695,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Threat.AddressedBy(childComplexity), true
+		args, err := ec.field_Threat_addressedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Threat.AddressedBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int)), true
+	case "Threat.addressedByConnection":
+		if e.ComplexityRoot.Threat.AddressedByConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Threat_addressedByConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Threat.AddressedByConnection(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Threat.confidence":
 		if e.ComplexityRoot.Threat.Confidence == nil {
 			break
@@ -2814,6 +3761,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Threat.UpdatedAt(childComplexity), true
 
+	case "ThreatAggregate.confidence":
+		if e.ComplexityRoot.ThreatAggregate.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatAggregate.Confidence(childComplexity), true
+	case "ThreatAggregate.count":
+		if e.ComplexityRoot.ThreatAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatAggregate.Count(childComplexity), true
+
+	case "ThreatConnection.aggregate":
+		if e.ComplexityRoot.ThreatConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatConnection.Aggregate(childComplexity), true
 	case "ThreatConnection.edges":
 		if e.ComplexityRoot.ThreatConnection.Edges == nil {
 			break
@@ -2882,18 +3848,39 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AgencyFilter", ec.unmarshalInputAgencyFilter),
 			graphql.NewInputUnmarshaler("AgencyInput", ec.unmarshalInputAgencyInput),
+			graphql.NewInputUnmarshaler("AgencyOrderBy", ec.unmarshalInputAgencyOrderBy),
+			graphql.NewInputUnmarshaler("AgencyWhere", ec.unmarshalInputAgencyWhere),
 			graphql.NewInputUnmarshaler("AgreementFilter", ec.unmarshalInputAgreementFilter),
 			graphql.NewInputUnmarshaler("AgreementInput", ec.unmarshalInputAgreementInput),
+			graphql.NewInputUnmarshaler("AgreementOrderBy", ec.unmarshalInputAgreementOrderBy),
+			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
 			graphql.NewInputUnmarshaler("CapabilityFilter", ec.unmarshalInputCapabilityFilter),
 			graphql.NewInputUnmarshaler("CapabilityInput", ec.unmarshalInputCapabilityInput),
+			graphql.NewInputUnmarshaler("CapabilityOrderBy", ec.unmarshalInputCapabilityOrderBy),
+			graphql.NewInputUnmarshaler("CapabilityWhere", ec.unmarshalInputCapabilityWhere),
+			graphql.NewInputUnmarshaler("CoordinationOrderBy", ec.unmarshalInputCoordinationOrderBy),
+			graphql.NewInputUnmarshaler("CoordinationWhere", ec.unmarshalInputCoordinationWhere),
+			graphql.NewInputUnmarshaler("MembershipOrderBy", ec.unmarshalInputMembershipOrderBy),
+			graphql.NewInputUnmarshaler("MembershipWhere", ec.unmarshalInputMembershipWhere),
 			graphql.NewInputUnmarshaler("NationFilter", ec.unmarshalInputNationFilter),
 			graphql.NewInputUnmarshaler("NationInput", ec.unmarshalInputNationInput),
+			graphql.NewInputUnmarshaler("NationOrderBy", ec.unmarshalInputNationOrderBy),
+			graphql.NewInputUnmarshaler("NationWhere", ec.unmarshalInputNationWhere),
 			graphql.NewInputUnmarshaler("ObjectiveFilter", ec.unmarshalInputObjectiveFilter),
 			graphql.NewInputUnmarshaler("ObjectiveInput", ec.unmarshalInputObjectiveInput),
+			graphql.NewInputUnmarshaler("ObjectiveOrderBy", ec.unmarshalInputObjectiveOrderBy),
+			graphql.NewInputUnmarshaler("ObjectiveWhere", ec.unmarshalInputObjectiveWhere),
+			graphql.NewInputUnmarshaler("ProvisionOrderBy", ec.unmarshalInputProvisionOrderBy),
+			graphql.NewInputUnmarshaler("ProvisionWhere", ec.unmarshalInputProvisionWhere),
+			graphql.NewInputUnmarshaler("PursuitOrderBy", ec.unmarshalInputPursuitOrderBy),
+			graphql.NewInputUnmarshaler("PursuitWhere", ec.unmarshalInputPursuitWhere),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
 			graphql.NewInputUnmarshaler("RelationshipKey", ec.unmarshalInputRelationshipKey),
+			graphql.NewInputUnmarshaler("StakeholderWhere", ec.unmarshalInputStakeholderWhere),
 			graphql.NewInputUnmarshaler("ThreatFilter", ec.unmarshalInputThreatFilter),
 			graphql.NewInputUnmarshaler("ThreatInput", ec.unmarshalInputThreatInput),
+			graphql.NewInputUnmarshaler("ThreatOrderBy", ec.unmarshalInputThreatOrderBy),
+			graphql.NewInputUnmarshaler("ThreatWhere", ec.unmarshalInputThreatWhere),
 			graphql.NewInputUnmarshaler("View", ec.unmarshalInputView),
 		)
 	}
@@ -3634,11 +4621,32 @@ interface Stakeholder implements Node {
   "Estimated probability (0..1) that this stakeholder delivers when needed; null means 1."
   reliability: Float
   "The objectives this stakeholder pursues (its own PURSUES, not its agencies')."
-  pursues: [Pursuit!]!
+  pursues(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [PursuitOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Pursuit!]!
   "The capabilities it provides, with each provision's validity and capacity."
-  provides: [Provision!]!
+  provides(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ProvisionOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Provision!]!
   "The agreements it is a party to, with each membership's validity and role."
-  partyTo: [Membership!]!
+  partyTo(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [MembershipOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Membership!]!
 }
 
 "A sovereign state, identified by its ISO 3166-1 alpha-3 code. A nation that is down takes all its agencies down."
@@ -3664,13 +4672,41 @@ type Nation implements Node & Stakeholder {
   "Free-text region (e.g. Europe); null when not set."
   region: String
   "The agencies PART_OF this nation, by id."
-  agencies: [Agency!]!
+  agencies(
+    "Only the items that match."
+    where: AgencyWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [AgencyOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Agency!]!
   "The objectives the nation itself pursues (its agencies' are on the agencies)."
-  pursues: [Pursuit!]!
+  pursues(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [PursuitOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Pursuit!]!
   "The capabilities the nation itself provides."
-  provides: [Provision!]!
+  provides(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ProvisionOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Provision!]!
   "The agreements the nation is a party to; membership extends to its agencies."
-  partyTo: [Membership!]!
+  partyTo(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [MembershipOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Membership!]!
 }
 
 "What an agency does."
@@ -3710,13 +4746,41 @@ type Agency implements Node & Stakeholder {
   "The nation the agency belongs to; null for international bodies."
   nation: Nation
   "Inter-agency mechanisms (COORDINATES_WITH) in either direction."
-  coordinatesWith: [Coordination!]!
+  coordinatesWith(
+    "Only the items that match."
+    where: CoordinationWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [CoordinationOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Coordination!]!
   "The objectives the agency pursues, with its own priority."
-  pursues: [Pursuit!]!
+  pursues(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [PursuitOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Pursuit!]!
   "The capabilities the agency provides."
-  provides: [Provision!]!
+  provides(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ProvisionOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Provision!]!
   "The agreements the agency is a party to in its own name (its nation's memberships also count for it)."
-  partyTo: [Membership!]!
+  partyTo(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [MembershipOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Membership!]!
 }
 
 "The domain an objective belongs to."
@@ -3762,13 +4826,41 @@ type Objective implements Node {
   "The domain the objective belongs to."
   domain: ObjectiveDomain!
   "The stakeholders pursuing it, each with its priority (1..5)."
-  pursuedBy: [Pursuit!]!
+  pursuedBy(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [PursuitOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Pursuit!]!
   "Every required capability is needed for the objective."
-  requires: [Capability!]!
+  requires(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [CapabilityOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Capability!]!
   "The threats the objective addresses."
-  addresses: [Threat!]!
+  addresses(
+    "Only the items that match."
+    where: ThreatWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ThreatOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Threat!]!
   "Objectives in conflict with this one (CONFLICTS_WITH in either direction)."
-  conflictsWith: [Objective!]!
+  conflictsWith(
+    "Only the items that match."
+    where: ObjectiveWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ObjectiveOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Objective!]!
 }
 
 "Something an objective needs; available when, for it and every capability it depends on, some provider is up."
@@ -3790,15 +4882,50 @@ type Capability implements Node {
   "Free-text grouping (e.g. ISR, logistics); null when not set."
   category: String
   "Any one up provider makes the capability available."
-  providers: [Provision!]!
+  providers(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ProvisionOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Provision!]!
   "Capabilities this one works only with."
-  dependsOn: [Capability!]!
+  dependsOn(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [CapabilityOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Capability!]!
   "Capabilities that depend on this one."
-  dependents: [Capability!]!
+  dependents(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [CapabilityOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Capability!]!
   "Objectives that require this capability directly."
-  requiredBy: [Objective!]!
+  requiredBy(
+    "Only the items that match."
+    where: ObjectiveWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ObjectiveOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Objective!]!
   "Agreements that let their parties share this capability's provision."
-  governedBy: [Agreement!]!
+  governedBy(
+    "Only the items that match."
+    where: AgreementWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [AgreementOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Agreement!]!
 }
 
 "The legal form of an agreement."
@@ -3840,9 +4967,23 @@ type Agreement implements Node {
   "First day no longer in force (exclusive); null means open-ended."
   expires: Date
   "The parties, with each membership's validity and role."
-  parties: [Membership!]!
+  parties(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [MembershipOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Membership!]!
   "Capabilities whose provision the parties may share under this agreement."
-  governs: [Capability!]!
+  governs(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [CapabilityOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Capability!]!
 }
 
 "The nature of a threat."
@@ -3880,7 +5021,14 @@ type Threat implements Node {
   "The nature of the threat."
   kind: ThreatKind!
   "Objectives addressing this threat."
-  addressedBy: [Objective!]!
+  addressedBy(
+    "Only the items that match."
+    where: ObjectiveWhere
+    "The order (ties by the far node's id); the natural order when absent."
+    orderBy: [ObjectiveOrderBy!]
+    "At most this many items (1..500)."
+    first: Int
+  ): [Objective!]!
 }
 
 "(Stakeholder)-[:PURSUES]->(Objective)"
@@ -4017,12 +5165,16 @@ type Relationship {
   confidence: Float
 }
 
-"Where a keyset page ends."
+"Where a keyset page lies in the whole list (Relay's PageInfo)."
 type PageInfo {
   "True when more items follow this page."
   hasNextPage: Boolean!
   "Pass as after to get the next page; null for an empty page."
   endCursor: String
+  "True when items precede this page."
+  hasPreviousPage: Boolean!
+  "Pass as before (with last) to get the previous page; null for an empty page."
+  startCursor: String
 }
 
 "A page of nations ordered by id."
@@ -4208,59 +5360,112 @@ type Query {
     first: Int = 20
   ): [Node!]!
 
-  "Pages are keyset pages ordered by id: pass pageInfo.endCursor as after. first is 1..500."
+  """
+  Pages are keyset pages, ordered by id unless orderBy says otherwise (ties by id): pass
+  pageInfo.endCursor as after for the next page, or pageInfo.startCursor as before with
+  last for the previous one. first and last are 1..500 (default: first 50). filter and
+  where both apply when both are given (docs/playground.md).
+  """
   nations(
     "Which nations; all when absent."
     filter: NationFilter
-    "Page size, 1..500."
-    first: Int = 50
+    "Conditions on the nodes, relationships included (docs/playground.md)."
+    where: NationWhere
+    "The order, by id when absent; ties by id."
+    orderBy: [NationOrderBy!]
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
+    first: Int
     "Cursor of the previous page's last item (pageInfo.endCursor); from the start when absent."
     after: String
+    "Page size from the end, 1..500."
+    last: Int
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
+    before: String
   ): NationConnection!
   "Agencies, one keyset page at a time, ordered by id."
   agencies(
     "Which agencies; all when absent."
     filter: AgencyFilter
-    "Page size, 1..500."
-    first: Int = 50
+    "Conditions on the nodes, relationships included (docs/playground.md)."
+    where: AgencyWhere
+    "The order, by id when absent; ties by id."
+    orderBy: [AgencyOrderBy!]
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
+    first: Int
     "Cursor of the previous page's last item; from the start when absent."
     after: String
+    "Page size from the end, 1..500."
+    last: Int
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
+    before: String
   ): AgencyConnection!
   "Objectives, one keyset page at a time, ordered by id."
   objectives(
     "Which objectives; all when absent."
     filter: ObjectiveFilter
-    "Page size, 1..500."
-    first: Int = 50
+    "Conditions on the nodes, relationships included (docs/playground.md)."
+    where: ObjectiveWhere
+    "The order, by id when absent; ties by id."
+    orderBy: [ObjectiveOrderBy!]
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
+    first: Int
     "Cursor of the previous page's last item; from the start when absent."
     after: String
+    "Page size from the end, 1..500."
+    last: Int
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
+    before: String
   ): ObjectiveConnection!
   "Capabilities, one keyset page at a time, ordered by id."
   capabilities(
     "Which capabilities; all when absent."
     filter: CapabilityFilter
-    "Page size, 1..500."
-    first: Int = 50
+    "Conditions on the nodes, relationships included (docs/playground.md)."
+    where: CapabilityWhere
+    "The order, by id when absent; ties by id."
+    orderBy: [CapabilityOrderBy!]
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
+    first: Int
     "Cursor of the previous page's last item; from the start when absent."
     after: String
+    "Page size from the end, 1..500."
+    last: Int
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
+    before: String
   ): CapabilityConnection!
   "Agreements, one keyset page at a time, ordered by id."
   agreements(
     "Which agreements; all when absent."
     filter: AgreementFilter
-    "Page size, 1..500."
-    first: Int = 50
+    "Conditions on the nodes, relationships included (docs/playground.md)."
+    where: AgreementWhere
+    "The order, by id when absent; ties by id."
+    orderBy: [AgreementOrderBy!]
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
+    first: Int
     "Cursor of the previous page's last item; from the start when absent."
     after: String
+    "Page size from the end, 1..500."
+    last: Int
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
+    before: String
   ): AgreementConnection!
   "Threats, one keyset page at a time, ordered by id."
   threats(
     "Which threats; all when absent."
     filter: ThreatFilter
-    "Page size, 1..500."
-    first: Int = 50
+    "Conditions on the nodes, relationships included (docs/playground.md)."
+    where: ThreatWhere
+    "The order, by id when absent; ties by id."
+    orderBy: [ThreatOrderBy!]
+    "Page size from the start, 1..500 (50 when neither first nor last is given)."
+    first: Int
     "Cursor of the previous page's last item; from the start when absent."
     after: String
+    "Page size from the end, 1..500."
+    last: Int
+    "Cursor of the next page's first item (pageInfo.startCursor); up to the end when absent."
+    before: String
   ): ThreatConnection!
 
   "A nation by id or by ISO code (give one)."
@@ -4503,6 +5708,2204 @@ type Mutation {
   ): ImportResult! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
+	{Name: "../../schema/playground.graphqls", Input: `# Generated from the tables of resolvers/where.go by TestPlaygroundSchemaIsGenerated
+# (go test ./resolvers -run TestPlaygroundSchemaIsGenerated -update-schema); do not edit.
+# The playground: where, orderBy and aggregates on every list and traversal (docs/playground.md).
+
+"Sort direction. Absent values sort last ascending and first descending; ties are broken by id, ascending."
+enum SortDirection {
+  "Smallest, earliest or alphabetically first value first."
+  ASC
+  "Largest, latest or alphabetically last value first."
+  DESC
+}
+
+"A date property summarised over every item of a list (not only the page)."
+type DateAggregate {
+  "Items that have a value."
+  count: Int!
+  "The earliest value; null when no item has one."
+  min: Date
+  "The latest value; null when no item has one."
+  max: Date
+}
+
+"A number property summarised over every item of a list (not only the page)."
+type NumberAggregate {
+  "Items that have a value."
+  count: Int!
+  "The least value; null when no item has one."
+  min: Float
+  "The greatest value; null when no item has one."
+  max: Float
+  "The sum of the values; null when no item has one."
+  sum: Float
+  "The mean of the values; null when no item has one."
+  average: Float
+}
+
+"Conditions on nodes of type Nation; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input NationWhere {
+  "Every one of these holds."
+  AND: [NationWhere!]
+  "At least one of these holds."
+  OR: [NationWhere!]
+  "This does not hold."
+  NOT: NationWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "reliability equals the value."
+  reliability_EQ: Float
+  "reliability is one of the values."
+  reliability_IN: [Float!]
+  "reliability is less than (earlier than, for dates and times) the value."
+  reliability_LT: Float
+  "reliability is at most the value."
+  reliability_LTE: Float
+  "reliability is greater than (later than, for dates and times) the value."
+  reliability_GT: Float
+  "reliability is at least the value."
+  reliability_GTE: Float
+  "reliability is absent (true) or present (false) the value."
+  reliability_IS_NULL: Boolean
+  "code equals the value."
+  code_EQ: String
+  "code is one of the values."
+  code_IN: [String!]
+  "code contains (case-sensitive) the value."
+  code_CONTAINS: String
+  "code starts with (case-sensitive) the value."
+  code_STARTS_WITH: String
+  "code ends with (case-sensitive) the value."
+  code_ENDS_WITH: String
+  "region equals the value."
+  region_EQ: String
+  "region is one of the values."
+  region_IN: [String!]
+  "region contains (case-sensitive) the value."
+  region_CONTAINS: String
+  "region starts with (case-sensitive) the value."
+  region_STARTS_WITH: String
+  "region ends with (case-sensitive) the value."
+  region_ENDS_WITH: String
+  "region is absent (true) or present (false) the value."
+  region_IS_NULL: Boolean
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "At least one of the agencies (that the viewer may see) match."
+  agencies_SOME: AgencyWhere
+  "None of the agencies (that the viewer may see) match."
+  agencies_NONE: AgencyWhere
+  "Every one of (true when there are none) the agencies (that the viewer may see) match."
+  agencies_ALL: AgencyWhere
+  "Exactly one of the agencies (that the viewer may see) match."
+  agencies_SINGLE: AgencyWhere
+  "The number of agencies (that the viewer may see) equals the value."
+  agencies_COUNT_EQ: Int
+  "The number of agencies (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  agencies_COUNT_LT: Int
+  "The number of agencies (that the viewer may see) is at most the value."
+  agencies_COUNT_LTE: Int
+  "The number of agencies (that the viewer may see) is greater than (later than, for dates and times) the value."
+  agencies_COUNT_GT: Int
+  "The number of agencies (that the viewer may see) is at least the value."
+  agencies_COUNT_GTE: Int
+  "At least one of the pursues (that the viewer may see) match."
+  pursues_SOME: PursuitWhere
+  "None of the pursues (that the viewer may see) match."
+  pursues_NONE: PursuitWhere
+  "Every one of (true when there are none) the pursues (that the viewer may see) match."
+  pursues_ALL: PursuitWhere
+  "Exactly one of the pursues (that the viewer may see) match."
+  pursues_SINGLE: PursuitWhere
+  "The number of pursues (that the viewer may see) equals the value."
+  pursues_COUNT_EQ: Int
+  "The number of pursues (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  pursues_COUNT_LT: Int
+  "The number of pursues (that the viewer may see) is at most the value."
+  pursues_COUNT_LTE: Int
+  "The number of pursues (that the viewer may see) is greater than (later than, for dates and times) the value."
+  pursues_COUNT_GT: Int
+  "The number of pursues (that the viewer may see) is at least the value."
+  pursues_COUNT_GTE: Int
+  "At least one of the provides (that the viewer may see) match."
+  provides_SOME: ProvisionWhere
+  "None of the provides (that the viewer may see) match."
+  provides_NONE: ProvisionWhere
+  "Every one of (true when there are none) the provides (that the viewer may see) match."
+  provides_ALL: ProvisionWhere
+  "Exactly one of the provides (that the viewer may see) match."
+  provides_SINGLE: ProvisionWhere
+  "The number of provides (that the viewer may see) equals the value."
+  provides_COUNT_EQ: Int
+  "The number of provides (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  provides_COUNT_LT: Int
+  "The number of provides (that the viewer may see) is at most the value."
+  provides_COUNT_LTE: Int
+  "The number of provides (that the viewer may see) is greater than (later than, for dates and times) the value."
+  provides_COUNT_GT: Int
+  "The number of provides (that the viewer may see) is at least the value."
+  provides_COUNT_GTE: Int
+  "At least one of the partyTo (that the viewer may see) match."
+  partyTo_SOME: MembershipWhere
+  "None of the partyTo (that the viewer may see) match."
+  partyTo_NONE: MembershipWhere
+  "Every one of (true when there are none) the partyTo (that the viewer may see) match."
+  partyTo_ALL: MembershipWhere
+  "Exactly one of the partyTo (that the viewer may see) match."
+  partyTo_SINGLE: MembershipWhere
+  "The number of partyTo (that the viewer may see) equals the value."
+  partyTo_COUNT_EQ: Int
+  "The number of partyTo (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  partyTo_COUNT_LT: Int
+  "The number of partyTo (that the viewer may see) is at most the value."
+  partyTo_COUNT_LTE: Int
+  "The number of partyTo (that the viewer may see) is greater than (later than, for dates and times) the value."
+  partyTo_COUNT_GT: Int
+  "The number of partyTo (that the viewer may see) is at least the value."
+  partyTo_COUNT_GTE: Int
+}
+
+"A property Nation lists can be ordered by."
+enum NationOrderField {
+  "Order by id."
+  ID
+  "Order by name."
+  NAME
+  "Order by description."
+  DESCRIPTION
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+  "Order by updatedAt."
+  UPDATED_AT
+  "Order by reliability."
+  RELIABILITY
+  "Order by code."
+  CODE
+  "Order by region."
+  REGION
+}
+
+"One key of an order of Nation items."
+input NationOrderBy {
+  "The property."
+  field: NationOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Nation items summarised: every item of the list that matches, not only the page."
+type NationAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+  "reliability over the items."
+  reliability: NumberAggregate!
+}
+
+extend type NationConnection {
+  "Counts and bounds over every match, not only the page."
+  aggregate: NationAggregate!
+}
+
+extend type Nation {
+  "agencies as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  agenciesConnection(
+    "Only the items that match."
+    where: AgencyWhere
+    "The order; by the far node's id when absent."
+    orderBy: [AgencyOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): AgencyConnection!
+  "pursues as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  pursuesConnection(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order; by the far node's id when absent."
+    orderBy: [PursuitOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): PursuitConnection!
+  "provides as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  providesConnection(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ProvisionOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ProvisionConnection!
+  "partyTo as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  partyToConnection(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order; by the far node's id when absent."
+    orderBy: [MembershipOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): MembershipConnection!
+}
+
+"Conditions on nodes of type Agency; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input AgencyWhere {
+  "Every one of these holds."
+  AND: [AgencyWhere!]
+  "At least one of these holds."
+  OR: [AgencyWhere!]
+  "This does not hold."
+  NOT: AgencyWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "reliability equals the value."
+  reliability_EQ: Float
+  "reliability is one of the values."
+  reliability_IN: [Float!]
+  "reliability is less than (earlier than, for dates and times) the value."
+  reliability_LT: Float
+  "reliability is at most the value."
+  reliability_LTE: Float
+  "reliability is greater than (later than, for dates and times) the value."
+  reliability_GT: Float
+  "reliability is at least the value."
+  reliability_GTE: Float
+  "reliability is absent (true) or present (false) the value."
+  reliability_IS_NULL: Boolean
+  "kind equals the value."
+  kind_EQ: AgencyKind
+  "kind is one of the values."
+  kind_IN: [AgencyKind!]
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "At least one of the nation (that the viewer may see) match."
+  nation_SOME: NationWhere
+  "None of the nation (that the viewer may see) match."
+  nation_NONE: NationWhere
+  "Every one of (true when there are none) the nation (that the viewer may see) match."
+  nation_ALL: NationWhere
+  "Exactly one of the nation (that the viewer may see) match."
+  nation_SINGLE: NationWhere
+  "The number of nation (that the viewer may see) equals the value."
+  nation_COUNT_EQ: Int
+  "The number of nation (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  nation_COUNT_LT: Int
+  "The number of nation (that the viewer may see) is at most the value."
+  nation_COUNT_LTE: Int
+  "The number of nation (that the viewer may see) is greater than (later than, for dates and times) the value."
+  nation_COUNT_GT: Int
+  "The number of nation (that the viewer may see) is at least the value."
+  nation_COUNT_GTE: Int
+  "At least one of the coordinatesWith (that the viewer may see) match."
+  coordinatesWith_SOME: CoordinationWhere
+  "None of the coordinatesWith (that the viewer may see) match."
+  coordinatesWith_NONE: CoordinationWhere
+  "Every one of (true when there are none) the coordinatesWith (that the viewer may see) match."
+  coordinatesWith_ALL: CoordinationWhere
+  "Exactly one of the coordinatesWith (that the viewer may see) match."
+  coordinatesWith_SINGLE: CoordinationWhere
+  "The number of coordinatesWith (that the viewer may see) equals the value."
+  coordinatesWith_COUNT_EQ: Int
+  "The number of coordinatesWith (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  coordinatesWith_COUNT_LT: Int
+  "The number of coordinatesWith (that the viewer may see) is at most the value."
+  coordinatesWith_COUNT_LTE: Int
+  "The number of coordinatesWith (that the viewer may see) is greater than (later than, for dates and times) the value."
+  coordinatesWith_COUNT_GT: Int
+  "The number of coordinatesWith (that the viewer may see) is at least the value."
+  coordinatesWith_COUNT_GTE: Int
+  "At least one of the pursues (that the viewer may see) match."
+  pursues_SOME: PursuitWhere
+  "None of the pursues (that the viewer may see) match."
+  pursues_NONE: PursuitWhere
+  "Every one of (true when there are none) the pursues (that the viewer may see) match."
+  pursues_ALL: PursuitWhere
+  "Exactly one of the pursues (that the viewer may see) match."
+  pursues_SINGLE: PursuitWhere
+  "The number of pursues (that the viewer may see) equals the value."
+  pursues_COUNT_EQ: Int
+  "The number of pursues (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  pursues_COUNT_LT: Int
+  "The number of pursues (that the viewer may see) is at most the value."
+  pursues_COUNT_LTE: Int
+  "The number of pursues (that the viewer may see) is greater than (later than, for dates and times) the value."
+  pursues_COUNT_GT: Int
+  "The number of pursues (that the viewer may see) is at least the value."
+  pursues_COUNT_GTE: Int
+  "At least one of the provides (that the viewer may see) match."
+  provides_SOME: ProvisionWhere
+  "None of the provides (that the viewer may see) match."
+  provides_NONE: ProvisionWhere
+  "Every one of (true when there are none) the provides (that the viewer may see) match."
+  provides_ALL: ProvisionWhere
+  "Exactly one of the provides (that the viewer may see) match."
+  provides_SINGLE: ProvisionWhere
+  "The number of provides (that the viewer may see) equals the value."
+  provides_COUNT_EQ: Int
+  "The number of provides (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  provides_COUNT_LT: Int
+  "The number of provides (that the viewer may see) is at most the value."
+  provides_COUNT_LTE: Int
+  "The number of provides (that the viewer may see) is greater than (later than, for dates and times) the value."
+  provides_COUNT_GT: Int
+  "The number of provides (that the viewer may see) is at least the value."
+  provides_COUNT_GTE: Int
+  "At least one of the partyTo (that the viewer may see) match."
+  partyTo_SOME: MembershipWhere
+  "None of the partyTo (that the viewer may see) match."
+  partyTo_NONE: MembershipWhere
+  "Every one of (true when there are none) the partyTo (that the viewer may see) match."
+  partyTo_ALL: MembershipWhere
+  "Exactly one of the partyTo (that the viewer may see) match."
+  partyTo_SINGLE: MembershipWhere
+  "The number of partyTo (that the viewer may see) equals the value."
+  partyTo_COUNT_EQ: Int
+  "The number of partyTo (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  partyTo_COUNT_LT: Int
+  "The number of partyTo (that the viewer may see) is at most the value."
+  partyTo_COUNT_LTE: Int
+  "The number of partyTo (that the viewer may see) is greater than (later than, for dates and times) the value."
+  partyTo_COUNT_GT: Int
+  "The number of partyTo (that the viewer may see) is at least the value."
+  partyTo_COUNT_GTE: Int
+}
+
+"A property Agency lists can be ordered by."
+enum AgencyOrderField {
+  "Order by id."
+  ID
+  "Order by name."
+  NAME
+  "Order by description."
+  DESCRIPTION
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+  "Order by updatedAt."
+  UPDATED_AT
+  "Order by reliability."
+  RELIABILITY
+  "Order by kind."
+  KIND
+}
+
+"One key of an order of Agency items."
+input AgencyOrderBy {
+  "The property."
+  field: AgencyOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Agency items summarised: every item of the list that matches, not only the page."
+type AgencyAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+  "reliability over the items."
+  reliability: NumberAggregate!
+}
+
+extend type AgencyConnection {
+  "Counts and bounds over every match, not only the page."
+  aggregate: AgencyAggregate!
+}
+
+extend type Agency {
+  "coordinatesWith as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  coordinatesWithConnection(
+    "Only the items that match."
+    where: CoordinationWhere
+    "The order; by the far node's id when absent."
+    orderBy: [CoordinationOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): CoordinationConnection!
+  "pursues as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  pursuesConnection(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order; by the far node's id when absent."
+    orderBy: [PursuitOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): PursuitConnection!
+  "provides as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  providesConnection(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ProvisionOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ProvisionConnection!
+  "partyTo as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  partyToConnection(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order; by the far node's id when absent."
+    orderBy: [MembershipOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): MembershipConnection!
+}
+
+"Conditions on nodes of type Objective; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input ObjectiveWhere {
+  "Every one of these holds."
+  AND: [ObjectiveWhere!]
+  "At least one of these holds."
+  OR: [ObjectiveWhere!]
+  "This does not hold."
+  NOT: ObjectiveWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "domain equals the value."
+  domain_EQ: ObjectiveDomain
+  "domain is one of the values."
+  domain_IN: [ObjectiveDomain!]
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "At least one of the pursuedBy (that the viewer may see) match."
+  pursuedBy_SOME: PursuitWhere
+  "None of the pursuedBy (that the viewer may see) match."
+  pursuedBy_NONE: PursuitWhere
+  "Every one of (true when there are none) the pursuedBy (that the viewer may see) match."
+  pursuedBy_ALL: PursuitWhere
+  "Exactly one of the pursuedBy (that the viewer may see) match."
+  pursuedBy_SINGLE: PursuitWhere
+  "The number of pursuedBy (that the viewer may see) equals the value."
+  pursuedBy_COUNT_EQ: Int
+  "The number of pursuedBy (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  pursuedBy_COUNT_LT: Int
+  "The number of pursuedBy (that the viewer may see) is at most the value."
+  pursuedBy_COUNT_LTE: Int
+  "The number of pursuedBy (that the viewer may see) is greater than (later than, for dates and times) the value."
+  pursuedBy_COUNT_GT: Int
+  "The number of pursuedBy (that the viewer may see) is at least the value."
+  pursuedBy_COUNT_GTE: Int
+  "At least one of the requires (that the viewer may see) match."
+  requires_SOME: CapabilityWhere
+  "None of the requires (that the viewer may see) match."
+  requires_NONE: CapabilityWhere
+  "Every one of (true when there are none) the requires (that the viewer may see) match."
+  requires_ALL: CapabilityWhere
+  "Exactly one of the requires (that the viewer may see) match."
+  requires_SINGLE: CapabilityWhere
+  "The number of requires (that the viewer may see) equals the value."
+  requires_COUNT_EQ: Int
+  "The number of requires (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  requires_COUNT_LT: Int
+  "The number of requires (that the viewer may see) is at most the value."
+  requires_COUNT_LTE: Int
+  "The number of requires (that the viewer may see) is greater than (later than, for dates and times) the value."
+  requires_COUNT_GT: Int
+  "The number of requires (that the viewer may see) is at least the value."
+  requires_COUNT_GTE: Int
+  "At least one of the addresses (that the viewer may see) match."
+  addresses_SOME: ThreatWhere
+  "None of the addresses (that the viewer may see) match."
+  addresses_NONE: ThreatWhere
+  "Every one of (true when there are none) the addresses (that the viewer may see) match."
+  addresses_ALL: ThreatWhere
+  "Exactly one of the addresses (that the viewer may see) match."
+  addresses_SINGLE: ThreatWhere
+  "The number of addresses (that the viewer may see) equals the value."
+  addresses_COUNT_EQ: Int
+  "The number of addresses (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  addresses_COUNT_LT: Int
+  "The number of addresses (that the viewer may see) is at most the value."
+  addresses_COUNT_LTE: Int
+  "The number of addresses (that the viewer may see) is greater than (later than, for dates and times) the value."
+  addresses_COUNT_GT: Int
+  "The number of addresses (that the viewer may see) is at least the value."
+  addresses_COUNT_GTE: Int
+  "At least one of the conflictsWith (that the viewer may see) match."
+  conflictsWith_SOME: ObjectiveWhere
+  "None of the conflictsWith (that the viewer may see) match."
+  conflictsWith_NONE: ObjectiveWhere
+  "Every one of (true when there are none) the conflictsWith (that the viewer may see) match."
+  conflictsWith_ALL: ObjectiveWhere
+  "Exactly one of the conflictsWith (that the viewer may see) match."
+  conflictsWith_SINGLE: ObjectiveWhere
+  "The number of conflictsWith (that the viewer may see) equals the value."
+  conflictsWith_COUNT_EQ: Int
+  "The number of conflictsWith (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  conflictsWith_COUNT_LT: Int
+  "The number of conflictsWith (that the viewer may see) is at most the value."
+  conflictsWith_COUNT_LTE: Int
+  "The number of conflictsWith (that the viewer may see) is greater than (later than, for dates and times) the value."
+  conflictsWith_COUNT_GT: Int
+  "The number of conflictsWith (that the viewer may see) is at least the value."
+  conflictsWith_COUNT_GTE: Int
+}
+
+"A property Objective lists can be ordered by."
+enum ObjectiveOrderField {
+  "Order by id."
+  ID
+  "Order by name."
+  NAME
+  "Order by description."
+  DESCRIPTION
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+  "Order by updatedAt."
+  UPDATED_AT
+  "Order by domain."
+  DOMAIN
+}
+
+"One key of an order of Objective items."
+input ObjectiveOrderBy {
+  "The property."
+  field: ObjectiveOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Objective items summarised: every item of the list that matches, not only the page."
+type ObjectiveAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+extend type ObjectiveConnection {
+  "Counts and bounds over every match, not only the page."
+  aggregate: ObjectiveAggregate!
+}
+
+extend type Objective {
+  "pursuedBy as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  pursuedByConnection(
+    "Only the items that match."
+    where: PursuitWhere
+    "The order; by the far node's id when absent."
+    orderBy: [PursuitOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): PursuitConnection!
+  "requires as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  requiresConnection(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order; by the far node's id when absent."
+    orderBy: [CapabilityOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): CapabilityConnection!
+  "addresses as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  addressesConnection(
+    "Only the items that match."
+    where: ThreatWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ThreatOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ThreatConnection!
+  "conflictsWith as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  conflictsWithConnection(
+    "Only the items that match."
+    where: ObjectiveWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ObjectiveOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ObjectiveConnection!
+}
+
+"Conditions on nodes of type Capability; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input CapabilityWhere {
+  "Every one of these holds."
+  AND: [CapabilityWhere!]
+  "At least one of these holds."
+  OR: [CapabilityWhere!]
+  "This does not hold."
+  NOT: CapabilityWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "category equals the value."
+  category_EQ: String
+  "category is one of the values."
+  category_IN: [String!]
+  "category contains (case-sensitive) the value."
+  category_CONTAINS: String
+  "category starts with (case-sensitive) the value."
+  category_STARTS_WITH: String
+  "category ends with (case-sensitive) the value."
+  category_ENDS_WITH: String
+  "category is absent (true) or present (false) the value."
+  category_IS_NULL: Boolean
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "At least one of the providers (that the viewer may see) match."
+  providers_SOME: ProvisionWhere
+  "None of the providers (that the viewer may see) match."
+  providers_NONE: ProvisionWhere
+  "Every one of (true when there are none) the providers (that the viewer may see) match."
+  providers_ALL: ProvisionWhere
+  "Exactly one of the providers (that the viewer may see) match."
+  providers_SINGLE: ProvisionWhere
+  "The number of providers (that the viewer may see) equals the value."
+  providers_COUNT_EQ: Int
+  "The number of providers (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  providers_COUNT_LT: Int
+  "The number of providers (that the viewer may see) is at most the value."
+  providers_COUNT_LTE: Int
+  "The number of providers (that the viewer may see) is greater than (later than, for dates and times) the value."
+  providers_COUNT_GT: Int
+  "The number of providers (that the viewer may see) is at least the value."
+  providers_COUNT_GTE: Int
+  "At least one of the dependsOn (that the viewer may see) match."
+  dependsOn_SOME: CapabilityWhere
+  "None of the dependsOn (that the viewer may see) match."
+  dependsOn_NONE: CapabilityWhere
+  "Every one of (true when there are none) the dependsOn (that the viewer may see) match."
+  dependsOn_ALL: CapabilityWhere
+  "Exactly one of the dependsOn (that the viewer may see) match."
+  dependsOn_SINGLE: CapabilityWhere
+  "The number of dependsOn (that the viewer may see) equals the value."
+  dependsOn_COUNT_EQ: Int
+  "The number of dependsOn (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  dependsOn_COUNT_LT: Int
+  "The number of dependsOn (that the viewer may see) is at most the value."
+  dependsOn_COUNT_LTE: Int
+  "The number of dependsOn (that the viewer may see) is greater than (later than, for dates and times) the value."
+  dependsOn_COUNT_GT: Int
+  "The number of dependsOn (that the viewer may see) is at least the value."
+  dependsOn_COUNT_GTE: Int
+  "At least one of the dependents (that the viewer may see) match."
+  dependents_SOME: CapabilityWhere
+  "None of the dependents (that the viewer may see) match."
+  dependents_NONE: CapabilityWhere
+  "Every one of (true when there are none) the dependents (that the viewer may see) match."
+  dependents_ALL: CapabilityWhere
+  "Exactly one of the dependents (that the viewer may see) match."
+  dependents_SINGLE: CapabilityWhere
+  "The number of dependents (that the viewer may see) equals the value."
+  dependents_COUNT_EQ: Int
+  "The number of dependents (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  dependents_COUNT_LT: Int
+  "The number of dependents (that the viewer may see) is at most the value."
+  dependents_COUNT_LTE: Int
+  "The number of dependents (that the viewer may see) is greater than (later than, for dates and times) the value."
+  dependents_COUNT_GT: Int
+  "The number of dependents (that the viewer may see) is at least the value."
+  dependents_COUNT_GTE: Int
+  "At least one of the requiredBy (that the viewer may see) match."
+  requiredBy_SOME: ObjectiveWhere
+  "None of the requiredBy (that the viewer may see) match."
+  requiredBy_NONE: ObjectiveWhere
+  "Every one of (true when there are none) the requiredBy (that the viewer may see) match."
+  requiredBy_ALL: ObjectiveWhere
+  "Exactly one of the requiredBy (that the viewer may see) match."
+  requiredBy_SINGLE: ObjectiveWhere
+  "The number of requiredBy (that the viewer may see) equals the value."
+  requiredBy_COUNT_EQ: Int
+  "The number of requiredBy (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  requiredBy_COUNT_LT: Int
+  "The number of requiredBy (that the viewer may see) is at most the value."
+  requiredBy_COUNT_LTE: Int
+  "The number of requiredBy (that the viewer may see) is greater than (later than, for dates and times) the value."
+  requiredBy_COUNT_GT: Int
+  "The number of requiredBy (that the viewer may see) is at least the value."
+  requiredBy_COUNT_GTE: Int
+  "At least one of the governedBy (that the viewer may see) match."
+  governedBy_SOME: AgreementWhere
+  "None of the governedBy (that the viewer may see) match."
+  governedBy_NONE: AgreementWhere
+  "Every one of (true when there are none) the governedBy (that the viewer may see) match."
+  governedBy_ALL: AgreementWhere
+  "Exactly one of the governedBy (that the viewer may see) match."
+  governedBy_SINGLE: AgreementWhere
+  "The number of governedBy (that the viewer may see) equals the value."
+  governedBy_COUNT_EQ: Int
+  "The number of governedBy (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  governedBy_COUNT_LT: Int
+  "The number of governedBy (that the viewer may see) is at most the value."
+  governedBy_COUNT_LTE: Int
+  "The number of governedBy (that the viewer may see) is greater than (later than, for dates and times) the value."
+  governedBy_COUNT_GT: Int
+  "The number of governedBy (that the viewer may see) is at least the value."
+  governedBy_COUNT_GTE: Int
+}
+
+"A property Capability lists can be ordered by."
+enum CapabilityOrderField {
+  "Order by id."
+  ID
+  "Order by name."
+  NAME
+  "Order by description."
+  DESCRIPTION
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+  "Order by updatedAt."
+  UPDATED_AT
+  "Order by category."
+  CATEGORY
+}
+
+"One key of an order of Capability items."
+input CapabilityOrderBy {
+  "The property."
+  field: CapabilityOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Capability items summarised: every item of the list that matches, not only the page."
+type CapabilityAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+extend type CapabilityConnection {
+  "Counts and bounds over every match, not only the page."
+  aggregate: CapabilityAggregate!
+}
+
+extend type Capability {
+  "providers as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  providersConnection(
+    "Only the items that match."
+    where: ProvisionWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ProvisionOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ProvisionConnection!
+  "dependsOn as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  dependsOnConnection(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order; by the far node's id when absent."
+    orderBy: [CapabilityOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): CapabilityConnection!
+  "dependents as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  dependentsConnection(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order; by the far node's id when absent."
+    orderBy: [CapabilityOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): CapabilityConnection!
+  "requiredBy as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  requiredByConnection(
+    "Only the items that match."
+    where: ObjectiveWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ObjectiveOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ObjectiveConnection!
+  "governedBy as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  governedByConnection(
+    "Only the items that match."
+    where: AgreementWhere
+    "The order; by the far node's id when absent."
+    orderBy: [AgreementOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): AgreementConnection!
+}
+
+"Conditions on nodes of type Agreement; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input AgreementWhere {
+  "Every one of these holds."
+  AND: [AgreementWhere!]
+  "At least one of these holds."
+  OR: [AgreementWhere!]
+  "This does not hold."
+  NOT: AgreementWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "reliability equals the value."
+  reliability_EQ: Float
+  "reliability is one of the values."
+  reliability_IN: [Float!]
+  "reliability is less than (earlier than, for dates and times) the value."
+  reliability_LT: Float
+  "reliability is at most the value."
+  reliability_LTE: Float
+  "reliability is greater than (later than, for dates and times) the value."
+  reliability_GT: Float
+  "reliability is at least the value."
+  reliability_GTE: Float
+  "reliability is absent (true) or present (false) the value."
+  reliability_IS_NULL: Boolean
+  "kind equals the value."
+  kind_EQ: AgreementKind
+  "kind is one of the values."
+  kind_IN: [AgreementKind!]
+  "signed equals the value."
+  signed_EQ: Date
+  "signed is one of the values."
+  signed_IN: [Date!]
+  "signed is less than (earlier than, for dates and times) the value."
+  signed_LT: Date
+  "signed is at most the value."
+  signed_LTE: Date
+  "signed is greater than (later than, for dates and times) the value."
+  signed_GT: Date
+  "signed is at least the value."
+  signed_GTE: Date
+  "signed is absent (true) or present (false) the value."
+  signed_IS_NULL: Boolean
+  "expires equals the value."
+  expires_EQ: Date
+  "expires is one of the values."
+  expires_IN: [Date!]
+  "expires is less than (earlier than, for dates and times) the value."
+  expires_LT: Date
+  "expires is at most the value."
+  expires_LTE: Date
+  "expires is greater than (later than, for dates and times) the value."
+  expires_GT: Date
+  "expires is at least the value."
+  expires_GTE: Date
+  "expires is absent (true) or present (false) the value."
+  expires_IS_NULL: Boolean
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "At least one of the parties (that the viewer may see) match."
+  parties_SOME: MembershipWhere
+  "None of the parties (that the viewer may see) match."
+  parties_NONE: MembershipWhere
+  "Every one of (true when there are none) the parties (that the viewer may see) match."
+  parties_ALL: MembershipWhere
+  "Exactly one of the parties (that the viewer may see) match."
+  parties_SINGLE: MembershipWhere
+  "The number of parties (that the viewer may see) equals the value."
+  parties_COUNT_EQ: Int
+  "The number of parties (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  parties_COUNT_LT: Int
+  "The number of parties (that the viewer may see) is at most the value."
+  parties_COUNT_LTE: Int
+  "The number of parties (that the viewer may see) is greater than (later than, for dates and times) the value."
+  parties_COUNT_GT: Int
+  "The number of parties (that the viewer may see) is at least the value."
+  parties_COUNT_GTE: Int
+  "At least one of the governs (that the viewer may see) match."
+  governs_SOME: CapabilityWhere
+  "None of the governs (that the viewer may see) match."
+  governs_NONE: CapabilityWhere
+  "Every one of (true when there are none) the governs (that the viewer may see) match."
+  governs_ALL: CapabilityWhere
+  "Exactly one of the governs (that the viewer may see) match."
+  governs_SINGLE: CapabilityWhere
+  "The number of governs (that the viewer may see) equals the value."
+  governs_COUNT_EQ: Int
+  "The number of governs (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  governs_COUNT_LT: Int
+  "The number of governs (that the viewer may see) is at most the value."
+  governs_COUNT_LTE: Int
+  "The number of governs (that the viewer may see) is greater than (later than, for dates and times) the value."
+  governs_COUNT_GT: Int
+  "The number of governs (that the viewer may see) is at least the value."
+  governs_COUNT_GTE: Int
+}
+
+"A property Agreement lists can be ordered by."
+enum AgreementOrderField {
+  "Order by id."
+  ID
+  "Order by name."
+  NAME
+  "Order by description."
+  DESCRIPTION
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+  "Order by updatedAt."
+  UPDATED_AT
+  "Order by reliability."
+  RELIABILITY
+  "Order by kind."
+  KIND
+  "Order by signed."
+  SIGNED
+  "Order by expires."
+  EXPIRES
+}
+
+"One key of an order of Agreement items."
+input AgreementOrderBy {
+  "The property."
+  field: AgreementOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Agreement items summarised: every item of the list that matches, not only the page."
+type AgreementAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+  "reliability over the items."
+  reliability: NumberAggregate!
+  "signed over the items."
+  signed: DateAggregate!
+  "expires over the items."
+  expires: DateAggregate!
+}
+
+extend type AgreementConnection {
+  "Counts and bounds over every match, not only the page."
+  aggregate: AgreementAggregate!
+}
+
+extend type Agreement {
+  "parties as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  partiesConnection(
+    "Only the items that match."
+    where: MembershipWhere
+    "The order; by the far node's id when absent."
+    orderBy: [MembershipOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): MembershipConnection!
+  "governs as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  governsConnection(
+    "Only the items that match."
+    where: CapabilityWhere
+    "The order; by the far node's id when absent."
+    orderBy: [CapabilityOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): CapabilityConnection!
+}
+
+"Conditions on nodes of type Threat; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input ThreatWhere {
+  "Every one of these holds."
+  AND: [ThreatWhere!]
+  "At least one of these holds."
+  OR: [ThreatWhere!]
+  "This does not hold."
+  NOT: ThreatWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "kind equals the value."
+  kind_EQ: ThreatKind
+  "kind is one of the values."
+  kind_IN: [ThreatKind!]
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "At least one of the addressedBy (that the viewer may see) match."
+  addressedBy_SOME: ObjectiveWhere
+  "None of the addressedBy (that the viewer may see) match."
+  addressedBy_NONE: ObjectiveWhere
+  "Every one of (true when there are none) the addressedBy (that the viewer may see) match."
+  addressedBy_ALL: ObjectiveWhere
+  "Exactly one of the addressedBy (that the viewer may see) match."
+  addressedBy_SINGLE: ObjectiveWhere
+  "The number of addressedBy (that the viewer may see) equals the value."
+  addressedBy_COUNT_EQ: Int
+  "The number of addressedBy (that the viewer may see) is less than (earlier than, for dates and times) the value."
+  addressedBy_COUNT_LT: Int
+  "The number of addressedBy (that the viewer may see) is at most the value."
+  addressedBy_COUNT_LTE: Int
+  "The number of addressedBy (that the viewer may see) is greater than (later than, for dates and times) the value."
+  addressedBy_COUNT_GT: Int
+  "The number of addressedBy (that the viewer may see) is at least the value."
+  addressedBy_COUNT_GTE: Int
+}
+
+"A property Threat lists can be ordered by."
+enum ThreatOrderField {
+  "Order by id."
+  ID
+  "Order by name."
+  NAME
+  "Order by description."
+  DESCRIPTION
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+  "Order by updatedAt."
+  UPDATED_AT
+  "Order by kind."
+  KIND
+}
+
+"One key of an order of Threat items."
+input ThreatOrderBy {
+  "The property."
+  field: ThreatOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Threat items summarised: every item of the list that matches, not only the page."
+type ThreatAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+extend type ThreatConnection {
+  "Counts and bounds over every match, not only the page."
+  aggregate: ThreatAggregate!
+}
+
+extend type Threat {
+  "addressedBy as a connection: filtered, ordered and paged with cursors, with totalCount and aggregates."
+  addressedByConnection(
+    "Only the items that match."
+    where: ObjectiveWhere
+    "The order; by the far node's id when absent."
+    orderBy: [ObjectiveOrderBy!]
+    "Page size from the start (1..500, default 50)."
+    first: Int
+    "Start after this cursor."
+    after: String
+    "Page size from the end (1..500)."
+    last: Int
+    "End before this cursor."
+    before: String
+  ): ObjectiveConnection!
+}
+
+"Conditions on nodes of type Stakeholder; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input StakeholderWhere {
+  "Every one of these holds."
+  AND: [StakeholderWhere!]
+  "At least one of these holds."
+  OR: [StakeholderWhere!]
+  "This does not hold."
+  NOT: StakeholderWhere
+  "id equals the value."
+  id_EQ: ID
+  "id is one of the values."
+  id_IN: [ID!]
+  "id contains (case-sensitive) the value."
+  id_CONTAINS: ID
+  "id starts with (case-sensitive) the value."
+  id_STARTS_WITH: ID
+  "id ends with (case-sensitive) the value."
+  id_ENDS_WITH: ID
+  "name equals the value."
+  name_EQ: String
+  "name is one of the values."
+  name_IN: [String!]
+  "name contains (case-sensitive) the value."
+  name_CONTAINS: String
+  "name starts with (case-sensitive) the value."
+  name_STARTS_WITH: String
+  "name ends with (case-sensitive) the value."
+  name_ENDS_WITH: String
+  "description equals the value."
+  description_EQ: String
+  "description is one of the values."
+  description_IN: [String!]
+  "description contains (case-sensitive) the value."
+  description_CONTAINS: String
+  "description starts with (case-sensitive) the value."
+  description_STARTS_WITH: String
+  "description ends with (case-sensitive) the value."
+  description_ENDS_WITH: String
+  "description is absent (true) or present (false) the value."
+  description_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "releasableTo includes the nation code the value."
+  releasableTo_INCLUDES: String
+  "releasableTo is absent (true) or present (false) the value."
+  releasableTo_IS_NULL: Boolean
+  "updatedAt equals the value (an RFC 3339 time)."
+  updatedAt_EQ: String
+  "updatedAt is less than (earlier than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_LT: String
+  "updatedAt is at most the value (an RFC 3339 time)."
+  updatedAt_LTE: String
+  "updatedAt is greater than (later than, for dates and times) the value (an RFC 3339 time)."
+  updatedAt_GT: String
+  "updatedAt is at least the value (an RFC 3339 time)."
+  updatedAt_GTE: String
+  "updatedAt is absent (true) or present (false) the value."
+  updatedAt_IS_NULL: Boolean
+  "reliability equals the value."
+  reliability_EQ: Float
+  "reliability is one of the values."
+  reliability_IN: [Float!]
+  "reliability is less than (earlier than, for dates and times) the value."
+  reliability_LT: Float
+  "reliability is at most the value."
+  reliability_LTE: Float
+  "reliability is greater than (later than, for dates and times) the value."
+  reliability_GT: Float
+  "reliability is at least the value."
+  reliability_GTE: Float
+  "reliability is absent (true) or present (false) the value."
+  reliability_IS_NULL: Boolean
+  "name contains the text, case-insensitive (as the lists' filter.nameContains)."
+  nameContains: String
+  "The stakeholder is a Nation and matches this."
+  nation: NationWhere
+  "The stakeholder is a Agency and matches this."
+  agency: AgencyWhere
+}
+
+"Conditions on Pursuit relationships, seen from the node they were reached from; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input PursuitWhere {
+  "Every one of these holds."
+  AND: [PursuitWhere!]
+  "At least one of these holds."
+  OR: [PursuitWhere!]
+  "This does not hold."
+  NOT: PursuitWhere
+  "priority equals the value."
+  priority_EQ: Int
+  "priority is one of the values."
+  priority_IN: [Int!]
+  "priority is less than (earlier than, for dates and times) the value."
+  priority_LT: Int
+  "priority is at most the value."
+  priority_LTE: Int
+  "priority is greater than (later than, for dates and times) the value."
+  priority_GT: Int
+  "priority is at least the value."
+  priority_GTE: Int
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "The relationship's stakeholder matches this."
+  stakeholder: StakeholderWhere
+  "The relationship's objective matches this."
+  objective: ObjectiveWhere
+}
+
+"A property Pursuit lists can be ordered by."
+enum PursuitOrderField {
+  "Order by priority."
+  PRIORITY
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+}
+
+"One key of an order of Pursuit items."
+input PursuitOrderBy {
+  "The property."
+  field: PursuitOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Pursuit items summarised: every item of the list that matches, not only the page."
+type PursuitAggregate {
+  "The number of items."
+  count: Int!
+  "priority over the items."
+  priority: NumberAggregate!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+"A page of Pursuit relationships."
+type PursuitConnection {
+  "The page's items with their cursors."
+  edges: [PursuitEdge!]!
+  "The page's items."
+  nodes: [Pursuit!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+  "Counts and bounds over every match."
+  aggregate: PursuitAggregate!
+}
+
+"One Pursuit with its cursor."
+type PursuitEdge {
+  "Pass as after or before to page from here."
+  cursor: String!
+  "The relationship."
+  node: Pursuit!
+}
+
+"Conditions on Provision relationships, seen from the node they were reached from; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input ProvisionWhere {
+  "Every one of these holds."
+  AND: [ProvisionWhere!]
+  "At least one of these holds."
+  OR: [ProvisionWhere!]
+  "This does not hold."
+  NOT: ProvisionWhere
+  "validFrom equals the value."
+  validFrom_EQ: Date
+  "validFrom is one of the values."
+  validFrom_IN: [Date!]
+  "validFrom is less than (earlier than, for dates and times) the value."
+  validFrom_LT: Date
+  "validFrom is at most the value."
+  validFrom_LTE: Date
+  "validFrom is greater than (later than, for dates and times) the value."
+  validFrom_GT: Date
+  "validFrom is at least the value."
+  validFrom_GTE: Date
+  "validFrom is absent (true) or present (false) the value."
+  validFrom_IS_NULL: Boolean
+  "validTo equals the value."
+  validTo_EQ: Date
+  "validTo is one of the values."
+  validTo_IN: [Date!]
+  "validTo is less than (earlier than, for dates and times) the value."
+  validTo_LT: Date
+  "validTo is at most the value."
+  validTo_LTE: Date
+  "validTo is greater than (later than, for dates and times) the value."
+  validTo_GT: Date
+  "validTo is at least the value."
+  validTo_GTE: Date
+  "validTo is absent (true) or present (false) the value."
+  validTo_IS_NULL: Boolean
+  "capacity equals the value."
+  capacity_EQ: Float
+  "capacity is one of the values."
+  capacity_IN: [Float!]
+  "capacity is less than (earlier than, for dates and times) the value."
+  capacity_LT: Float
+  "capacity is at most the value."
+  capacity_LTE: Float
+  "capacity is greater than (later than, for dates and times) the value."
+  capacity_GT: Float
+  "capacity is at least the value."
+  capacity_GTE: Float
+  "capacity is absent (true) or present (false) the value."
+  capacity_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "The relationship's provider matches this."
+  provider: StakeholderWhere
+  "The relationship's capability matches this."
+  capability: CapabilityWhere
+}
+
+"A property Provision lists can be ordered by."
+enum ProvisionOrderField {
+  "Order by validFrom."
+  VALID_FROM
+  "Order by validTo."
+  VALID_TO
+  "Order by capacity."
+  CAPACITY
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+}
+
+"One key of an order of Provision items."
+input ProvisionOrderBy {
+  "The property."
+  field: ProvisionOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Provision items summarised: every item of the list that matches, not only the page."
+type ProvisionAggregate {
+  "The number of items."
+  count: Int!
+  "validFrom over the items."
+  validFrom: DateAggregate!
+  "validTo over the items."
+  validTo: DateAggregate!
+  "capacity over the items."
+  capacity: NumberAggregate!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+"A page of Provision relationships."
+type ProvisionConnection {
+  "The page's items with their cursors."
+  edges: [ProvisionEdge!]!
+  "The page's items."
+  nodes: [Provision!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+  "Counts and bounds over every match."
+  aggregate: ProvisionAggregate!
+}
+
+"One Provision with its cursor."
+type ProvisionEdge {
+  "Pass as after or before to page from here."
+  cursor: String!
+  "The relationship."
+  node: Provision!
+}
+
+"Conditions on Membership relationships, seen from the node they were reached from; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input MembershipWhere {
+  "Every one of these holds."
+  AND: [MembershipWhere!]
+  "At least one of these holds."
+  OR: [MembershipWhere!]
+  "This does not hold."
+  NOT: MembershipWhere
+  "validFrom equals the value."
+  validFrom_EQ: Date
+  "validFrom is one of the values."
+  validFrom_IN: [Date!]
+  "validFrom is less than (earlier than, for dates and times) the value."
+  validFrom_LT: Date
+  "validFrom is at most the value."
+  validFrom_LTE: Date
+  "validFrom is greater than (later than, for dates and times) the value."
+  validFrom_GT: Date
+  "validFrom is at least the value."
+  validFrom_GTE: Date
+  "validFrom is absent (true) or present (false) the value."
+  validFrom_IS_NULL: Boolean
+  "validTo equals the value."
+  validTo_EQ: Date
+  "validTo is one of the values."
+  validTo_IN: [Date!]
+  "validTo is less than (earlier than, for dates and times) the value."
+  validTo_LT: Date
+  "validTo is at most the value."
+  validTo_LTE: Date
+  "validTo is greater than (later than, for dates and times) the value."
+  validTo_GT: Date
+  "validTo is at least the value."
+  validTo_GTE: Date
+  "validTo is absent (true) or present (false) the value."
+  validTo_IS_NULL: Boolean
+  "role equals the value."
+  role_EQ: String
+  "role is one of the values."
+  role_IN: [String!]
+  "role contains (case-sensitive) the value."
+  role_CONTAINS: String
+  "role starts with (case-sensitive) the value."
+  role_STARTS_WITH: String
+  "role ends with (case-sensitive) the value."
+  role_ENDS_WITH: String
+  "role is absent (true) or present (false) the value."
+  role_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "The relationship's party matches this."
+  party: StakeholderWhere
+  "The relationship's agreement matches this."
+  agreement: AgreementWhere
+}
+
+"A property Membership lists can be ordered by."
+enum MembershipOrderField {
+  "Order by validFrom."
+  VALID_FROM
+  "Order by validTo."
+  VALID_TO
+  "Order by role."
+  ROLE
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+}
+
+"One key of an order of Membership items."
+input MembershipOrderBy {
+  "The property."
+  field: MembershipOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Membership items summarised: every item of the list that matches, not only the page."
+type MembershipAggregate {
+  "The number of items."
+  count: Int!
+  "validFrom over the items."
+  validFrom: DateAggregate!
+  "validTo over the items."
+  validTo: DateAggregate!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+"A page of Membership relationships."
+type MembershipConnection {
+  "The page's items with their cursors."
+  edges: [MembershipEdge!]!
+  "The page's items."
+  nodes: [Membership!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+  "Counts and bounds over every match."
+  aggregate: MembershipAggregate!
+}
+
+"One Membership with its cursor."
+type MembershipEdge {
+  "Pass as after or before to page from here."
+  cursor: String!
+  "The relationship."
+  node: Membership!
+}
+
+"Conditions on Coordination relationships, seen from the node they were reached from; every condition given must hold. Evaluated in memory: nothing of it reaches Cypher."
+input CoordinationWhere {
+  "Every one of these holds."
+  AND: [CoordinationWhere!]
+  "At least one of these holds."
+  OR: [CoordinationWhere!]
+  "This does not hold."
+  NOT: CoordinationWhere
+  "mechanism equals the value."
+  mechanism_EQ: Mechanism
+  "mechanism is one of the values."
+  mechanism_IN: [Mechanism!]
+  "mechanism is absent (true) or present (false) the value."
+  mechanism_IS_NULL: Boolean
+  "source equals the value."
+  source_EQ: String
+  "source is one of the values."
+  source_IN: [String!]
+  "source contains (case-sensitive) the value."
+  source_CONTAINS: String
+  "source starts with (case-sensitive) the value."
+  source_STARTS_WITH: String
+  "source ends with (case-sensitive) the value."
+  source_ENDS_WITH: String
+  "source is absent (true) or present (false) the value."
+  source_IS_NULL: Boolean
+  "confidence equals the value."
+  confidence_EQ: Float
+  "confidence is one of the values."
+  confidence_IN: [Float!]
+  "confidence is less than (earlier than, for dates and times) the value."
+  confidence_LT: Float
+  "confidence is at most the value."
+  confidence_LTE: Float
+  "confidence is greater than (later than, for dates and times) the value."
+  confidence_GT: Float
+  "confidence is at least the value."
+  confidence_GTE: Float
+  "confidence is absent (true) or present (false) the value."
+  confidence_IS_NULL: Boolean
+  "The agency at the other end matches this."
+  agency: AgencyWhere
+}
+
+"A property Coordination lists can be ordered by."
+enum CoordinationOrderField {
+  "Order by mechanism."
+  MECHANISM
+  "Order by source."
+  SOURCE
+  "Order by confidence."
+  CONFIDENCE
+}
+
+"One key of an order of Coordination items."
+input CoordinationOrderBy {
+  "The property."
+  field: CoordinationOrderField!
+  "The direction, ascending unless given."
+  direction: SortDirection = ASC
+}
+
+"Coordination items summarised: every item of the list that matches, not only the page."
+type CoordinationAggregate {
+  "The number of items."
+  count: Int!
+  "confidence over the items."
+  confidence: NumberAggregate!
+}
+
+"A page of Coordination relationships."
+type CoordinationConnection {
+  "The page's items with their cursors."
+  edges: [CoordinationEdge!]!
+  "The page's items."
+  nodes: [Coordination!]!
+  "Where the page lies in the whole list."
+  pageInfo: PageInfo!
+  "Every match, not only the page."
+  totalCount: Int!
+  "Counts and bounds over every match."
+  aggregate: CoordinationAggregate!
+}
+
+"One Coordination with its cursor."
+type CoordinationEdge {
+  "Pass as after or before to page from here."
+  cursor: String!
+  "The relationship."
+  node: Coordination!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4540,8 +7943,28 @@ func (ec *executionContext) childFields_Agency(ctx context.Context, field graphq
 		return ec.fieldContext_Agency_provides(ctx, field)
 	case "partyTo":
 		return ec.fieldContext_Agency_partyTo(ctx, field)
+	case "coordinatesWithConnection":
+		return ec.fieldContext_Agency_coordinatesWithConnection(ctx, field)
+	case "pursuesConnection":
+		return ec.fieldContext_Agency_pursuesConnection(ctx, field)
+	case "providesConnection":
+		return ec.fieldContext_Agency_providesConnection(ctx, field)
+	case "partyToConnection":
+		return ec.fieldContext_Agency_partyToConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
+}
+
+func (ec *executionContext) childFields_AgencyAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_AgencyAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_AgencyAggregate_confidence(ctx, field)
+	case "reliability":
+		return ec.fieldContext_AgencyAggregate_reliability(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgencyAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_AgencyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4554,6 +7977,8 @@ func (ec *executionContext) childFields_AgencyConnection(ctx context.Context, fi
 		return ec.fieldContext_AgencyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AgencyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_AgencyConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AgencyConnection", field.Name)
 }
@@ -4596,8 +8021,28 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_parties(ctx, field)
 	case "governs":
 		return ec.fieldContext_Agreement_governs(ctx, field)
+	case "partiesConnection":
+		return ec.fieldContext_Agreement_partiesConnection(ctx, field)
+	case "governsConnection":
+		return ec.fieldContext_Agreement_governsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
+}
+
+func (ec *executionContext) childFields_AgreementAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_AgreementAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_AgreementAggregate_confidence(ctx, field)
+	case "reliability":
+		return ec.fieldContext_AgreementAggregate_reliability(ctx, field)
+	case "signed":
+		return ec.fieldContext_AgreementAggregate_signed(ctx, field)
+	case "expires":
+		return ec.fieldContext_AgreementAggregate_expires(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgreementAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_AgreementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4610,6 +8055,8 @@ func (ec *executionContext) childFields_AgreementConnection(ctx context.Context,
 		return ec.fieldContext_AgreementConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AgreementConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_AgreementConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AgreementConnection", field.Name)
 }
@@ -4708,8 +8155,28 @@ func (ec *executionContext) childFields_Capability(ctx context.Context, field gr
 		return ec.fieldContext_Capability_requiredBy(ctx, field)
 	case "governedBy":
 		return ec.fieldContext_Capability_governedBy(ctx, field)
+	case "providersConnection":
+		return ec.fieldContext_Capability_providersConnection(ctx, field)
+	case "dependsOnConnection":
+		return ec.fieldContext_Capability_dependsOnConnection(ctx, field)
+	case "dependentsConnection":
+		return ec.fieldContext_Capability_dependentsConnection(ctx, field)
+	case "requiredByConnection":
+		return ec.fieldContext_Capability_requiredByConnection(ctx, field)
+	case "governedByConnection":
+		return ec.fieldContext_Capability_governedByConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Capability", field.Name)
+}
+
+func (ec *executionContext) childFields_CapabilityAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_CapabilityAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_CapabilityAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CapabilityAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_CapabilityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4722,6 +8189,8 @@ func (ec *executionContext) childFields_CapabilityConnection(ctx context.Context
 		return ec.fieldContext_CapabilityConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CapabilityConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CapabilityConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CapabilityConnection", field.Name)
 }
@@ -4838,6 +8307,42 @@ func (ec *executionContext) childFields_Coordination(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Coordination", field.Name)
 }
 
+func (ec *executionContext) childFields_CoordinationAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_CoordinationAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_CoordinationAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoordinationAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_CoordinationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CoordinationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CoordinationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CoordinationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CoordinationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CoordinationConnection_aggregate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoordinationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CoordinationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CoordinationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CoordinationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoordinationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_CutSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "events":
@@ -4846,6 +8351,18 @@ func (ec *executionContext) childFields_CutSet(ctx context.Context, field graphq
 		return ec.fieldContext_CutSet_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CutSet", field.Name)
+}
+
+func (ec *executionContext) childFields_DateAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_DateAggregate_count(ctx, field)
+	case "min":
+		return ec.fieldContext_DateAggregate_min(ctx, field)
+	case "max":
+		return ec.fieldContext_DateAggregate_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DateAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5028,6 +8545,46 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
 
+func (ec *executionContext) childFields_MembershipAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_MembershipAggregate_count(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_MembershipAggregate_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_MembershipAggregate_validTo(ctx, field)
+	case "confidence":
+		return ec.fieldContext_MembershipAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MembershipConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MembershipConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_MembershipConnection_aggregate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MembershipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Nation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5058,8 +8615,28 @@ func (ec *executionContext) childFields_Nation(ctx context.Context, field graphq
 		return ec.fieldContext_Nation_provides(ctx, field)
 	case "partyTo":
 		return ec.fieldContext_Nation_partyTo(ctx, field)
+	case "agenciesConnection":
+		return ec.fieldContext_Nation_agenciesConnection(ctx, field)
+	case "pursuesConnection":
+		return ec.fieldContext_Nation_pursuesConnection(ctx, field)
+	case "providesConnection":
+		return ec.fieldContext_Nation_providesConnection(ctx, field)
+	case "partyToConnection":
+		return ec.fieldContext_Nation_partyToConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Nation", field.Name)
+}
+
+func (ec *executionContext) childFields_NationAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_NationAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_NationAggregate_confidence(ctx, field)
+	case "reliability":
+		return ec.fieldContext_NationAggregate_reliability(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_NationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5072,6 +8649,8 @@ func (ec *executionContext) childFields_NationConnection(ctx context.Context, fi
 		return ec.fieldContext_NationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_NationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_NationConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NationConnection", field.Name)
 }
@@ -5084,6 +8663,22 @@ func (ec *executionContext) childFields_NationEdge(ctx context.Context, field gr
 		return ec.fieldContext_NationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NumberAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_NumberAggregate_count(ctx, field)
+	case "min":
+		return ec.fieldContext_NumberAggregate_min(ctx, field)
+	case "max":
+		return ec.fieldContext_NumberAggregate_max(ctx, field)
+	case "sum":
+		return ec.fieldContext_NumberAggregate_sum(ctx, field)
+	case "average":
+		return ec.fieldContext_NumberAggregate_average(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NumberAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_Objective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5112,8 +8707,26 @@ func (ec *executionContext) childFields_Objective(ctx context.Context, field gra
 		return ec.fieldContext_Objective_addresses(ctx, field)
 	case "conflictsWith":
 		return ec.fieldContext_Objective_conflictsWith(ctx, field)
+	case "pursuedByConnection":
+		return ec.fieldContext_Objective_pursuedByConnection(ctx, field)
+	case "requiresConnection":
+		return ec.fieldContext_Objective_requiresConnection(ctx, field)
+	case "addressesConnection":
+		return ec.fieldContext_Objective_addressesConnection(ctx, field)
+	case "conflictsWithConnection":
+		return ec.fieldContext_Objective_conflictsWithConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Objective", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectiveAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_ObjectiveAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ObjectiveAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_ObjectiveChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5136,6 +8749,8 @@ func (ec *executionContext) childFields_ObjectiveConnection(ctx context.Context,
 		return ec.fieldContext_ObjectiveConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ObjectiveConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ObjectiveConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ObjectiveConnection", field.Name)
 }
@@ -5198,6 +8813,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
@@ -5224,6 +8843,48 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Provision", field.Name)
 }
 
+func (ec *executionContext) childFields_ProvisionAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_ProvisionAggregate_count(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ProvisionAggregate_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ProvisionAggregate_validTo(ctx, field)
+	case "capacity":
+		return ec.fieldContext_ProvisionAggregate_capacity(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ProvisionAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProvisionAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_ProvisionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProvisionConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ProvisionConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProvisionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProvisionConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ProvisionConnection_aggregate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProvisionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProvisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ProvisionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ProvisionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProvisionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Pursuit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5240,6 +8901,44 @@ func (ec *executionContext) childFields_Pursuit(ctx context.Context, field graph
 		return ec.fieldContext_Pursuit_confidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Pursuit", field.Name)
+}
+
+func (ec *executionContext) childFields_PursuitAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_PursuitAggregate_count(ctx, field)
+	case "priority":
+		return ec.fieldContext_PursuitAggregate_priority(ctx, field)
+	case "confidence":
+		return ec.fieldContext_PursuitAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PursuitAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_PursuitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PursuitConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_PursuitConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PursuitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PursuitConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_PursuitConnection_aggregate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PursuitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PursuitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PursuitEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PursuitEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PursuitEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Relationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5332,8 +9031,20 @@ func (ec *executionContext) childFields_Threat(ctx context.Context, field graphq
 		return ec.fieldContext_Threat_kind(ctx, field)
 	case "addressedBy":
 		return ec.fieldContext_Threat_addressedBy(ctx, field)
+	case "addressedByConnection":
+		return ec.fieldContext_Threat_addressedByConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Threat", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_ThreatAggregate_count(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ThreatAggregate_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_ThreatConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5346,6 +9057,8 @@ func (ec *executionContext) childFields_ThreatConnection(ctx context.Context, fi
 		return ec.fieldContext_ThreatConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ThreatConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ThreatConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreatConnection", field.Name)
 }
@@ -5510,6 +9223,930 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Agency_coordinatesWithConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCoordinationWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCoordinationOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_coordinatesWith_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCoordinationWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCoordinationOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_partyToConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOMembershipWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_partyTo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOMembershipWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_providesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProvisionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_provides_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProvisionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_pursuesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPursuitWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Agency_pursues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPursuitWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_governsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_governs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_partiesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOMembershipWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_parties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOMembershipWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_dependentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_dependents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_dependsOnConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_dependsOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_governedByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAgreementWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOAgreementOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_governedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAgreementWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOAgreementOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_providersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProvisionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_providers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProvisionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_requiredByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Capability_requiredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteNodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5666,6 +10303,678 @@ func (ec *executionContext) field_Mutation_upsertThreat_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Nation_agenciesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAgencyWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOAgencyOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_agencies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAgencyWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOAgencyOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_partyToConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOMembershipWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_partyTo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOMembershipWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_providesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProvisionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_provides_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProvisionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_pursuesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPursuitWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Nation_pursues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPursuitWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_addressesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOThreatWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOThreatOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_addresses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOThreatWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOThreatOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_conflictsWithConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_conflictsWith_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_pursuedByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPursuitWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_pursuedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPursuitWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_requiresConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_requires_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5691,22 +11000,54 @@ func (ec *executionContext) field_Query_agencies_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAgencyWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOAgencyOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -5749,22 +11090,54 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAgreementWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOAgreementOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -5847,22 +11220,54 @@ func (ec *executionContext) field_Query_capabilities_args(ctx context.Context, r
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCapabilityWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -6279,22 +11684,54 @@ func (ec *executionContext) field_Query_nations_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalONationWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalONationOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -6351,22 +11788,54 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -6559,22 +12028,54 @@ func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOThreatWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOThreatOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -6605,6 +12106,90 @@ func (ec *executionContext) field_Query_whatIf_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Threat_addressedByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Threat_addressedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOObjectiveWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -6930,7 +12515,8 @@ func (ec *executionContext) _Agency_coordinatesWith(ctx context.Context, field g
 			return ec.fieldContext_Agency_coordinatesWith(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().CoordinatesWith(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().CoordinatesWith(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -6940,7 +12526,7 @@ func (ec *executionContext) _Agency_coordinatesWith(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agency_coordinatesWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agency_coordinatesWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agency",
 		Field:      field,
@@ -6949,6 +12535,17 @@ func (ec *executionContext) fieldContext_Agency_coordinatesWith(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Coordination(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_coordinatesWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6962,7 +12559,8 @@ func (ec *executionContext) _Agency_pursues(ctx context.Context, field graphql.C
 			return ec.fieldContext_Agency_pursues(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().Pursues(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().Pursues(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -6972,7 +12570,7 @@ func (ec *executionContext) _Agency_pursues(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agency_pursues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agency_pursues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agency",
 		Field:      field,
@@ -6981,6 +12579,17 @@ func (ec *executionContext) fieldContext_Agency_pursues(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pursuit(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_pursues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6994,7 +12603,8 @@ func (ec *executionContext) _Agency_provides(ctx context.Context, field graphql.
 			return ec.fieldContext_Agency_provides(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().Provides(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().Provides(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -7004,7 +12614,7 @@ func (ec *executionContext) _Agency_provides(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agency_provides(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agency_provides(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agency",
 		Field:      field,
@@ -7013,6 +12623,17 @@ func (ec *executionContext) fieldContext_Agency_provides(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provision(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_provides_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7026,7 +12647,8 @@ func (ec *executionContext) _Agency_partyTo(ctx context.Context, field graphql.C
 			return ec.fieldContext_Agency_partyTo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().PartyTo(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().PartyTo(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -7036,7 +12658,7 @@ func (ec *executionContext) _Agency_partyTo(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agency_partyTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agency_partyTo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agency",
 		Field:      field,
@@ -7044,6 +12666,280 @@ func (ec *executionContext) fieldContext_Agency_partyTo(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_partyTo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_coordinatesWithConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_coordinatesWithConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().CoordinatesWithConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CoordinationConnection) graphql.Marshaler {
+			return ec.marshalNCoordinationConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCoordinationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_coordinatesWithConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoordinationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_coordinatesWithConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_pursuesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_pursuesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().PursuesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PursuitConnection) graphql.Marshaler {
+			return ec.marshalNPursuitConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_pursuesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PursuitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_pursuesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_providesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_providesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().ProvidesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ProvisionConnection) graphql.Marshaler {
+			return ec.marshalNProvisionConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_providesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_providesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_partyToConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_partyToConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().PartyToConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MembershipConnection) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_partyToConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_partyToConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgencyAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgencyAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgencyAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgencyAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AgencyAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgencyAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgencyAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgencyAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgencyAggregate_reliability(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgencyAggregate_reliability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reliability(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgencyAggregate_reliability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgencyAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7166,6 +13062,38 @@ func (ec *executionContext) _AgencyConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_AgencyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgencyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgencyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *AgencyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgencyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNAgencyAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgencyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgencyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgencyAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AgencyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *AgencyEdge) (ret graphql.Marshaler) {
@@ -7485,7 +13413,8 @@ func (ec *executionContext) _Agreement_parties(ctx context.Context, field graphq
 			return ec.fieldContext_Agreement_parties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Parties(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Parties(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -7495,7 +13424,7 @@ func (ec *executionContext) _Agreement_parties(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_parties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_parties(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -7504,6 +13433,17 @@ func (ec *executionContext) fieldContext_Agreement_parties(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_parties_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7517,7 +13457,8 @@ func (ec *executionContext) _Agreement_governs(ctx context.Context, field graphq
 			return ec.fieldContext_Agreement_governs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Governs(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Governs(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Capability) graphql.Marshaler {
@@ -7527,7 +13468,7 @@ func (ec *executionContext) _Agreement_governs(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_governs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_governs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -7535,6 +13476,256 @@ func (ec *executionContext) fieldContext_Agreement_governs(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Capability(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_governs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_partiesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_partiesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().PartiesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MembershipConnection) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_partiesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_partiesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_governsConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_governsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().GovernsConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CapabilityConnection) graphql.Marshaler {
+			return ec.marshalNCapabilityConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCapabilityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_governsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CapabilityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_governsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgreementAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgreementAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AgreementAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgreementAggregate_reliability(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_reliability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reliability(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_reliability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgreementAggregate_signed(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+			return ec.marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgreementAggregate_expires(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_expires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expires(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+			return ec.marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_expires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateAggregate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7657,6 +13848,38 @@ func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_AgreementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgreementConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgreementConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *AgreementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNAgreementAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgreementAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *AgreementEdge) (ret graphql.Marshaler) {
@@ -8338,7 +14561,8 @@ func (ec *executionContext) _Capability_providers(ctx context.Context, field gra
 			return ec.fieldContext_Capability_providers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Capability().Providers(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().Providers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -8348,7 +14572,7 @@ func (ec *executionContext) _Capability_providers(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Capability_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Capability_providers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Capability",
 		Field:      field,
@@ -8357,6 +14581,17 @@ func (ec *executionContext) fieldContext_Capability_providers(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provision(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_providers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8370,7 +14605,8 @@ func (ec *executionContext) _Capability_dependsOn(ctx context.Context, field gra
 			return ec.fieldContext_Capability_dependsOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Capability().DependsOn(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().DependsOn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Capability) graphql.Marshaler {
@@ -8380,7 +14616,7 @@ func (ec *executionContext) _Capability_dependsOn(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Capability_dependsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Capability_dependsOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Capability",
 		Field:      field,
@@ -8389,6 +14625,17 @@ func (ec *executionContext) fieldContext_Capability_dependsOn(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Capability(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_dependsOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8402,7 +14649,8 @@ func (ec *executionContext) _Capability_dependents(ctx context.Context, field gr
 			return ec.fieldContext_Capability_dependents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Capability().Dependents(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().Dependents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Capability) graphql.Marshaler {
@@ -8412,7 +14660,7 @@ func (ec *executionContext) _Capability_dependents(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Capability_dependents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Capability_dependents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Capability",
 		Field:      field,
@@ -8421,6 +14669,17 @@ func (ec *executionContext) fieldContext_Capability_dependents(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Capability(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_dependents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8434,7 +14693,8 @@ func (ec *executionContext) _Capability_requiredBy(ctx context.Context, field gr
 			return ec.fieldContext_Capability_requiredBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Capability().RequiredBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().RequiredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Objective) graphql.Marshaler {
@@ -8444,7 +14704,7 @@ func (ec *executionContext) _Capability_requiredBy(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Capability_requiredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Capability_requiredBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Capability",
 		Field:      field,
@@ -8453,6 +14713,17 @@ func (ec *executionContext) fieldContext_Capability_requiredBy(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_requiredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8466,7 +14737,8 @@ func (ec *executionContext) _Capability_governedBy(ctx context.Context, field gr
 			return ec.fieldContext_Capability_governedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Capability().GovernedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().GovernedBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Agreement) graphql.Marshaler {
@@ -8476,7 +14748,7 @@ func (ec *executionContext) _Capability_governedBy(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Capability_governedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Capability_governedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Capability",
 		Field:      field,
@@ -8484,6 +14756,292 @@ func (ec *executionContext) fieldContext_Capability_governedBy(_ context.Context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_governedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Capability_providersConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_providersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().ProvidersConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ProvisionConnection) graphql.Marshaler {
+			return ec.marshalNProvisionConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_providersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Capability",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_providersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Capability_dependsOnConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_dependsOnConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().DependsOnConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CapabilityConnection) graphql.Marshaler {
+			return ec.marshalNCapabilityConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCapabilityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_dependsOnConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Capability",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CapabilityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_dependsOnConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Capability_dependentsConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_dependentsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().DependentsConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CapabilityConnection) graphql.Marshaler {
+			return ec.marshalNCapabilityConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCapabilityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_dependentsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Capability",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CapabilityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_dependentsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Capability_requiredByConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_requiredByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().RequiredByConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ObjectiveConnection) graphql.Marshaler {
+			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐObjectiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_requiredByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Capability",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_requiredByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Capability_governedByConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_governedByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Capability().GovernedByConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AgreementConnection) graphql.Marshaler {
+			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐAgreementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_governedByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Capability",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgreementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Capability_governedByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CapabilityAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapabilityAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapabilityAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CapabilityAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CapabilityAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapabilityAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapabilityAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CapabilityAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8606,6 +15164,38 @@ func (ec *executionContext) _CapabilityConnection_totalCount(ctx context.Context
 }
 func (ec *executionContext) fieldContext_CapabilityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CapabilityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CapabilityConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *CapabilityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapabilityConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNCapabilityAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapabilityConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CapabilityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CapabilityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CapabilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CapabilityEdge) (ret graphql.Marshaler) {
@@ -9593,6 +16183,267 @@ func (ec *executionContext) fieldContext_Coordination_confidence(_ context.Conte
 	return graphql.NewScalarFieldContext("Coordination", field, false, false, "Float")
 }
 
+func (ec *executionContext) _CoordinationAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoordinationAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CoordinationAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinationAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CoordinationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []CoordinationEdge) graphql.Marshaler {
+			return ec.marshalNCoordinationEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCoordinationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoordinationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *CoordinationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
+			return ec.marshalNCoordination2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coordination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *CoordinationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *CoordinationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoordinationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoordinationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *CoordinationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNCoordinationAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoordinationAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CoordinationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoordinationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoordinationEdge_node(ctx context.Context, field graphql.CollectedField, obj *CoordinationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+			return ec.marshalNCoordination2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coordination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CutSet_events(ctx context.Context, field graphql.CollectedField, obj *analysis.CutSet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9655,6 +16506,75 @@ func (ec *executionContext) fieldContext_CutSet_explanation(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DateAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.DateStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DateAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DateAggregate_min(ctx context.Context, field graphql.CollectedField, obj *snapshot.DateStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateAggregate_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DateAggregate_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateAggregate", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DateAggregate_max(ctx context.Context, field graphql.CollectedField, obj *snapshot.DateStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateAggregate_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DateAggregate_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateAggregate", field, false, false, "Date")
 }
 
 func (ec *executionContext) _DeleteResult_deleted(ctx context.Context, field graphql.CollectedField, obj *DeleteResult) (ret graphql.Marshaler) {
@@ -11073,6 +17993,331 @@ func (ec *executionContext) fieldContext_Membership_confidence(_ context.Context
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "Float")
 }
 
+func (ec *executionContext) _MembershipAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MembershipAggregate_validFrom(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipAggregate_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+			return ec.marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipAggregate_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipAggregate_validTo(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipAggregate_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+			return ec.marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipAggregate_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []MembershipEdge) graphql.Marshaler {
+			return ec.marshalNMembershipEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
+			return ec.marshalNMembership2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNMembershipAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertNation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11943,7 +19188,8 @@ func (ec *executionContext) _Nation_agencies(ctx context.Context, field graphql.
 			return ec.fieldContext_Nation_agencies(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Nation().Agencies(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().Agencies(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Agency) graphql.Marshaler {
@@ -11953,7 +19199,7 @@ func (ec *executionContext) _Nation_agencies(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Nation_agencies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Nation_agencies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Nation",
 		Field:      field,
@@ -11962,6 +19208,17 @@ func (ec *executionContext) fieldContext_Nation_agencies(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agency(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_agencies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11975,7 +19232,8 @@ func (ec *executionContext) _Nation_pursues(ctx context.Context, field graphql.C
 			return ec.fieldContext_Nation_pursues(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Nation().Pursues(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().Pursues(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -11985,7 +19243,7 @@ func (ec *executionContext) _Nation_pursues(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Nation_pursues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Nation_pursues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Nation",
 		Field:      field,
@@ -11994,6 +19252,17 @@ func (ec *executionContext) fieldContext_Nation_pursues(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pursuit(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_pursues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12007,7 +19276,8 @@ func (ec *executionContext) _Nation_provides(ctx context.Context, field graphql.
 			return ec.fieldContext_Nation_provides(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Nation().Provides(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().Provides(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -12017,7 +19287,7 @@ func (ec *executionContext) _Nation_provides(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Nation_provides(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Nation_provides(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Nation",
 		Field:      field,
@@ -12026,6 +19296,17 @@ func (ec *executionContext) fieldContext_Nation_provides(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provision(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_provides_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12039,7 +19320,8 @@ func (ec *executionContext) _Nation_partyTo(ctx context.Context, field graphql.C
 			return ec.fieldContext_Nation_partyTo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Nation().PartyTo(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().PartyTo(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -12049,7 +19331,7 @@ func (ec *executionContext) _Nation_partyTo(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Nation_partyTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Nation_partyTo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Nation",
 		Field:      field,
@@ -12057,6 +19339,280 @@ func (ec *executionContext) fieldContext_Nation_partyTo(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_partyTo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nation_agenciesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nation_agenciesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().AgenciesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AgencyConnection) graphql.Marshaler {
+			return ec.marshalNAgencyConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐAgencyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nation_agenciesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgencyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_agenciesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nation_pursuesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nation_pursuesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().PursuesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PursuitConnection) graphql.Marshaler {
+			return ec.marshalNPursuitConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nation_pursuesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PursuitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_pursuesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nation_providesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nation_providesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().ProvidesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ProvisionConnection) graphql.Marshaler {
+			return ec.marshalNProvisionConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nation_providesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_providesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nation_partyToConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nation_partyToConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Nation().PartyToConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MembershipConnection) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nation_partyToConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Nation_partyToConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _NationAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationAggregate_reliability(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationAggregate_reliability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reliability(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationAggregate_reliability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12181,6 +19737,38 @@ func (ec *executionContext) fieldContext_NationConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("NationConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _NationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *NationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNNationAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *NationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12234,6 +19822,121 @@ func (ec *executionContext) fieldContext_NationEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NumberAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NumberAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NumberAggregate_min(ctx context.Context, field graphql.CollectedField, obj *snapshot.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberAggregate_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberAggregate_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberAggregate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberAggregate_max(ctx context.Context, field graphql.CollectedField, obj *snapshot.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberAggregate_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberAggregate_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberAggregate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberAggregate_sum(ctx context.Context, field graphql.CollectedField, obj *snapshot.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberAggregate_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberAggregate_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberAggregate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberAggregate_average(ctx context.Context, field graphql.CollectedField, obj *snapshot.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberAggregate_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberAggregate_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberAggregate", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
@@ -12429,7 +20132,8 @@ func (ec *executionContext) _Objective_pursuedBy(ctx context.Context, field grap
 			return ec.fieldContext_Objective_pursuedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().PursuedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().PursuedBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
@@ -12439,7 +20143,7 @@ func (ec *executionContext) _Objective_pursuedBy(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Objective_pursuedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Objective_pursuedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
@@ -12448,6 +20152,17 @@ func (ec *executionContext) fieldContext_Objective_pursuedBy(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pursuit(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_pursuedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12461,7 +20176,8 @@ func (ec *executionContext) _Objective_requires(ctx context.Context, field graph
 			return ec.fieldContext_Objective_requires(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().Requires(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().Requires(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Capability) graphql.Marshaler {
@@ -12471,7 +20187,7 @@ func (ec *executionContext) _Objective_requires(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Objective_requires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Objective_requires(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
@@ -12480,6 +20196,17 @@ func (ec *executionContext) fieldContext_Objective_requires(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Capability(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_requires_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12493,7 +20220,8 @@ func (ec *executionContext) _Objective_addresses(ctx context.Context, field grap
 			return ec.fieldContext_Objective_addresses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().Addresses(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().Addresses(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Threat) graphql.Marshaler {
@@ -12503,7 +20231,7 @@ func (ec *executionContext) _Objective_addresses(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Objective_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Objective_addresses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
@@ -12512,6 +20240,17 @@ func (ec *executionContext) fieldContext_Objective_addresses(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Threat(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_addresses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12525,7 +20264,8 @@ func (ec *executionContext) _Objective_conflictsWith(ctx context.Context, field 
 			return ec.fieldContext_Objective_conflictsWith(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().ConflictsWith(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().ConflictsWith(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Objective) graphql.Marshaler {
@@ -12535,7 +20275,7 @@ func (ec *executionContext) _Objective_conflictsWith(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Objective_conflictsWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Objective_conflictsWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
@@ -12543,6 +20283,248 @@ func (ec *executionContext) fieldContext_Objective_conflictsWith(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_conflictsWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objective_pursuedByConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objective_pursuedByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().PursuedByConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PursuitConnection) graphql.Marshaler {
+			return ec.marshalNPursuitConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objective_pursuedByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PursuitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_pursuedByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objective_requiresConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objective_requiresConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().RequiresConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CapabilityConnection) graphql.Marshaler {
+			return ec.marshalNCapabilityConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCapabilityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objective_requiresConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CapabilityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_requiresConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objective_addressesConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objective_addressesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().AddressesConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ThreatConnection) graphql.Marshaler {
+			return ec.marshalNThreatConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐThreatConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objective_addressesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_addressesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objective_conflictsWithConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Objective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objective_conflictsWithConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().ConflictsWithConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ObjectiveConnection) graphql.Marshaler {
+			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐObjectiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objective_conflictsWithConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_conflictsWithConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectiveAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ObjectiveAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12729,6 +20711,38 @@ func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ObjectiveConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectiveConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *ObjectiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNObjectiveAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ObjectiveCutSets_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.ObjectiveCutSets) (ret graphql.Marshaler) {
@@ -13189,6 +21203,52 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
 func (ec *executionContext) _Provision_id(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13391,6 +21451,363 @@ func (ec *executionContext) fieldContext_Provision_confidence(_ context.Context,
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ProvisionAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProvisionAggregate_validFrom(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionAggregate_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+			return ec.marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionAggregate_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionAggregate_validTo(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionAggregate_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+			return ec.marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionAggregate_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionAggregate_capacity(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionAggregate_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionAggregate_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ProvisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ProvisionEdge) graphql.Marshaler {
+			return ec.marshalNProvisionEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *ProvisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ProvisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ProvisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProvisionConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *ProvisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNProvisionAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ProvisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProvisionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ProvisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+			return ec.marshalNProvision2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Pursuit_id(ctx context.Context, field graphql.CollectedField, obj *graph.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13547,6 +21964,299 @@ func (ec *executionContext) fieldContext_Pursuit_confidence(_ context.Context, f
 	return graphql.NewScalarFieldContext("Pursuit", field, false, false, "Float")
 }
 
+func (ec *executionContext) _PursuitAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PursuitAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PursuitAggregate_priority(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitAggregate_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitAggregate_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PursuitAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PursuitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *PursuitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []PursuitEdge) graphql.Marshaler {
+			return ec.marshalNPursuitEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PursuitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PursuitConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *PursuitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Link) graphql.Marshaler {
+			return ec.marshalNPursuit2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pursuit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PursuitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *PursuitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PursuitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *PursuitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PursuitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PursuitConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *PursuitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNPursuitAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PursuitAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PursuitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *PursuitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PursuitEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PursuitEdge_node(ctx context.Context, field graphql.CollectedField, obj *PursuitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PursuitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+			return ec.marshalNPursuit2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PursuitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PursuitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pursuit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13689,7 +22399,7 @@ func (ec *executionContext) _Query_nations(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nations(ctx, fc.Args["filter"].(*NationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Nations(ctx, fc.Args["filter"].(*NationFilter), fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *NationConnection) graphql.Marshaler {
@@ -13733,7 +22443,7 @@ func (ec *executionContext) _Query_agencies(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agencies(ctx, fc.Args["filter"].(*AgencyFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Agencies(ctx, fc.Args["filter"].(*AgencyFilter), fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *AgencyConnection) graphql.Marshaler {
@@ -13777,7 +22487,7 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Objectives(ctx, fc.Args["filter"].(*ObjectiveFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Objectives(ctx, fc.Args["filter"].(*ObjectiveFilter), fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ObjectiveConnection) graphql.Marshaler {
@@ -13821,7 +22531,7 @@ func (ec *executionContext) _Query_capabilities(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Capabilities(ctx, fc.Args["filter"].(*CapabilityFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Capabilities(ctx, fc.Args["filter"].(*CapabilityFilter), fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *CapabilityConnection) graphql.Marshaler {
@@ -13865,7 +22575,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["filter"].(*AgreementFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["filter"].(*AgreementFilter), fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *AgreementConnection) graphql.Marshaler {
@@ -13909,7 +22619,7 @@ func (ec *executionContext) _Query_threats(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Threats(ctx, fc.Args["filter"].(*ThreatFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Threats(ctx, fc.Args["filter"].(*ThreatFilter), fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ThreatConnection) graphql.Marshaler {
@@ -15884,7 +24594,8 @@ func (ec *executionContext) _Threat_addressedBy(ctx context.Context, field graph
 			return ec.fieldContext_Threat_addressedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Threat().AddressedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Threat().AddressedBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []graph.Objective) graphql.Marshaler {
@@ -15894,7 +24605,7 @@ func (ec *executionContext) _Threat_addressedBy(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Threat_addressedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Threat_addressedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Threat",
 		Field:      field,
@@ -15902,6 +24613,116 @@ func (ec *executionContext) fieldContext_Threat_addressedBy(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Threat_addressedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_addressedByConnection(ctx context.Context, field graphql.CollectedField, obj *graph.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_addressedByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Threat().AddressedByConnection(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ObjectiveConnection) graphql.Marshaler {
+			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐObjectiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_addressedByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Threat_addressedByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatAggregate_count(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatAggregate", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThreatAggregate_confidence(ctx context.Context, field graphql.CollectedField, obj *snapshot.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatAggregate_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatAggregate_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberAggregate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16024,6 +24845,38 @@ func (ec *executionContext) _ThreatConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ThreatConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThreatConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreatConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *ThreatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+			return ec.marshalNThreatAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ThreatEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ThreatEdge) (ret graphql.Marshaler) {
@@ -17397,6 +26250,761 @@ func UnmarshalAgencyInput(ctx context.Context, raw any) (AgencyInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAgencyOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAgencyOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgencyOrderBy unmarshals raw into the AgencyOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgencyOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgencyOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAgencyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "reliability_EQ", "reliability_IN", "reliability_LT", "reliability_LTE", "reliability_GT", "reliability_GTE", "reliability_IS_NULL", "kind_EQ", "kind_IN", "nameContains", "nation_SOME", "nation_NONE", "nation_ALL", "nation_SINGLE", "nation_COUNT_EQ", "nation_COUNT_LT", "nation_COUNT_LTE", "nation_COUNT_GT", "nation_COUNT_GTE", "coordinatesWith_SOME", "coordinatesWith_NONE", "coordinatesWith_ALL", "coordinatesWith_SINGLE", "coordinatesWith_COUNT_EQ", "coordinatesWith_COUNT_LT", "coordinatesWith_COUNT_LTE", "coordinatesWith_COUNT_GT", "coordinatesWith_COUNT_GTE", "pursues_SOME", "pursues_NONE", "pursues_ALL", "pursues_SINGLE", "pursues_COUNT_EQ", "pursues_COUNT_LT", "pursues_COUNT_LTE", "pursues_COUNT_GT", "pursues_COUNT_GTE", "provides_SOME", "provides_NONE", "provides_ALL", "provides_SINGLE", "provides_COUNT_EQ", "provides_COUNT_LT", "provides_COUNT_LTE", "provides_COUNT_GT", "provides_COUNT_GTE", "partyTo_SOME", "partyTo_NONE", "partyTo_ALL", "partyTo_SINGLE", "partyTo_COUNT_EQ", "partyTo_COUNT_LT", "partyTo_COUNT_LTE", "partyTo_COUNT_GT", "partyTo_COUNT_GTE"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOAgencyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOAgencyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "reliability_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_EQ"] = data
+		case "reliability_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IN"] = data
+		case "reliability_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LT"] = data
+		case "reliability_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LTE"] = data
+		case "reliability_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GT"] = data
+		case "reliability_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GTE"] = data
+		case "reliability_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IS_NULL"] = data
+		case "kind_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind_EQ"))
+			data, err := ec.unmarshalOAgencyKind2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind_EQ"] = data
+		case "kind_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind_IN"))
+			data, err := ec.unmarshalOAgencyKind2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind_IN"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "nation_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_SOME"))
+			data, err := ec.unmarshalONationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_SOME"] = data
+		case "nation_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_NONE"))
+			data, err := ec.unmarshalONationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_NONE"] = data
+		case "nation_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_ALL"))
+			data, err := ec.unmarshalONationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_ALL"] = data
+		case "nation_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_SINGLE"))
+			data, err := ec.unmarshalONationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_SINGLE"] = data
+		case "nation_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_COUNT_EQ"] = data
+		case "nation_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_COUNT_LT"] = data
+		case "nation_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_COUNT_LTE"] = data
+		case "nation_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_COUNT_GT"] = data
+		case "nation_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation_COUNT_GTE"] = data
+		case "coordinatesWith_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_SOME"))
+			data, err := ec.unmarshalOCoordinationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_SOME"] = data
+		case "coordinatesWith_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_NONE"))
+			data, err := ec.unmarshalOCoordinationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_NONE"] = data
+		case "coordinatesWith_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_ALL"))
+			data, err := ec.unmarshalOCoordinationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_ALL"] = data
+		case "coordinatesWith_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_SINGLE"))
+			data, err := ec.unmarshalOCoordinationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_SINGLE"] = data
+		case "coordinatesWith_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_COUNT_EQ"] = data
+		case "coordinatesWith_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_COUNT_LT"] = data
+		case "coordinatesWith_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_COUNT_LTE"] = data
+		case "coordinatesWith_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_COUNT_GT"] = data
+		case "coordinatesWith_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinatesWith_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["coordinatesWith_COUNT_GTE"] = data
+		case "pursues_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_SOME"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_SOME"] = data
+		case "pursues_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_NONE"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_NONE"] = data
+		case "pursues_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_ALL"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_ALL"] = data
+		case "pursues_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_SINGLE"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_SINGLE"] = data
+		case "pursues_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_EQ"] = data
+		case "pursues_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_LT"] = data
+		case "pursues_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_LTE"] = data
+		case "pursues_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_GT"] = data
+		case "pursues_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_GTE"] = data
+		case "provides_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_SOME"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_SOME"] = data
+		case "provides_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_NONE"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_NONE"] = data
+		case "provides_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_ALL"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_ALL"] = data
+		case "provides_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_SINGLE"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_SINGLE"] = data
+		case "provides_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_EQ"] = data
+		case "provides_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_LT"] = data
+		case "provides_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_LTE"] = data
+		case "provides_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_GT"] = data
+		case "provides_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_GTE"] = data
+		case "partyTo_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_SOME"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_SOME"] = data
+		case "partyTo_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_NONE"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_NONE"] = data
+		case "partyTo_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_ALL"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_ALL"] = data
+		case "partyTo_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_SINGLE"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_SINGLE"] = data
+		case "partyTo_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_EQ"] = data
+		case "partyTo_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_LT"] = data
+		case "partyTo_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_LTE"] = data
+		case "partyTo_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_GT"] = data
+		case "partyTo_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_GTE"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgencyWhere unmarshals raw into the AgencyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgencyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgencyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAgreementFilter(ctx context.Context, obj any) (AgreementFilter, error) {
 	var it AgreementFilter
 	if obj == nil {
@@ -17558,6 +27166,670 @@ func UnmarshalAgreementInput(ctx context.Context, raw any) (AgreementInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAgreementOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAgreementOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgreementOrderBy unmarshals raw into the AgreementOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgreementOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "reliability_EQ", "reliability_IN", "reliability_LT", "reliability_LTE", "reliability_GT", "reliability_GTE", "reliability_IS_NULL", "kind_EQ", "kind_IN", "signed_EQ", "signed_IN", "signed_LT", "signed_LTE", "signed_GT", "signed_GTE", "signed_IS_NULL", "expires_EQ", "expires_IN", "expires_LT", "expires_LTE", "expires_GT", "expires_GTE", "expires_IS_NULL", "nameContains", "parties_SOME", "parties_NONE", "parties_ALL", "parties_SINGLE", "parties_COUNT_EQ", "parties_COUNT_LT", "parties_COUNT_LTE", "parties_COUNT_GT", "parties_COUNT_GTE", "governs_SOME", "governs_NONE", "governs_ALL", "governs_SINGLE", "governs_COUNT_EQ", "governs_COUNT_LT", "governs_COUNT_LTE", "governs_COUNT_GT", "governs_COUNT_GTE"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOAgreementWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOAgreementWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOAgreementWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "reliability_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_EQ"] = data
+		case "reliability_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IN"] = data
+		case "reliability_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LT"] = data
+		case "reliability_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LTE"] = data
+		case "reliability_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GT"] = data
+		case "reliability_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GTE"] = data
+		case "reliability_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IS_NULL"] = data
+		case "kind_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind_EQ"))
+			data, err := ec.unmarshalOAgreementKind2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind_EQ"] = data
+		case "kind_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind_IN"))
+			data, err := ec.unmarshalOAgreementKind2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind_IN"] = data
+		case "signed_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_EQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_EQ"] = data
+		case "signed_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_IN"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_IN"] = data
+		case "signed_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_LT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_LT"] = data
+		case "signed_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_LTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_LTE"] = data
+		case "signed_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_GT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_GT"] = data
+		case "signed_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_GTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_GTE"] = data
+		case "signed_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["signed_IS_NULL"] = data
+		case "expires_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_EQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_EQ"] = data
+		case "expires_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_IN"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_IN"] = data
+		case "expires_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_LT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_LT"] = data
+		case "expires_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_LTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_LTE"] = data
+		case "expires_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_GT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_GT"] = data
+		case "expires_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_GTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_GTE"] = data
+		case "expires_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expires_IS_NULL"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "parties_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_SOME"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_SOME"] = data
+		case "parties_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_NONE"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_NONE"] = data
+		case "parties_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_ALL"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_ALL"] = data
+		case "parties_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_SINGLE"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_SINGLE"] = data
+		case "parties_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_COUNT_EQ"] = data
+		case "parties_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_COUNT_LT"] = data
+		case "parties_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_COUNT_LTE"] = data
+		case "parties_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_COUNT_GT"] = data
+		case "parties_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["parties_COUNT_GTE"] = data
+		case "governs_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_SOME"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_SOME"] = data
+		case "governs_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_NONE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_NONE"] = data
+		case "governs_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_ALL"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_ALL"] = data
+		case "governs_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_SINGLE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_SINGLE"] = data
+		case "governs_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_COUNT_EQ"] = data
+		case "governs_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_COUNT_LT"] = data
+		case "governs_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_COUNT_LTE"] = data
+		case "governs_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_COUNT_GT"] = data
+		case "governs_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governs_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governs_COUNT_GTE"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgreementWhere unmarshals raw into the AgreementWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgreementWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCapabilityFilter(ctx context.Context, obj any) (CapabilityFilter, error) {
 	var it CapabilityFilter
 	if obj == nil {
@@ -17695,6 +27967,1326 @@ func (ec *executionContext) unmarshalInputCapabilityInput(ctx context.Context, o
 func UnmarshalCapabilityInput(ctx context.Context, raw any) (CapabilityInput, error) {
 	var out CapabilityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CapabilityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCapabilityOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCapabilityOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCapabilityOrderBy unmarshals raw into the CapabilityOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCapabilityOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CapabilityOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCapabilityWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "category_EQ", "category_IN", "category_CONTAINS", "category_STARTS_WITH", "category_ENDS_WITH", "category_IS_NULL", "nameContains", "providers_SOME", "providers_NONE", "providers_ALL", "providers_SINGLE", "providers_COUNT_EQ", "providers_COUNT_LT", "providers_COUNT_LTE", "providers_COUNT_GT", "providers_COUNT_GTE", "dependsOn_SOME", "dependsOn_NONE", "dependsOn_ALL", "dependsOn_SINGLE", "dependsOn_COUNT_EQ", "dependsOn_COUNT_LT", "dependsOn_COUNT_LTE", "dependsOn_COUNT_GT", "dependsOn_COUNT_GTE", "dependents_SOME", "dependents_NONE", "dependents_ALL", "dependents_SINGLE", "dependents_COUNT_EQ", "dependents_COUNT_LT", "dependents_COUNT_LTE", "dependents_COUNT_GT", "dependents_COUNT_GTE", "requiredBy_SOME", "requiredBy_NONE", "requiredBy_ALL", "requiredBy_SINGLE", "requiredBy_COUNT_EQ", "requiredBy_COUNT_LT", "requiredBy_COUNT_LTE", "requiredBy_COUNT_GT", "requiredBy_COUNT_GTE", "governedBy_SOME", "governedBy_NONE", "governedBy_ALL", "governedBy_SINGLE", "governedBy_COUNT_EQ", "governedBy_COUNT_LT", "governedBy_COUNT_LTE", "governedBy_COUNT_GT", "governedBy_COUNT_GTE"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCapabilityWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCapabilityWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "category_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["category_EQ"] = data
+		case "category_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["category_IN"] = data
+		case "category_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["category_CONTAINS"] = data
+		case "category_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["category_STARTS_WITH"] = data
+		case "category_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["category_ENDS_WITH"] = data
+		case "category_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["category_IS_NULL"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "providers_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_SOME"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_SOME"] = data
+		case "providers_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_NONE"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_NONE"] = data
+		case "providers_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_ALL"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_ALL"] = data
+		case "providers_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_SINGLE"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_SINGLE"] = data
+		case "providers_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_COUNT_EQ"] = data
+		case "providers_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_COUNT_LT"] = data
+		case "providers_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_COUNT_LTE"] = data
+		case "providers_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_COUNT_GT"] = data
+		case "providers_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providers_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["providers_COUNT_GTE"] = data
+		case "dependsOn_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_SOME"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_SOME"] = data
+		case "dependsOn_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_NONE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_NONE"] = data
+		case "dependsOn_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_ALL"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_ALL"] = data
+		case "dependsOn_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_SINGLE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_SINGLE"] = data
+		case "dependsOn_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_COUNT_EQ"] = data
+		case "dependsOn_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_COUNT_LT"] = data
+		case "dependsOn_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_COUNT_LTE"] = data
+		case "dependsOn_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_COUNT_GT"] = data
+		case "dependsOn_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOn_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependsOn_COUNT_GTE"] = data
+		case "dependents_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_SOME"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_SOME"] = data
+		case "dependents_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_NONE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_NONE"] = data
+		case "dependents_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_ALL"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_ALL"] = data
+		case "dependents_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_SINGLE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_SINGLE"] = data
+		case "dependents_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_COUNT_EQ"] = data
+		case "dependents_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_COUNT_LT"] = data
+		case "dependents_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_COUNT_LTE"] = data
+		case "dependents_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_COUNT_GT"] = data
+		case "dependents_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependents_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dependents_COUNT_GTE"] = data
+		case "requiredBy_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_SOME"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_SOME"] = data
+		case "requiredBy_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_NONE"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_NONE"] = data
+		case "requiredBy_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_ALL"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_ALL"] = data
+		case "requiredBy_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_SINGLE"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_SINGLE"] = data
+		case "requiredBy_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_COUNT_EQ"] = data
+		case "requiredBy_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_COUNT_LT"] = data
+		case "requiredBy_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_COUNT_LTE"] = data
+		case "requiredBy_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_COUNT_GT"] = data
+		case "requiredBy_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredBy_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requiredBy_COUNT_GTE"] = data
+		case "governedBy_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_SOME"))
+			data, err := ec.unmarshalOAgreementWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_SOME"] = data
+		case "governedBy_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_NONE"))
+			data, err := ec.unmarshalOAgreementWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_NONE"] = data
+		case "governedBy_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_ALL"))
+			data, err := ec.unmarshalOAgreementWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_ALL"] = data
+		case "governedBy_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_SINGLE"))
+			data, err := ec.unmarshalOAgreementWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_SINGLE"] = data
+		case "governedBy_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_COUNT_EQ"] = data
+		case "governedBy_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_COUNT_LT"] = data
+		case "governedBy_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_COUNT_LTE"] = data
+		case "governedBy_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_COUNT_GT"] = data
+		case "governedBy_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedBy_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["governedBy_COUNT_GTE"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCapabilityWhere unmarshals raw into the CapabilityWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCapabilityWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CapabilityWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoordinationOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCoordinationOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoordinationOrderBy unmarshals raw into the CoordinationOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoordinationOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoordinationOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoordinationWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "mechanism_EQ", "mechanism_IN", "mechanism_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "agency"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCoordinationWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCoordinationWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOCoordinationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "mechanism_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mechanism_EQ"))
+			data, err := ec.unmarshalOMechanism2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mechanism_EQ"] = data
+		case "mechanism_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mechanism_IN"))
+			data, err := ec.unmarshalOMechanism2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mechanism_IN"] = data
+		case "mechanism_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mechanism_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mechanism_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "agency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agency"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoordinationWhere unmarshals raw into the CoordinationWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoordinationWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoordinationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMembershipOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipOrderBy unmarshals raw into the MembershipOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "validFrom_EQ", "validFrom_IN", "validFrom_LT", "validFrom_LTE", "validFrom_GT", "validFrom_GTE", "validFrom_IS_NULL", "validTo_EQ", "validTo_IN", "validTo_LT", "validTo_LTE", "validTo_GT", "validTo_GTE", "validTo_IS_NULL", "role_EQ", "role_IN", "role_CONTAINS", "role_STARTS_WITH", "role_ENDS_WITH", "role_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "party", "agreement"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOMembershipWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOMembershipWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "validFrom_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_EQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_EQ"] = data
+		case "validFrom_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_IN"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_IN"] = data
+		case "validFrom_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_LT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_LT"] = data
+		case "validFrom_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_LTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_LTE"] = data
+		case "validFrom_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_GT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_GT"] = data
+		case "validFrom_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_GTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_GTE"] = data
+		case "validFrom_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_IS_NULL"] = data
+		case "validTo_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_EQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_EQ"] = data
+		case "validTo_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_IN"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_IN"] = data
+		case "validTo_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_LT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_LT"] = data
+		case "validTo_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_LTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_LTE"] = data
+		case "validTo_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_GT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_GT"] = data
+		case "validTo_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_GTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_GTE"] = data
+		case "validTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_IS_NULL"] = data
+		case "role_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["role_EQ"] = data
+		case "role_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["role_IN"] = data
+		case "role_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["role_CONTAINS"] = data
+		case "role_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["role_STARTS_WITH"] = data
+		case "role_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["role_ENDS_WITH"] = data
+		case "role_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["role_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "party":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("party"))
+			data, err := ec.unmarshalOStakeholderWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["party"] = data
+		case "agreement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreement"))
+			data, err := ec.unmarshalOAgreementWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agreement"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipWhere unmarshals raw into the MembershipWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipWhere", raw, &out)
 	return out, err
 }
 
@@ -17852,6 +29444,761 @@ func UnmarshalNationInput(ctx context.Context, raw any) (NationInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNationOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNationOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNationOrderBy unmarshals raw into the NationOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNationWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "reliability_EQ", "reliability_IN", "reliability_LT", "reliability_LTE", "reliability_GT", "reliability_GTE", "reliability_IS_NULL", "code_EQ", "code_IN", "code_CONTAINS", "code_STARTS_WITH", "code_ENDS_WITH", "region_EQ", "region_IN", "region_CONTAINS", "region_STARTS_WITH", "region_ENDS_WITH", "region_IS_NULL", "nameContains", "agencies_SOME", "agencies_NONE", "agencies_ALL", "agencies_SINGLE", "agencies_COUNT_EQ", "agencies_COUNT_LT", "agencies_COUNT_LTE", "agencies_COUNT_GT", "agencies_COUNT_GTE", "pursues_SOME", "pursues_NONE", "pursues_ALL", "pursues_SINGLE", "pursues_COUNT_EQ", "pursues_COUNT_LT", "pursues_COUNT_LTE", "pursues_COUNT_GT", "pursues_COUNT_GTE", "provides_SOME", "provides_NONE", "provides_ALL", "provides_SINGLE", "provides_COUNT_EQ", "provides_COUNT_LT", "provides_COUNT_LTE", "provides_COUNT_GT", "provides_COUNT_GTE", "partyTo_SOME", "partyTo_NONE", "partyTo_ALL", "partyTo_SINGLE", "partyTo_COUNT_EQ", "partyTo_COUNT_LT", "partyTo_COUNT_LTE", "partyTo_COUNT_GT", "partyTo_COUNT_GTE"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalONationWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalONationWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalONationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "reliability_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_EQ"] = data
+		case "reliability_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IN"] = data
+		case "reliability_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LT"] = data
+		case "reliability_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LTE"] = data
+		case "reliability_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GT"] = data
+		case "reliability_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GTE"] = data
+		case "reliability_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IS_NULL"] = data
+		case "code_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code_EQ"] = data
+		case "code_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code_IN"] = data
+		case "code_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code_CONTAINS"] = data
+		case "code_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code_STARTS_WITH"] = data
+		case "code_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code_ENDS_WITH"] = data
+		case "region_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region_EQ"] = data
+		case "region_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region_IN"] = data
+		case "region_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region_CONTAINS"] = data
+		case "region_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region_STARTS_WITH"] = data
+		case "region_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region_ENDS_WITH"] = data
+		case "region_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region_IS_NULL"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "agencies_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_SOME"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_SOME"] = data
+		case "agencies_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_NONE"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_NONE"] = data
+		case "agencies_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_ALL"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_ALL"] = data
+		case "agencies_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_SINGLE"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_SINGLE"] = data
+		case "agencies_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_COUNT_EQ"] = data
+		case "agencies_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_COUNT_LT"] = data
+		case "agencies_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_COUNT_LTE"] = data
+		case "agencies_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_COUNT_GT"] = data
+		case "agencies_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agencies_COUNT_GTE"] = data
+		case "pursues_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_SOME"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_SOME"] = data
+		case "pursues_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_NONE"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_NONE"] = data
+		case "pursues_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_ALL"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_ALL"] = data
+		case "pursues_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_SINGLE"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_SINGLE"] = data
+		case "pursues_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_EQ"] = data
+		case "pursues_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_LT"] = data
+		case "pursues_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_LTE"] = data
+		case "pursues_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_GT"] = data
+		case "pursues_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursues_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursues_COUNT_GTE"] = data
+		case "provides_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_SOME"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_SOME"] = data
+		case "provides_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_NONE"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_NONE"] = data
+		case "provides_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_ALL"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_ALL"] = data
+		case "provides_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_SINGLE"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_SINGLE"] = data
+		case "provides_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_EQ"] = data
+		case "provides_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_LT"] = data
+		case "provides_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_LTE"] = data
+		case "provides_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_GT"] = data
+		case "provides_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provides_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provides_COUNT_GTE"] = data
+		case "partyTo_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_SOME"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_SOME"] = data
+		case "partyTo_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_NONE"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_NONE"] = data
+		case "partyTo_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_ALL"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_ALL"] = data
+		case "partyTo_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_SINGLE"))
+			data, err := ec.unmarshalOMembershipWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_SINGLE"] = data
+		case "partyTo_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_EQ"] = data
+		case "partyTo_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_LT"] = data
+		case "partyTo_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_LTE"] = data
+		case "partyTo_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_GT"] = data
+		case "partyTo_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["partyTo_COUNT_GTE"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNationWhere unmarshals raw into the NationWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputObjectiveFilter(ctx context.Context, obj any) (ObjectiveFilter, error) {
 	var it ObjectiveFilter
 	if obj == nil {
@@ -17989,6 +30336,1270 @@ func (ec *executionContext) unmarshalInputObjectiveInput(ctx context.Context, ob
 func UnmarshalObjectiveInput(ctx context.Context, raw any) (ObjectiveInput, error) {
 	var out ObjectiveInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectiveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObjectiveOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNObjectiveOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectiveOrderBy unmarshals raw into the ObjectiveOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectiveOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectiveOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObjectiveWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "domain_EQ", "domain_IN", "nameContains", "pursuedBy_SOME", "pursuedBy_NONE", "pursuedBy_ALL", "pursuedBy_SINGLE", "pursuedBy_COUNT_EQ", "pursuedBy_COUNT_LT", "pursuedBy_COUNT_LTE", "pursuedBy_COUNT_GT", "pursuedBy_COUNT_GTE", "requires_SOME", "requires_NONE", "requires_ALL", "requires_SINGLE", "requires_COUNT_EQ", "requires_COUNT_LT", "requires_COUNT_LTE", "requires_COUNT_GT", "requires_COUNT_GTE", "addresses_SOME", "addresses_NONE", "addresses_ALL", "addresses_SINGLE", "addresses_COUNT_EQ", "addresses_COUNT_LT", "addresses_COUNT_LTE", "addresses_COUNT_GT", "addresses_COUNT_GTE", "conflictsWith_SOME", "conflictsWith_NONE", "conflictsWith_ALL", "conflictsWith_SINGLE", "conflictsWith_COUNT_EQ", "conflictsWith_COUNT_LT", "conflictsWith_COUNT_LTE", "conflictsWith_COUNT_GT", "conflictsWith_COUNT_GTE"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOObjectiveWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOObjectiveWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "domain_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain_EQ"))
+			data, err := ec.unmarshalOObjectiveDomain2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["domain_EQ"] = data
+		case "domain_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain_IN"))
+			data, err := ec.unmarshalOObjectiveDomain2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["domain_IN"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "pursuedBy_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_SOME"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_SOME"] = data
+		case "pursuedBy_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_NONE"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_NONE"] = data
+		case "pursuedBy_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_ALL"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_ALL"] = data
+		case "pursuedBy_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_SINGLE"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_SINGLE"] = data
+		case "pursuedBy_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_COUNT_EQ"] = data
+		case "pursuedBy_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_COUNT_LT"] = data
+		case "pursuedBy_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_COUNT_LTE"] = data
+		case "pursuedBy_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_COUNT_GT"] = data
+		case "pursuedBy_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pursuedBy_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["pursuedBy_COUNT_GTE"] = data
+		case "requires_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_SOME"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_SOME"] = data
+		case "requires_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_NONE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_NONE"] = data
+		case "requires_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_ALL"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_ALL"] = data
+		case "requires_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_SINGLE"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_SINGLE"] = data
+		case "requires_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_COUNT_EQ"] = data
+		case "requires_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_COUNT_LT"] = data
+		case "requires_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_COUNT_LTE"] = data
+		case "requires_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_COUNT_GT"] = data
+		case "requires_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requires_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["requires_COUNT_GTE"] = data
+		case "addresses_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_SOME"))
+			data, err := ec.unmarshalOThreatWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_SOME"] = data
+		case "addresses_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_NONE"))
+			data, err := ec.unmarshalOThreatWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_NONE"] = data
+		case "addresses_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_ALL"))
+			data, err := ec.unmarshalOThreatWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_ALL"] = data
+		case "addresses_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_SINGLE"))
+			data, err := ec.unmarshalOThreatWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_SINGLE"] = data
+		case "addresses_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_COUNT_EQ"] = data
+		case "addresses_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_COUNT_LT"] = data
+		case "addresses_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_COUNT_LTE"] = data
+		case "addresses_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_COUNT_GT"] = data
+		case "addresses_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addresses_COUNT_GTE"] = data
+		case "conflictsWith_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_SOME"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_SOME"] = data
+		case "conflictsWith_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_NONE"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_NONE"] = data
+		case "conflictsWith_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_ALL"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_ALL"] = data
+		case "conflictsWith_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_SINGLE"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_SINGLE"] = data
+		case "conflictsWith_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_COUNT_EQ"] = data
+		case "conflictsWith_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_COUNT_LT"] = data
+		case "conflictsWith_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_COUNT_LTE"] = data
+		case "conflictsWith_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_COUNT_GT"] = data
+		case "conflictsWith_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictsWith_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["conflictsWith_COUNT_GTE"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectiveWhere unmarshals raw into the ObjectiveWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectiveWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectiveWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProvisionOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProvisionOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProvisionOrderBy unmarshals raw into the ProvisionOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProvisionOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvisionOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProvisionWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "validFrom_EQ", "validFrom_IN", "validFrom_LT", "validFrom_LTE", "validFrom_GT", "validFrom_GTE", "validFrom_IS_NULL", "validTo_EQ", "validTo_IN", "validTo_LT", "validTo_LTE", "validTo_GT", "validTo_GTE", "validTo_IS_NULL", "capacity_EQ", "capacity_IN", "capacity_LT", "capacity_LTE", "capacity_GT", "capacity_GTE", "capacity_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "provider", "capability"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProvisionWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProvisionWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProvisionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "validFrom_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_EQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_EQ"] = data
+		case "validFrom_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_IN"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_IN"] = data
+		case "validFrom_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_LT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_LT"] = data
+		case "validFrom_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_LTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_LTE"] = data
+		case "validFrom_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_GT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_GT"] = data
+		case "validFrom_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_GTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_GTE"] = data
+		case "validFrom_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validFrom_IS_NULL"] = data
+		case "validTo_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_EQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_EQ"] = data
+		case "validTo_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_IN"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_IN"] = data
+		case "validTo_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_LT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_LT"] = data
+		case "validTo_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_LTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_LTE"] = data
+		case "validTo_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_GT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_GT"] = data
+		case "validTo_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_GTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_GTE"] = data
+		case "validTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["validTo_IS_NULL"] = data
+		case "capacity_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_EQ"] = data
+		case "capacity_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_IN"] = data
+		case "capacity_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_LT"] = data
+		case "capacity_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_LTE"] = data
+		case "capacity_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_GT"] = data
+		case "capacity_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_GTE"] = data
+		case "capacity_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capacity_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOStakeholderWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provider"] = data
+		case "capability":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capability"))
+			data, err := ec.unmarshalOCapabilityWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capability"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProvisionWhere unmarshals raw into the ProvisionWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProvisionWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvisionWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPursuitOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPursuitOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPursuitOrderBy unmarshals raw into the PursuitOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPursuitOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PursuitOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPursuitWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "priority_EQ", "priority_IN", "priority_LT", "priority_LTE", "priority_GT", "priority_GTE", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "stakeholder", "objective"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPursuitWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPursuitWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPursuitWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "priority_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["priority_EQ"] = data
+		case "priority_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority_IN"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["priority_IN"] = data
+		case "priority_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["priority_LT"] = data
+		case "priority_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["priority_LTE"] = data
+		case "priority_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["priority_GT"] = data
+		case "priority_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["priority_GTE"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "stakeholder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stakeholder"))
+			data, err := ec.unmarshalOStakeholderWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["stakeholder"] = data
+		case "objective":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objective"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["objective"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPursuitWhere unmarshals raw into the PursuitWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPursuitWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PursuitWhere", raw, &out)
 	return out, err
 }
 
@@ -18160,6 +31771,392 @@ func UnmarshalRelationshipKey(ctx context.Context, raw any) (RelationshipKey, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStakeholderWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "reliability_EQ", "reliability_IN", "reliability_LT", "reliability_LTE", "reliability_GT", "reliability_GTE", "reliability_IS_NULL", "nameContains", "nation", "agency"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOStakeholderWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOStakeholderWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOStakeholderWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "reliability_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_EQ"] = data
+		case "reliability_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IN"] = data
+		case "reliability_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LT"] = data
+		case "reliability_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_LTE"] = data
+		case "reliability_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GT"] = data
+		case "reliability_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_GTE"] = data
+		case "reliability_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reliability_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reliability_IS_NULL"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "nation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nation"))
+			data, err := ec.unmarshalONationWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nation"] = data
+		case "agency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
+			data, err := ec.unmarshalOAgencyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agency"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStakeholderWhere unmarshals raw into the StakeholderWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStakeholderWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StakeholderWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputThreatFilter(ctx context.Context, obj any) (ThreatFilter, error) {
 	var it ThreatFilter
 	if obj == nil {
@@ -18297,6 +32294,460 @@ func (ec *executionContext) unmarshalInputThreatInput(ctx context.Context, obj a
 func UnmarshalThreatInput(ctx context.Context, raw any) (ThreatInput, error) {
 	var out ThreatInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatOrderBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNThreatOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["field"] = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["direction"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatOrderBy unmarshals raw into the ThreatOrderBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatOrderBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatOrderBy", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id_EQ", "id_IN", "id_CONTAINS", "id_STARTS_WITH", "id_ENDS_WITH", "name_EQ", "name_IN", "name_CONTAINS", "name_STARTS_WITH", "name_ENDS_WITH", "description_EQ", "description_IN", "description_CONTAINS", "description_STARTS_WITH", "description_ENDS_WITH", "description_IS_NULL", "source_EQ", "source_IN", "source_CONTAINS", "source_STARTS_WITH", "source_ENDS_WITH", "source_IS_NULL", "confidence_EQ", "confidence_IN", "confidence_LT", "confidence_LTE", "confidence_GT", "confidence_GTE", "confidence_IS_NULL", "releasableTo_INCLUDES", "releasableTo_IS_NULL", "updatedAt_EQ", "updatedAt_LT", "updatedAt_LTE", "updatedAt_GT", "updatedAt_GTE", "updatedAt_IS_NULL", "kind_EQ", "kind_IN", "nameContains", "addressedBy_SOME", "addressedBy_NONE", "addressedBy_ALL", "addressedBy_SINGLE", "addressedBy_COUNT_EQ", "addressedBy_COUNT_LT", "addressedBy_COUNT_LTE", "addressedBy_COUNT_GT", "addressedBy_COUNT_GTE"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOThreatWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOThreatWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOThreatWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_EQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_EQ"] = data
+		case "id_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_IN"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_IN"] = data
+		case "id_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_CONTAINS"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_CONTAINS"] = data
+		case "id_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_STARTS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_STARTS_WITH"] = data
+		case "id_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id_ENDS_WITH"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id_ENDS_WITH"] = data
+		case "name_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_EQ"] = data
+		case "name_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_IN"] = data
+		case "name_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_CONTAINS"] = data
+		case "name_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_STARTS_WITH"] = data
+		case "name_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name_ENDS_WITH"] = data
+		case "description_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_EQ"] = data
+		case "description_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IN"] = data
+		case "description_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_CONTAINS"] = data
+		case "description_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_STARTS_WITH"] = data
+		case "description_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_ENDS_WITH"] = data
+		case "description_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["description_IS_NULL"] = data
+		case "source_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_EQ"] = data
+		case "source_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IN"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IN"] = data
+		case "source_CONTAINS":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_CONTAINS"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_CONTAINS"] = data
+		case "source_STARTS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_STARTS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_STARTS_WITH"] = data
+		case "source_ENDS_WITH":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_ENDS_WITH"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_ENDS_WITH"] = data
+		case "source_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source_IS_NULL"] = data
+		case "confidence_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_EQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_EQ"] = data
+		case "confidence_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IN"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IN"] = data
+		case "confidence_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LT"] = data
+		case "confidence_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_LTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_LTE"] = data
+		case "confidence_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GT"] = data
+		case "confidence_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_GTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_GTE"] = data
+		case "confidence_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["confidence_IS_NULL"] = data
+		case "releasableTo_INCLUDES":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_INCLUDES"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_INCLUDES"] = data
+		case "releasableTo_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releasableTo_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["releasableTo_IS_NULL"] = data
+		case "updatedAt_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_EQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_EQ"] = data
+		case "updatedAt_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LT"] = data
+		case "updatedAt_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_LTE"] = data
+		case "updatedAt_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GT"] = data
+		case "updatedAt_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_GTE"] = data
+		case "updatedAt_IS_NULL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt_IS_NULL"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt_IS_NULL"] = data
+		case "kind_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind_EQ"))
+			data, err := ec.unmarshalOThreatKind2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind_EQ"] = data
+		case "kind_IN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind_IN"))
+			data, err := ec.unmarshalOThreatKind2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind_IN"] = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameContains"] = data
+		case "addressedBy_SOME":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_SOME"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_SOME"] = data
+		case "addressedBy_NONE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_NONE"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_NONE"] = data
+		case "addressedBy_ALL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_ALL"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_ALL"] = data
+		case "addressedBy_SINGLE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_SINGLE"))
+			data, err := ec.unmarshalOObjectiveWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_SINGLE"] = data
+		case "addressedBy_COUNT_EQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_COUNT_EQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_COUNT_EQ"] = data
+		case "addressedBy_COUNT_LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_COUNT_LT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_COUNT_LT"] = data
+		case "addressedBy_COUNT_LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_COUNT_LTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_COUNT_LTE"] = data
+		case "addressedBy_COUNT_GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_COUNT_GT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_COUNT_GT"] = data
+		case "addressedBy_COUNT_GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressedBy_COUNT_GTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["addressedBy_COUNT_GTE"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatWhere unmarshals raw into the ThreatWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatWhere", raw, &out)
 	return out, err
 }
 
@@ -18507,6 +32958,73 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agency_partyTo(ctx, field, obj)
 				})
+		case "coordinatesWithConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_coordinatesWithConnection(ctx, field, obj)
+				})
+		case "pursuesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_pursuesConnection(ctx, field, obj)
+				})
+		case "providesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_providesConnection(ctx, field, obj)
+				})
+		case "partyToConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_partyToConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var agencyAggregateImplementors = []string{"AgencyAggregate"}
+
+func (ec *executionContext) _AgencyAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agencyAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgencyAggregate")
+		case "count":
+			out.Values[i] = ec._AgencyAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._AgencyAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reliability":
+			out.Values[i] = ec._AgencyAggregate_reliability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18552,6 +33070,11 @@ func (ec *executionContext) _AgencyConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCount":
 			out.Values[i] = ec._AgencyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._AgencyConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18688,6 +33211,71 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agreement_governs(ctx, field, obj)
 				})
+		case "partiesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agreement_partiesConnection(ctx, field, obj)
+				})
+		case "governsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agreement_governsConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var agreementAggregateImplementors = []string{"AgreementAggregate"}
+
+func (ec *executionContext) _AgreementAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agreementAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgreementAggregate")
+		case "count":
+			out.Values[i] = ec._AgreementAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._AgreementAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reliability":
+			out.Values[i] = ec._AgreementAggregate_reliability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._AgreementAggregate_signed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expires":
+			out.Values[i] = ec._AgreementAggregate_expires(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18733,6 +33321,11 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 			}
 		case "totalCount":
 			out.Values[i] = ec._AgreementConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._AgreementConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19067,6 +33660,74 @@ func (ec *executionContext) _Capability(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Capability_governedBy(ctx, field, obj)
 				})
+		case "providersConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Capability_providersConnection(ctx, field, obj)
+				})
+		case "dependsOnConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Capability_dependsOnConnection(ctx, field, obj)
+				})
+		case "dependentsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Capability_dependentsConnection(ctx, field, obj)
+				})
+		case "requiredByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Capability_requiredByConnection(ctx, field, obj)
+				})
+		case "governedByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Capability_governedByConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var capabilityAggregateImplementors = []string{"CapabilityAggregate"}
+
+func (ec *executionContext) _CapabilityAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, capabilityAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CapabilityAggregate")
+		case "count":
+			out.Values[i] = ec._CapabilityAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._CapabilityAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19112,6 +33773,11 @@ func (ec *executionContext) _CapabilityConnection(ctx context.Context, sel ast.S
 			}
 		case "totalCount":
 			out.Values[i] = ec._CapabilityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._CapabilityConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19512,6 +34178,135 @@ func (ec *executionContext) _Coordination(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var coordinationAggregateImplementors = []string{"CoordinationAggregate"}
+
+func (ec *executionContext) _CoordinationAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coordinationAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoordinationAggregate")
+		case "count":
+			out.Values[i] = ec._CoordinationAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._CoordinationAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coordinationConnectionImplementors = []string{"CoordinationConnection"}
+
+func (ec *executionContext) _CoordinationConnection(ctx context.Context, sel ast.SelectionSet, obj *CoordinationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coordinationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoordinationConnection")
+		case "edges":
+			out.Values[i] = ec._CoordinationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CoordinationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CoordinationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CoordinationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._CoordinationConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coordinationEdgeImplementors = []string{"CoordinationEdge"}
+
+func (ec *executionContext) _CoordinationEdge(ctx context.Context, sel ast.SelectionSet, obj *CoordinationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coordinationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoordinationEdge")
+		case "cursor":
+			out.Values[i] = ec._CoordinationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CoordinationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cutSetImplementors = []string{"CutSet"}
 
 func (ec *executionContext) _CutSet(ctx context.Context, sel ast.SelectionSet, obj *analysis.CutSet) graphql.Marshaler {
@@ -19533,6 +34328,49 @@ func (ec *executionContext) _CutSet(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._CutSet_explanation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dateAggregateImplementors = []string{"DateAggregate"}
+
+func (ec *executionContext) _DateAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.DateStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dateAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DateAggregate")
+		case "count":
+			out.Values[i] = ec._DateAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._DateAggregate_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._DateAggregate_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20185,6 +35023,145 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var membershipAggregateImplementors = []string{"MembershipAggregate"}
+
+func (ec *executionContext) _MembershipAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipAggregate")
+		case "count":
+			out.Values[i] = ec._MembershipAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._MembershipAggregate_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._MembershipAggregate_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._MembershipAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipConnectionImplementors = []string{"MembershipConnection"}
+
+func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *MembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipConnection")
+		case "edges":
+			out.Values[i] = ec._MembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._MembershipConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MembershipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._MembershipConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipEdgeImplementors = []string{"MembershipEdge"}
+
+func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *MembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._MembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -20376,6 +35353,73 @@ func (ec *executionContext) _Nation(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Nation_partyTo(ctx, field, obj)
 				})
+		case "agenciesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nation_agenciesConnection(ctx, field, obj)
+				})
+		case "pursuesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nation_pursuesConnection(ctx, field, obj)
+				})
+		case "providesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nation_providesConnection(ctx, field, obj)
+				})
+		case "partyToConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nation_partyToConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationAggregateImplementors = []string{"NationAggregate"}
+
+func (ec *executionContext) _NationAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationAggregate")
+		case "count":
+			out.Values[i] = ec._NationAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._NationAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reliability":
+			out.Values[i] = ec._NationAggregate_reliability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20424,6 +35468,11 @@ func (ec *executionContext) _NationConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "aggregate":
+			out.Values[i] = ec._NationConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20460,6 +35509,59 @@ func (ec *executionContext) _NationEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._NationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var numberAggregateImplementors = []string{"NumberAggregate"}
+
+func (ec *executionContext) _NumberAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.NumberStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, numberAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NumberAggregate")
+		case "count":
+			out.Values[i] = ec._NumberAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._NumberAggregate_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._NumberAggregate_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sum":
+			out.Values[i] = ec._NumberAggregate_sum(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._NumberAggregate_average(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -20554,6 +35656,68 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_conflictsWith(ctx, field, obj)
 				})
+		case "pursuedByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objective_pursuedByConnection(ctx, field, obj)
+				})
+		case "requiresConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objective_requiresConnection(ctx, field, obj)
+				})
+		case "addressesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objective_addressesConnection(ctx, field, obj)
+				})
+		case "conflictsWithConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objective_conflictsWithConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectiveAggregateImplementors = []string{"ObjectiveAggregate"}
+
+func (ec *executionContext) _ObjectiveAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveAggregate")
+		case "count":
+			out.Values[i] = ec._ObjectiveAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ObjectiveAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20638,6 +35802,11 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 			}
 		case "totalCount":
 			out.Values[i] = ec._ObjectiveConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._ObjectiveConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20865,6 +36034,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20950,6 +36129,150 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var provisionAggregateImplementors = []string{"ProvisionAggregate"}
+
+func (ec *executionContext) _ProvisionAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProvisionAggregate")
+		case "count":
+			out.Values[i] = ec._ProvisionAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._ProvisionAggregate_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._ProvisionAggregate_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._ProvisionAggregate_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ProvisionAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var provisionConnectionImplementors = []string{"ProvisionConnection"}
+
+func (ec *executionContext) _ProvisionConnection(ctx context.Context, sel ast.SelectionSet, obj *ProvisionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProvisionConnection")
+		case "edges":
+			out.Values[i] = ec._ProvisionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ProvisionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProvisionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ProvisionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._ProvisionConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var provisionEdgeImplementors = []string{"ProvisionEdge"}
+
+func (ec *executionContext) _ProvisionEdge(ctx context.Context, sel ast.SelectionSet, obj *ProvisionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProvisionEdge")
+		case "cursor":
+			out.Values[i] = ec._ProvisionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ProvisionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pursuitImplementors = []string{"Pursuit"}
 
 func (ec *executionContext) _Pursuit(ctx context.Context, sel ast.SelectionSet, obj *graph.Link) graphql.Marshaler {
@@ -20989,6 +36312,140 @@ func (ec *executionContext) _Pursuit(ctx context.Context, sel ast.SelectionSet, 
 		case "confidence":
 			out.Values[i] = ec._Pursuit_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pursuitAggregateImplementors = []string{"PursuitAggregate"}
+
+func (ec *executionContext) _PursuitAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pursuitAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PursuitAggregate")
+		case "count":
+			out.Values[i] = ec._PursuitAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._PursuitAggregate_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._PursuitAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pursuitConnectionImplementors = []string{"PursuitConnection"}
+
+func (ec *executionContext) _PursuitConnection(ctx context.Context, sel ast.SelectionSet, obj *PursuitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pursuitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PursuitConnection")
+		case "edges":
+			out.Values[i] = ec._PursuitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._PursuitConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PursuitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PursuitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._PursuitConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pursuitEdgeImplementors = []string{"PursuitEdge"}
+
+func (ec *executionContext) _PursuitEdge(ctx context.Context, sel ast.SelectionSet, obj *PursuitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pursuitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PursuitEdge")
+		case "cursor":
+			out.Values[i] = ec._PursuitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PursuitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -21544,6 +37001,50 @@ func (ec *executionContext) _Threat(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Threat_addressedBy(ctx, field, obj)
 				})
+		case "addressedByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_addressedByConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatAggregateImplementors = []string{"ThreatAggregate"}
+
+func (ec *executionContext) _ThreatAggregate(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatAggregate")
+		case "count":
+			out.Values[i] = ec._ThreatAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ThreatAggregate_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21589,6 +37090,11 @@ func (ec *executionContext) _ThreatConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCount":
 			out.Values[i] = ec._ThreatConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._ThreatConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22081,6 +37587,14 @@ func (ec *executionContext) marshalNAgency2ᚖgithubᚗcomᚋstakegraphᚋstakeg
 	return ec._Agency(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAgencyAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgencyAggregate!")
+		return graphql.Null
+	}
+	return ec._AgencyAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAgencyConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐAgencyConnection(ctx context.Context, sel ast.SelectionSet, v *AgencyConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgencyConnection!")
@@ -22128,6 +37642,30 @@ func (ec *executionContext) marshalNAgencyKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalNAgencyOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputAgencyOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAgencyOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgencyOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AgencyOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNAgencyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputAgencyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAgreement2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐAgreement(ctx context.Context, sel ast.SelectionSet, v graph.Agreement) graphql.Marshaler {
 	return ec._Agreement(ctx, sel, &v)
 }
@@ -22154,6 +37692,14 @@ func (ec *executionContext) marshalNAgreement2ᚖgithubᚗcomᚋstakegraphᚋsta
 		return graphql.Null
 	}
 	return ec._Agreement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAgreementAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgreementAggregate!")
+		return graphql.Null
+	}
+	return ec._AgreementAggregate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *AgreementConnection) graphql.Marshaler {
@@ -22201,6 +37747,30 @@ func (ec *executionContext) marshalNAgreementKind2string(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "AgreementKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNAgreementOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputAgreementOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAgreementOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgreementOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AgreementOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNAgreementWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputAgreementWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAuditEvent2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v graph.AuditEvent) graphql.Marshaler {
@@ -22301,6 +37871,14 @@ func (ec *executionContext) marshalNCapability2ᚖgithubᚗcomᚋstakegraphᚋst
 	return ec._Capability(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCapabilityAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CapabilityAggregate!")
+		return graphql.Null
+	}
+	return ec._CapabilityAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCapabilityConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCapabilityConnection(ctx context.Context, sel ast.SelectionSet, v *CapabilityConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CapabilityConnection!")
@@ -22331,6 +37909,30 @@ func (ec *executionContext) marshalNCapabilityEdge2ᚕgithubᚗcomᚋstakegraph�
 
 func (ec *executionContext) unmarshalNCapabilityInput2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCapabilityInput(ctx context.Context, v any) (CapabilityInput, error) {
 	res, err := ec.unmarshalInputCapabilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCapabilityOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCapabilityOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCapabilityOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCapabilityOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CapabilityOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCapabilityWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCapabilityWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -22430,6 +38032,74 @@ func (ec *executionContext) marshalNCoordination2ᚕgithubᚗcomᚋstakegraphᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNCoordination2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coordination!")
+		return graphql.Null
+	}
+	return ec._Coordination(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoordinationAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoordinationAggregate!")
+		return graphql.Null
+	}
+	return ec._CoordinationAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoordinationConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCoordinationConnection(ctx context.Context, sel ast.SelectionSet, v *CoordinationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoordinationConnection!")
+		return graphql.Null
+	}
+	return ec._CoordinationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoordinationEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCoordinationEdge(ctx context.Context, sel ast.SelectionSet, v CoordinationEdge) graphql.Marshaler {
+	return ec._CoordinationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoordinationEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCoordinationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []CoordinationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoordinationEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐCoordinationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCoordinationOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCoordinationOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCoordinationOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoordinationOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CoordinationOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCoordinationWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCoordinationWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCutSet2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐCutSet(ctx context.Context, sel ast.SelectionSet, v analysis.CutSet) graphql.Marshaler {
 	return ec._CutSet(ctx, sel, &v)
 }
@@ -22458,6 +38128,10 @@ func (ec *executionContext) unmarshalNDate2githubᚗcomᚋstakegraphᚋstakegrap
 
 func (ec *executionContext) marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx context.Context, sel ast.SelectionSet, v graph.Date) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDateAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐDateStats(ctx context.Context, sel ast.SelectionSet, v snapshot.DateStats) graphql.Marshaler {
+	return ec._DateAggregate(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐDeleteResult(ctx context.Context, sel ast.SelectionSet, v *DeleteResult) graphql.Marshaler {
@@ -22799,6 +38473,20 @@ func (ec *executionContext) marshalNLost2ᚕgithubᚗcomᚋstakegraphᚋstakegra
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMechanism2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMechanism2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Mechanism!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMembership2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v graph.Link) graphql.Marshaler {
 	return ec._Membership(ctx, sel, &v)
 }
@@ -22817,6 +38505,74 @@ func (ec *executionContext) marshalNMembership2ᚕgithubᚗcomᚋstakegraphᚋst
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Membership!")
+		return graphql.Null
+	}
+	return ec._Membership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipAggregate!")
+		return graphql.Null
+	}
+	return ec._MembershipAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *MembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipConnection!")
+		return graphql.Null
+	}
+	return ec._MembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v MembershipEdge) graphql.Marshaler {
+	return ec._MembershipEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []MembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMembershipOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputMembershipOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMembershipOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MembershipOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMembershipWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputMembershipWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNation2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNation(ctx context.Context, sel ast.SelectionSet, v graph.Nation) graphql.Marshaler {
@@ -22863,6 +38619,14 @@ func (ec *executionContext) marshalNNation2ᚖgithubᚗcomᚋstakegraphᚋstakeg
 	return ec._Nation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNationAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationAggregate!")
+		return graphql.Null
+	}
+	return ec._NationAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNationConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐNationConnection(ctx context.Context, sel ast.SelectionSet, v *NationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NationConnection!")
@@ -22893,6 +38657,30 @@ func (ec *executionContext) marshalNNationEdge2ᚕgithubᚗcomᚋstakegraphᚋst
 
 func (ec *executionContext) unmarshalNNationInput2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐNationInput(ctx context.Context, v any) (NationInput, error) {
 	res, err := ec.unmarshalInputNationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNationOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputNationOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNationOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNationOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NationOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNationWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputNationWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -22930,6 +38718,10 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋstakegraphᚋstakegra
 	return ret
 }
 
+func (ec *executionContext) marshalNNumberAggregate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐNumberStats(ctx context.Context, sel ast.SelectionSet, v snapshot.NumberStats) graphql.Marshaler {
+	return ec._NumberAggregate(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNObjective2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐObjective(ctx context.Context, sel ast.SelectionSet, v graph.Objective) graphql.Marshaler {
 	return ec._Objective(ctx, sel, &v)
 }
@@ -22956,6 +38748,14 @@ func (ec *executionContext) marshalNObjective2ᚖgithubᚗcomᚋstakegraphᚋsta
 		return graphql.Null
 	}
 	return ec._Objective(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObjectiveAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObjectiveAggregate!")
+		return graphql.Null
+	}
+	return ec._ObjectiveAggregate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNObjectiveChange2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐObjectiveChange(ctx context.Context, sel ast.SelectionSet, v analysis.ObjectiveChange) graphql.Marshaler {
@@ -23045,6 +38845,30 @@ func (ec *executionContext) unmarshalNObjectiveInput2githubᚗcomᚋstakegraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNObjectiveOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputObjectiveOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNObjectiveOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObjectiveOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ObjectiveOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNObjectiveWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputObjectiveWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNOverlap2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v analysis.Overlap) graphql.Marshaler {
 	return ec._Overlap(ctx, sel, &v)
 }
@@ -23101,6 +38925,74 @@ func (ec *executionContext) marshalNProvision2ᚕgithubᚗcomᚋstakegraphᚋsta
 	return ret
 }
 
+func (ec *executionContext) marshalNProvision2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Provision!")
+		return graphql.Null
+	}
+	return ec._Provision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProvisionAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProvisionAggregate!")
+		return graphql.Null
+	}
+	return ec._ProvisionAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProvisionConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionConnection(ctx context.Context, sel ast.SelectionSet, v *ProvisionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProvisionConnection!")
+		return graphql.Null
+	}
+	return ec._ProvisionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProvisionEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionEdge(ctx context.Context, sel ast.SelectionSet, v ProvisionEdge) graphql.Marshaler {
+	return ec._ProvisionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProvisionEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []ProvisionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvisionEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐProvisionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProvisionOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProvisionOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProvisionOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProvisionOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProvisionOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNProvisionWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProvisionWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPursuit2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v graph.Link) graphql.Marshaler {
 	return ec._Pursuit(ctx, sel, &v)
 }
@@ -23119,6 +39011,74 @@ func (ec *executionContext) marshalNPursuit2ᚕgithubᚗcomᚋstakegraphᚋstake
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNPursuit2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Pursuit!")
+		return graphql.Null
+	}
+	return ec._Pursuit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPursuitAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PursuitAggregate!")
+		return graphql.Null
+	}
+	return ec._PursuitAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPursuitConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitConnection(ctx context.Context, sel ast.SelectionSet, v *PursuitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PursuitConnection!")
+		return graphql.Null
+	}
+	return ec._PursuitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPursuitEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitEdge(ctx context.Context, sel ast.SelectionSet, v PursuitEdge) graphql.Marshaler {
+	return ec._PursuitEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPursuitEdge2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []PursuitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPursuitEdge2githubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐPursuitEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPursuitOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputPursuitOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPursuitOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPursuitOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PursuitOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPursuitWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputPursuitWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelationship2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐLink(ctx context.Context, sel ast.SelectionSet, v graph.Link) graphql.Marshaler {
@@ -23275,6 +39235,11 @@ func (ec *executionContext) marshalNStakeholder2ᚕgithubᚗcomᚋstakegraphᚋs
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStakeholderWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputStakeholderWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23346,6 +39311,14 @@ func (ec *executionContext) marshalNThreat2ᚖgithubᚗcomᚋstakegraphᚋstakeg
 	return ec._Threat(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThreatAggregate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋsnapshotᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *snapshot.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatAggregate!")
+		return graphql.Null
+	}
+	return ec._ThreatAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNThreatConnection2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋresolversᚋgeneratedᚐThreatConnection(ctx context.Context, sel ast.SelectionSet, v *ThreatConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatConnection!")
@@ -23391,6 +39364,30 @@ func (ec *executionContext) marshalNThreatKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNThreatOrderBy2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputThreatOrderBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreatOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNThreatWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputThreatWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -23572,6 +39569,42 @@ func (ec *executionContext) unmarshalOAgencyFilter2ᚖgithubᚗcomᚋstakegraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOAgencyKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgencyKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAgencyKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgencyKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOAgencyKind2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -23590,6 +39623,48 @@ func (ec *executionContext) marshalOAgencyKind2ᚖstring(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalOAgencyOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgencyOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAgencyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAgencyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAgencyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgencyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOAgreement2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐAgreement(ctx context.Context, sel ast.SelectionSet, v *graph.Agreement) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23603,6 +39678,42 @@ func (ec *executionContext) unmarshalOAgreementFilter2ᚖgithubᚗcomᚋstakegra
 	}
 	res, err := ec.unmarshalInputAgreementFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAgreementKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAgreementKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgreementKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOAgreementKind2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -23621,6 +39732,48 @@ func (ec *executionContext) marshalOAgreementKind2ᚖstring(ctx context.Context,
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOAgreementOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAgreementWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAgreementWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAgreementWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -23668,6 +39821,90 @@ func (ec *executionContext) unmarshalOCapabilityFilter2ᚖgithubᚗcomᚋstakegr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOCapabilityOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCapabilityOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCapabilityWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCapabilityWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCapabilityWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCapabilityWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCoordinationOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCoordinationOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCoordinationWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCoordinationWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCoordinationWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCoordinationWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx context.Context, v any) (graph.Date, error) {
 	var res graph.Date
 	err := res.UnmarshalGQL(v)
@@ -23676,6 +39913,41 @@ func (ec *executionContext) unmarshalODate2githubᚗcomᚋstakegraphᚋstakegrap
 
 func (ec *executionContext) marshalODate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx context.Context, sel ast.SelectionSet, v graph.Date) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx context.Context, v any) ([]graph.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐDate(ctx context.Context, v any) (*graph.Date, error) {
@@ -23692,6 +39964,41 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋstakegraphᚋstakegra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -23832,6 +40139,41 @@ func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -23868,6 +40210,42 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalOMechanism2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMechanism2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMechanism2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMechanism2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOMechanism2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -23886,6 +40264,48 @@ func (ec *executionContext) marshalOMechanism2ᚖstring(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalOMembershipOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMembershipWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembershipWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalONation2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐNation(ctx context.Context, sel ast.SelectionSet, v *graph.Nation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23901,6 +40321,48 @@ func (ec *executionContext) unmarshalONationFilter2ᚖgithubᚗcomᚋstakegraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalONationOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONationWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNationWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONationWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐEntity(ctx context.Context, sel ast.SelectionSet, v graph.Entity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23913,6 +40375,42 @@ func (ec *executionContext) marshalOObjective2ᚖgithubᚗcomᚋstakegraphᚋsta
 		return graphql.Null
 	}
 	return ec._Objective(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOObjectiveDomain2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObjectiveDomain2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOObjectiveDomain2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectiveDomain2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOObjectiveDomain2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -23941,11 +40439,137 @@ func (ec *executionContext) unmarshalOObjectiveFilter2ᚖgithubᚗcomᚋstakegra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOObjectiveOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObjectiveOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOObjectiveWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObjectiveWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOObjectiveWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObjectiveWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOOverlap2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐOverlap(ctx context.Context, sel ast.SelectionSet, v *analysis.Overlap) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Overlap(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProvisionOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvisionOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProvisionWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProvisionWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProvisionWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvisionWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPursuitOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPursuitOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPursuitWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPursuitWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPursuitWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPursuitWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOResilience2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐResilience(ctx context.Context, sel ast.SelectionSet, v *analysis.Resilience) graphql.Marshaler {
@@ -23973,11 +40597,54 @@ func (ec *executionContext) marshalORole2ᚖstring(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalOSortDirection2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSortDirection2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) marshalOStakeholder2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐStakeholder(ctx context.Context, sel ast.SelectionSet, v graph.Stakeholder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Stakeholder(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStakeholderWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStakeholderWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStakeholderWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStakeholderWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -24060,6 +40727,42 @@ func (ec *executionContext) unmarshalOThreatFilter2ᚖgithubᚗcomᚋstakegraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOThreatKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOThreatKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOThreatKind2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -24076,6 +40779,48 @@ func (ec *executionContext) marshalOThreatKind2ᚖstring(ctx context.Context, se
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOThreatOrderBy2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatOrderBy2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOThreatWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreatWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreatWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

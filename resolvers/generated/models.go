@@ -5,6 +5,7 @@ package generated
 import (
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/analysis"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
 )
 
 // A page of agencies ordered by id.
@@ -17,6 +18,8 @@ type AgencyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many agencies match the filter in all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 // One agency of a page with its cursor.
@@ -67,6 +70,8 @@ type AgreementConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many agreements match the filter in all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 // One agreement of a page with its cursor.
@@ -137,6 +142,8 @@ type CapabilityConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many capabilities match the filter in all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 // One capability of a page with its cursor.
@@ -173,6 +180,28 @@ type CapabilityInput struct {
 	Confidence *float64 `json:"confidence,omitempty"`
 	// Nation codes allowed to see the node; absent or empty means releasable to all.
 	ReleasableTo []string `json:"releasableTo,omitempty"`
+}
+
+// A page of Coordination relationships.
+type CoordinationConnection struct {
+	// The page's items with their cursors.
+	Edges []CoordinationEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Coordination with its cursor.
+type CoordinationEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
 }
 
 // What a delete removed.
@@ -217,6 +246,28 @@ type HangingOn struct {
 	Objectives []graph.Objective `json:"objectives"`
 }
 
+// A page of Membership relationships.
+type MembershipConnection struct {
+	// The page's items with their cursors.
+	Edges []MembershipEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Membership with its cursor.
+type MembershipEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
+}
+
 // Writes; each is one transaction that applies entirely or not at all, and is recorded in the audit trail.
 type Mutation struct {
 }
@@ -231,6 +282,8 @@ type NationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many nations match the filter in all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 // One nation of a page with its cursor.
@@ -283,6 +336,8 @@ type ObjectiveConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many objectives match the filter in all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 // One objective of a page with its cursor.
@@ -321,12 +376,60 @@ type ObjectiveInput struct {
 	ReleasableTo []string `json:"releasableTo,omitempty"`
 }
 
-// Where a keyset page ends.
+// Where a keyset page lies in the whole list (Relay's PageInfo).
 type PageInfo struct {
 	// True when more items follow this page.
 	HasNextPage bool `json:"hasNextPage"`
 	// Pass as after to get the next page; null for an empty page.
 	EndCursor *string `json:"endCursor,omitempty"`
+	// True when items precede this page.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Pass as before (with last) to get the previous page; null for an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+}
+
+// A page of Provision relationships.
+type ProvisionConnection struct {
+	// The page's items with their cursors.
+	Edges []ProvisionEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Provision with its cursor.
+type ProvisionEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
+}
+
+// A page of Pursuit relationships.
+type PursuitConnection struct {
+	// The page's items with their cursors.
+	Edges []PursuitEdge `json:"edges"`
+	// The page's items.
+	Nodes []graph.Link `json:"nodes"`
+	// Where the page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every match, not only the page.
+	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
+}
+
+// One Pursuit with its cursor.
+type PursuitEdge struct {
+	// Pass as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The relationship.
+	Node *graph.Link `json:"node"`
 }
 
 // Reads of the model and its analyses; everything a viewer cannot see (releasableTo) is left out.
@@ -382,6 +485,8 @@ type ThreatConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many threats match the filter in all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts and bounds over every match, not only the page.
+	Aggregate *snapshot.Aggregate `json:"aggregate"`
 }
 
 // One threat of a page with its cursor.

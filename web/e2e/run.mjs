@@ -5,7 +5,7 @@
 // seed/demo.json with -replace, starts `serve -no-seed` on a free port, runs the cases
 // below, saves screenshots to artifacts/web/ and stops the server it started.
 import { createHmac, randomBytes } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildServer, ensureArtifacts, gql, importDoc, launch, log, repoDir, startServer } from "./lib.mjs";
 
@@ -774,6 +774,22 @@ try {
     await page.click(".graphiql-execute-button");
     await page.waitForFunction(() => /totalCount/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
     await page.screenshot({ path: join(artifacts, "12-graphiql.png") });
+    // It opens with the cookbook's questions as tabs, and no token field on an open server.
+    const sections = (readFileSync(new URL("../../docs/cookbook.md", import.meta.url), "utf8").match(/^```graphql$/gm) ?? []).length;
+    const tabCount = await page.locator(".graphiql-tab").count();
+    assert(sections >= 18 && tabCount === sections + 1, `${tabCount} tabs for ${sections} cookbook questions and the default`);
+    assert((await page.locator("#token-bar").count()) === 0, "no token field when the server is open");
+    // A cookbook tab runs: §19, nations in PESCO but not in NATO.
+    await page.locator(".graphiql-tab", { hasText: "Q19_" }).first().click();
+    await page.click(".graphiql-execute-button");
+    try {
+      await page.waitForFunction(() => /"nations"/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+    } finally {
+      await page.screenshot({ path: join(artifacts, "12-graphiql-cookbook-tab.png") });
+    }
+    const shown = await page.textContent(".graphiql-response");
+    const want = await gql(base, '{ nations(where: {partyTo_SOME: {agreement: {id_EQ: "agr:pesco"}}, partyTo_NONE: {agreement: {id_EQ: "agr:north-atlantic-treaty"}}}) { nodes { code } } }');
+    assert(want.nations.nodes.length > 0 && want.nations.nodes.every((n) => shown.includes(`"${n.code}"`)), `tab Q19 answers as the API does: ${JSON.stringify(want)} in ${shown.slice(0, 300)}`);
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     assert(!w.external.length, "requests outside the server: " + w.external.join(" "));
     await page.close();
@@ -850,12 +866,23 @@ try {
       await page.waitForFunction(() => /totalCount/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
       assert(!w.errors.filter((e) => !/status of 40[13]/.test(e)).length, "console errors: " + w.errors.join(" | "));
       await page.close();
-      // Without the stored token GraphiQL gets the 401 as a readable error.
+      // Without the stored token GraphiQL gets the 401 as a readable error, and offers a
+      // token field that refuses a malformed token and uses a good one.
       const anon = await ctx.newPage();
       await anon.goto(abase + "/graphiql");
       await anon.waitForSelector(".graphiql-container", { timeout: 30_000 });
       await anon.click(".graphiql-execute-button");
       await anon.waitForFunction(() => /UNAUTHENTICATED|bearer/i.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+      await anon.waitForSelector("#token-bar", { timeout: 10_000 });
+      await anon.fill("#token-bar #token", "not a token");
+      await anon.click("#token-bar button[type=submit]");
+      assert(/no spaces|neither/.test(await anon.textContent("#token-problem")), "GraphiQL refuses a malformed token");
+      await anon.fill("#token-bar #token", usa);
+      await anon.click("#token-bar button[type=submit]");
+      await anon.waitForSelector("#token-clear", { timeout: 10_000 });
+      await anon.click(".graphiql-execute-button");
+      await anon.waitForFunction(() => /totalCount/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), null, { timeout: 20_000 });
+      await anon.screenshot({ path: join(artifacts, "16-graphiql-token.png") });
       await anon.close();
     } finally {
       await authServer.stop();

@@ -34,13 +34,6 @@ type NodePage struct {
 	TotalCount  int
 }
 
-// Edge is one relationship seen from a node: the relationship and the node at its
-// other end.
-type Edge struct {
-	Rel  Relationship
-	Node Node
-}
-
 // ImportResult counts what an import wrote.
 type ImportResult struct {
 	Nodes         int
@@ -74,9 +67,6 @@ type Store interface {
 	FindNodes(ctx context.Context, f NodeFilter) (*NodePage, error)
 	// NodesByID returns the nodes with these ids, in one round trip; unknown ids are absent.
 	NodesByID(ctx context.Context, ids []string) (map[string]Node, error)
-	// Related returns, for each of ids, its relationships of type t in direction dir with the
-	// node at the other end, in one round trip, ordered by the other node's id.
-	Related(ctx context.Context, ids []string, t RelType, dir Direction) (map[string][]Edge, error)
 
 	// UpsertNodes creates or replaces the nodes by id, in one transaction. A node whose id
 	// exists with another label, or a nation code taken by another nation, is ECONFLICT; a

@@ -103,11 +103,7 @@ func TestAnAgencyIsPartOfAtMostOneNation(t *testing.T) {
 		if _, err := s.UpsertRelationships(admin, []graph.Relationship{{Type: graph.RelPartOf, From: "agency:aaa-mod", To: "nation:AAA", Source: "again"}}); err != nil {
 			t.Fatal(err)
 		}
-		related, err := s.Related(admin, []string{"agency:aaa-mod"}, graph.RelPartOf, graph.Outgoing)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := related["agency:aaa-mod"]; len(got) != 1 || got[0].Node.ID != "nation:AAA" || got[0].Rel.Source != "again" {
+		if got := stored(t, s, "agency:aaa-mod", graph.RelPartOf); len(got) != 1 || got[0].To != "nation:AAA" || got[0].Source != "again" {
 			t.Fatalf("PART_OF of agency:aaa-mod = %+v, want the one to nation:AAA, updated", got)
 		}
 	})
@@ -255,12 +251,8 @@ func TestConcurrentPartOfLetsOneThrough(t *testing.T) {
 				t.Fatalf("round %d: %v (code %s), want BAD_USER_INPUT", round, err, graph.ErrorCode(err))
 			}
 		}
-		related, err := s.Related(admin, []string{id}, graph.RelPartOf, graph.Outgoing)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok != 1 || len(related[id]) != 1 {
-			t.Fatalf("round %d: %d writes succeeded and the agency is PART_OF %d nations, want 1 and 1", round, ok, len(related[id]))
+		if partOf := stored(t, s, id, graph.RelPartOf); ok != 1 || len(partOf) != 1 {
+			t.Fatalf("round %d: %d writes succeeded and the agency is PART_OF %d nations, want 1 and 1", round, ok, len(partOf))
 		}
 	}
 }

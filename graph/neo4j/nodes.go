@@ -94,59 +94,6 @@ func (s *Store) NodesByID(ctx context.Context, ids []string) (map[string]graph.N
 	return out, err
 }
 
-// Related implements graph.Store.
-func (s *Store) Related(ctx context.Context, ids []string, t graph.RelType, dir graph.Direction) (map[string][]graph.Edge, error) {
-	rel, err := relName(t)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string][]graph.Edge, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	// a is always the relationship's start and b its end, so relMap reads the same
-	// whichever side the ids are on; "start" says which side that was.
-	both := ` AND ` + visible("a") + ` AND ` + visible("b")
-	out1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE a.id IN $ids` + both + `
-RETURN a.id AS start, ` + relMap + ` AS rel, ` + nodeRowOf("b") + ` AS node`
-	in1 := `MATCH (a:Entity)-[r:` + rel + `]->(b:Entity) WHERE b.id IN $ids` + both + `
-RETURN b.id AS start, ` + relMap + ` AS rel, ` + nodeRowOf("a") + ` AS node`
-	var cypher string
-	switch dir {
-	case graph.Outgoing:
-		cypher = out1 + ` ORDER BY b.id`
-	case graph.Incoming:
-		cypher = in1 + ` ORDER BY a.id`
-	default:
-		cypher = out1 + "\nUNION ALL\n" + in1
-	}
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := run(ctx, tx, cypher, map[string]any{"ids": ids})
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			start, _ := rec.Values[0].(string)
-			r, err := decodeRel(rec.Values[1])
-			if err != nil {
-				return nil, err
-			}
-			n, err := decodeNode(rec.Values[2])
-			if err != nil {
-				return nil, err
-			}
-			out[start] = append(out[start], graph.Edge{Rel: r, Node: n})
-		}
-		return nil, nil
-	})
-	if dir == graph.Both {
-		for _, edges := range out {
-			slices.SortFunc(edges, func(x, y graph.Edge) int { return strings.Compare(x.Node.ID, y.Node.ID) })
-		}
-	}
-	return out, err
-}
-
 // UpsertNodes implements graph.Store.
 func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.Node, error) {
 	for i := range nodes {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -278,36 +279,61 @@ func TestUndirectedRelationshipIsOnePerPair(t *testing.T) {
 
 func TestSnapshotHoldsWhatExportHolds(t *testing.T) {
 	s := neo4jtest.Open(t)
-	ctx := admin
 	load(t, s, small())
-	snap, err := s.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	full, _ := s.Export(ctx)
-	if got, want := len(snap.Nodes), len(full.Nodes); got != want {
-		t.Fatalf("snapshot has %d nodes, export %d", got, want)
-	}
-	// Relationships carry every property, the rare ones (capacity, role, mechanism, source,
-	// confidence) included.
-	want := map[graph.RelKey]graph.Relationship{}
-	for _, r := range full.Relationships {
-		want[r.Key()] = r
-	}
-	if len(snap.Relationships) != len(want) {
-		t.Fatalf("snapshot has %d relationships, export %d", len(snap.Relationships), len(want))
-	}
-	rare := 0
-	for _, r := range snap.Relationships {
-		if !reflect.DeepEqual(r, want[r.Key()]) {
-			t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
-		}
-		if r.Capacity != nil || r.Role != "" || r.Mechanism != "" || r.Source != "" {
-			rare++
-		}
-	}
-	if rare == 0 {
-		t.Fatal("the fixture has no relationship with a rare property, so this test checks nothing")
+	// An administrator's statements skip the releasability predicate, a nation's viewer's
+	// keep it: each must read what the same viewer's export reads. nation:AAA is releasable
+	// to AAA and BBB only, so the CCC viewer must miss it and its relationships.
+	for _, c := range []struct {
+		name   string
+		ctx    context.Context
+		hidden bool
+	}{
+		{"admin", admin, false},
+		{"viewer of AAA", graph.WithViewer(context.Background(), &graph.Viewer{Subject: "a", Role: graph.RoleViewer, Nation: "AAA"}), false},
+		{"viewer of CCC", graph.WithViewer(context.Background(), &graph.Viewer{Subject: "c", Role: graph.RoleViewer, Nation: "CCC"}), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			snap, err := s.Snapshot(c.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := s.Export(c.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.SortFunc(snap.Nodes, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
+			if !reflect.DeepEqual(snap.Nodes, full.Nodes) {
+				t.Fatalf("snapshot nodes %+v,\nexport nodes %+v", snap.Nodes, full.Nodes)
+			}
+			hasAAA := slices.ContainsFunc(snap.Nodes, func(n graph.Node) bool { return n.ID == "nation:AAA" })
+			if got, want := hasAAA, !c.hidden; got != want {
+				t.Fatalf("snapshot holds nation:AAA: %t, want %t", got, want)
+			}
+			// Relationships carry every property, the rare ones (capacity, role, mechanism,
+			// source, confidence) and the dates included.
+			want := map[graph.RelKey]graph.Relationship{}
+			for _, r := range full.Relationships {
+				want[r.Key()] = r
+			}
+			if len(snap.Relationships) != len(want) {
+				t.Fatalf("snapshot has %d relationships, export %d", len(snap.Relationships), len(want))
+			}
+			rare, dated := 0, 0
+			for _, r := range snap.Relationships {
+				if !reflect.DeepEqual(r, want[r.Key()]) {
+					t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
+				}
+				if r.Capacity != nil || r.Role != "" || r.Mechanism != "" || r.Source != "" {
+					rare++
+				}
+				if r.ValidFrom != "" && r.ValidTo != "" {
+					dated++
+				}
+			}
+			if rare == 0 || dated == 0 {
+				t.Fatalf("the fixture has %d relationships with a rare property and %d with dates, so this test checks too little", rare, dated)
+			}
+		})
 	}
 }
 

@@ -107,6 +107,36 @@ func TestImportExportRoundTrip(t *testing.T) {
 	}
 }
 
+// A replacing import creates instead of merging (the graph was emptied first): it must
+// write exactly the graph that merging writes, and nothing of what was there before.
+func TestReplacingImportWritesWhatMergingWrites(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := admin
+	load(t, s, small()) // merged into an empty graph
+	merged, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{{Label: graph.LabelThreat, ID: "threat:extra", Name: "Extra", Kind: "OTHER"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertRelationships(ctx, []graph.Relationship{{Type: graph.RelAddresses, From: "obj:trade", To: "threat:extra"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, merged, true); err != nil {
+		t.Fatal(err)
+	}
+	replaced, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(merged)
+	b, _ := json.Marshal(replaced)
+	if string(a) != string(b) {
+		t.Fatalf("a replacing import wrote another graph than merging:\nmerged   %s\nreplaced %s", a, b)
+	}
+}
+
 func TestFindNodesKeysetPagination(t *testing.T) {
 	s := neo4jtest.Open(t)
 	ctx := admin

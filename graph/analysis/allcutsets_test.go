@@ -9,16 +9,15 @@ import (
 	"github.com/stakegraph/stakegraph/graph/gen"
 )
 
-// AllCutSets splits the objectives among the cores, each with memos of its own: on a
-// generated model large enough for several shares, every objective's answer must be what
-// the one-objective query gives, in objective order.
+// AllCutSets shares memos across objectives: on a generated model, every objective's
+// answer must be what the one-objective query gives, in objective order.
 func TestAllCutSetsEqualsEachObjectiveAlone(t *testing.T) {
 	cfg, _ := gen.Preset("medium", 1)
 	doc := gen.Generate(cfg)
 	m := NewModel(doc.Nodes, doc.Relationships, "2026-11-27")
 	objectives := m.IDs(graph.LabelObjective)
-	if len(objectives) < 2*256 {
-		t.Fatalf("the model has %d objectives, too few to split among workers", len(objectives))
+	if len(objectives) < 100 {
+		t.Fatalf("the model has %d objectives, too few to check sharing", len(objectives))
 	}
 	ctx := context.Background()
 	for _, v := range []View{{}, {Stakeholder: m.IDs(graph.LabelNation)[0]}} {
@@ -46,7 +45,7 @@ func TestAllCutSetsEqualsEachObjectiveAlone(t *testing.T) {
 	}
 }
 
-// A cancelled scan stops every share and reports the timeout.
+// A cancelled scan stops and reports the timeout.
 func TestAllCutSetsStopsWhenCancelled(t *testing.T) {
 	cfg, _ := gen.Preset("medium", 1)
 	doc := gen.Generate(cfg)

@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"context"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/stakegraph/stakegraph/graph"
 )
@@ -51,40 +49,15 @@ func (m *Model) AllCutSets(ctx context.Context, v View, maxOrder int) ([]Objecti
 	if err := m.checkCutSetArgs(v, maxOrder); err != nil {
 		return nil, err
 	}
-	base := m.newFailureLogic(v)
+	fl := m.newFailureLogic(v)
 	objectives := m.IDs(graph.LabelObjective)
-	out := make([]ObjectiveCutSets, len(objectives))
-	// Objectives are independent: each core scans a contiguous share (neighbours share
-	// most of their closures, which each worker's memo then reuses). A failed share
-	// cancels the others, and the first failure is the one reported.
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(objectives)/256))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error // the first failure; the others' are the cancellation it caused
-	)
-	for w := range workers {
-		lo, hi := w*len(objectives)/workers, (w+1)*len(objectives)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fl := base.fork()
-			for i := lo; i < hi; i++ {
-				cs, err := fl.objectiveCutSets(ctx, objectives[i], maxOrder)
-				if err != nil {
-					once.Do(func() { first = err })
-					cancel()
-					return
-				}
-				out[i] = cs
-			}
-		}()
-	}
-	wg.Wait()
-	if first != nil {
-		return nil, first
+	out := make([]ObjectiveCutSets, 0, len(objectives))
+	for _, o := range objectives {
+		cs, err := fl.objectiveCutSets(ctx, o, maxOrder)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs)
 	}
 	return out, nil
 }

@@ -89,13 +89,6 @@ func (m *Model) newFailureLogic(v View) *failureLogic {
 	return fl
 }
 
-// fork returns a failureLogic over the same events with memos of its own, for another
-// goroutine: the memos are written as the scan goes, the event index is only read.
-func (fl *failureLogic) fork() *failureLogic {
-	return &failureLogic{m: fl.m, view: fl.view, events: fl.events, index: fl.index,
-		members: map[string]*ftMember{}, closure: map[string][]string{}}
-}
-
 // ids turns a set of event indexes into ids, keeping the order.
 func (fl *failureLogic) ids(set []ftEvent) []string {
 	out := make([]string, len(set))

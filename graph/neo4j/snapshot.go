@@ -139,16 +139,35 @@ type outgoing struct {
 	rels []any
 }
 
+// nodesPerRecord is how many node rows the snapshot's node statement puts in one record.
+// The driver's cost is mostly per record (each message is read under a context with a
+// timer of its own), not per value: on the large model, 100,000 one-node records cost the
+// driver 0.6 s of CPU, the same rows in 50 records 0.1 s, and Neo4j no more.
+const nodesPerRecord = 2000
+
 func (s *Store) snapshotNodes(ctx context.Context) ([]graph.Node, error) {
-	cypher := `MATCH (e:Entity) RETURN ` + nodeRow + ` AS node`
+	match := `MATCH (e:Entity)`
 	if !graph.ViewerFrom(ctx).SeesAll() {
-		cypher = `MATCH (e:Entity) WHERE ` + visible("e") + ` RETURN ` + nodeRow + ` AS node`
+		match = `MATCH (e:Entity) WHERE ` + visible("e")
 	}
+	// Collecting is eager, but the node half is small beside the relationships, which
+	// stream meanwhile in their own transaction.
+	cypher := match + ` WITH collect(` + nodeRow + `) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i RETURN rows[i..i + $perRecord]`
 	var nodes []graph.Node
-	err := s.stream(ctx, cypher, func(row []any) error {
-		n, err := decodeNode(row[0])
-		nodes = append(nodes, n)
-		return err
+	err := s.stream(ctx, cypher, map[string]any{"perRecord": int64(nodesPerRecord)}, func(row []any) error {
+		rows, ok := row[0].([]any)
+		if !ok {
+			return fmt.Errorf("snapshot: unexpected node record %T", row[0])
+		}
+		for _, r := range rows {
+			n, err := decodeNode(r)
+			if err != nil {
+				return err
+			}
+			nodes = append(nodes, n)
+		}
+		return nil
 	})
 	return nodes, err
 }
@@ -167,7 +186,7 @@ WHERE size(out) > 0 RETURN a.id, out`
 		out   []outgoing
 		total int
 	)
-	err := s.stream(ctx, cypher, func(row []any) error {
+	err := s.stream(ctx, cypher, nil, func(row []any) error {
 		from, ok1 := row[0].(string)
 		rels, ok2 := row[1].([]any)
 		if !ok1 || !ok2 {
@@ -180,16 +199,16 @@ WHERE size(out) > 0 RETURN a.id, out`
 	return out, total, err
 }
 
-// stream runs one read statement in its own transaction, fetching all records in one
-// batch, and hands each row to fn as it arrives.
-func (s *Store) stream(ctx context.Context, cypher string, fn func(row []any) error) error {
+// stream runs one read statement with params in its own transaction, fetching all records
+// in one batch, and hands each row to fn as it arrives.
+func (s *Store) stream(ctx context.Context, cypher string, params map[string]any, fn func(row []any) error) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName: s.db, AccessMode: neo4j.AccessModeRead, FetchSize: neo4j.FetchAll,
 	})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		countRoundTrip(ctx)
-		res, err := tx.Run(ctx, cypher, withViewer(ctx, nil))
+		res, err := tx.Run(ctx, cypher, withViewer(ctx, params))
 		if err != nil {
 			return nil, err
 		}

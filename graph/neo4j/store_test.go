@@ -367,6 +367,43 @@ func TestSnapshotHoldsWhatExportHolds(t *testing.T) {
 	}
 }
 
+// The snapshot reads nodes a few thousand to a record: with more nodes than fit in one,
+// every node must come exactly once, for a viewer who sees all and for one who does not.
+func TestSnapshotReadsEveryNodeOnceAcrossRecords(t *testing.T) {
+	s := neo4jtest.Open(t)
+	doc := &graph.Document{Version: graph.DocumentVersion}
+	const n = 4500 // over two records of 2,000
+	for i := range n {
+		node := graph.Node{Label: graph.LabelThreat, ID: fmt.Sprintf("threat:%04d", i), Name: "T", Kind: "OTHER"}
+		if i%3 == 0 {
+			node.ReleasableTo = []string{"BBB"}
+		}
+		doc.Nodes = append(doc.Nodes, node)
+	}
+	load(t, s, doc)
+	viewer := graph.WithViewer(context.Background(), &graph.Viewer{Subject: "c", Role: graph.RoleViewer, Nation: "CCC"})
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		want int
+	}{{"admin", admin, n}, {"viewer of CCC", viewer, n - (n+2)/3}} {
+		snap, err := s.Snapshot(c.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, node := range snap.Nodes {
+			if seen[node.ID] {
+				t.Fatalf("%s: node %s came twice", c.name, node.ID)
+			}
+			seen[node.ID] = true
+		}
+		if got := len(seen); got != c.want {
+			t.Fatalf("%s: snapshot has %d nodes, want %d", c.name, got, c.want)
+		}
+	}
+}
+
 func TestVersionChangesWithEveryWriteAndOnlyThen(t *testing.T) {
 	s := neo4jtest.Open(t)
 	ctx := admin

@@ -118,8 +118,8 @@ func relParams(r *graph.Relationship) map[string]any {
 }
 
 // relCreateParams is the parameter row for creating r: its endpoints and, in p, only the
-// properties it has, with dates as Neo4j dates, so that SET x = r.p writes exactly what
-// setRel would on a new relationship and nothing for the many relationships without
+// properties it has, with dates as Neo4j dates, so that createRelProps writes exactly what
+// setRel would on a new relationship and sends nothing for the many relationships without
 // properties.
 func relCreateParams(r *graph.Relationship) (map[string]any, error) {
 	p := map[string]any{}
@@ -156,6 +156,12 @@ func relCreateParams(r *graph.Relationship) (map[string]any, error) {
 	}
 	return map[string]any{"from": r.From, "to": r.To, "p": p}, nil
 }
+
+// createRelProps is the property map of a relationship created from the parameter row r
+// (see relCreateParams): an absent key reads as null, which CREATE does not store.
+const createRelProps = `{priority: r.p.priority, validFrom: r.p.validFrom, validTo: r.p.validTo,
+  capacity: r.p.capacity, role: r.p.role, mechanism: r.p.mechanism, source: r.p.source,
+  confidence: r.p.confidence}`
 
 // setRel assigns every property of relationship x from the parameter row r.
 const setRel = `SET x.priority = r.priority, x.validFrom = date(r.validFrom),

@@ -75,10 +75,12 @@ MERGE (a)-[x:` + name + `]->(b) ` + setRel
 		case fresh:
 			// Nothing to merge with: the graph was emptied and the document has no
 			// duplicates, so CREATE writes the same graph without searching each
-			// node's relationships first.
+			// node's relationships first. The properties go in the CREATE itself (a
+			// null one is not stored): a SET after it made the planner add an Eager,
+			// which holds every row of the batch before writing any property.
 			cypher = `UNWIND $rows AS r
 MATCH (a:Entity {id: r.from}), (b:Entity {id: r.to})
-CREATE (a)-[x:` + name + `]->(b) SET x = r.p`
+CREATE (a)-[x:` + name + ` ` + createRelProps + `]->(b)`
 		case t.Undirected():
 			cypher = `UNWIND $rows AS r
 MATCH (a:Entity {id: r.from}), (b:Entity {id: r.to})

@@ -15,6 +15,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -28,6 +29,7 @@ func main() {
 	asOf := flag.String("asof", string(graph.Today()), "analysis date")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	maxOrder := flag.Int("max-order", 2, "scan cut sets of every objective up to this order (1..3)")
+	neo4jPID := flag.Int("neo4j-pid", 0, "also report the CPU time this process (the Neo4j server) spends on each step")
 	flag.Parse()
 	gctune.Apply() // measure the collector settings the server runs with
 	if *profile != "" {
@@ -36,21 +38,24 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*edges, graph.Date(*asOf), *maxOrder); err != nil {
+	if err := run(*edges, graph.Date(*asOf), *maxOrder, *neo4jPID); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "benchmark:", err)
 		os.Exit(1)
 	}
 }
 
-// figure is one measured line of the report.
+// figure is one measured line of the report: wall time, and CPU time of this process and
+// (with -neo4j-pid) of Neo4j, since on a shared machine wall time measures the load too.
 type figure struct {
-	Name    string  `json:"name"`
-	Seconds float64 `json:"seconds"`
-	Note    string  `json:"note,omitempty"`
+	Name       string   `json:"name"`
+	Seconds    float64  `json:"seconds"`
+	CPUSeconds float64  `json:"cpuSeconds"`
+	Neo4jCPU   *float64 `json:"neo4jCPUSeconds,omitempty"`
+	Note       string   `json:"note,omitempty"`
 }
 
-func run(edgesFile string, asOf graph.Date, maxOrder int) error {
+func run(edgesFile string, asOf graph.Date, maxOrder, neo4jPID int) error {
 	ctx := context.Background()
 	s, err := neo4j.Open(neo4j.Config{URI: os.Getenv("NEO4J_URI"), User: os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")})
@@ -61,9 +66,14 @@ func run(edgesFile string, asOf graph.Date, maxOrder int) error {
 	var figs []figure
 	timed := func(name string, f func() (string, error)) error {
 		runtime.GC()
-		start := time.Now()
+		start, cpu, n4j := time.Now(), cpuSeconds(), neo4jCPUSeconds(neo4jPID)
 		note, err := f()
-		figs = append(figs, figure{Name: name, Seconds: time.Since(start).Seconds(), Note: note})
+		fig := figure{Name: name, Seconds: time.Since(start).Seconds(), CPUSeconds: cpuSeconds() - cpu, Note: note}
+		if neo4jPID != 0 {
+			d := neo4jCPUSeconds(neo4jPID) - n4j
+			fig.Neo4jCPU = &d
+		}
+		figs = append(figs, fig)
 		return err
 	}
 
@@ -135,6 +145,36 @@ func writeEdges(m *analysis.Model, name string) error {
 		}
 	}
 	return w.Flush()
+}
+
+// cpuSeconds is the user and system CPU time this process has used.
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano()).Seconds()
+}
+
+// neo4jCPUSeconds is the user and system CPU time process pid has used, from
+// /proc/pid/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux); 0 without a pid.
+func neo4jCPUSeconds(pid int) float64 {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) / 100
 }
 
 // peakRSSMiB is the process's peak resident set size (VmHWM), in MiB.

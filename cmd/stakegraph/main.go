@@ -199,6 +199,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("import: give one FILE or DIR (- for standard input)")
 	}
+	gctune.ForImport()
 	var doc *graph.Document
 	locate := func(err error) error { return err }
 	switch *formatName {

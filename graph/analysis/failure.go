@@ -70,12 +70,14 @@ type failureLogic struct {
 	index   map[string]ftEvent
 	members map[string]*ftMember
 	closure map[string][]string
-	steps   int // work counter for cancellation checks
+	objClos map[string][]string // objectiveClosure, memoised: the scan asks twice per objective
+	steps   int                 // work counter for cancellation checks
 }
 
 // newFailureLogic indexes the basic events of m and prepares view v, which must be valid.
 func (m *Model) newFailureLogic(v View) *failureLogic {
-	fl := &failureLogic{m: m, view: v, members: map[string]*ftMember{}, closure: map[string][]string{}}
+	fl := &failureLogic{m: m, view: v, members: map[string]*ftMember{}, closure: map[string][]string{},
+		objClos: map[string][]string{}}
 	for id, n := range m.Nodes {
 		if n.Label.IsStakeholder() || n.Label == graph.LabelAgreement && m.counts(n) {
 			fl.events = append(fl.events, id)
@@ -110,6 +112,9 @@ func (fl *failureLogic) capClosure(c string) []string {
 
 // objectiveClosure is every closure member of o's required capabilities, sorted.
 func (fl *failureLogic) objectiveClosure(o string) []string {
+	if cl, ok := fl.objClos[o]; ok {
+		return cl
+	}
 	req := fl.m.Requires[o]
 	if len(req) == 1 {
 		return fl.capClosure(req[0])
@@ -119,7 +124,9 @@ func (fl *failureLogic) objectiveClosure(o string) []string {
 		out = append(out, fl.capClosure(c)...)
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	fl.objClos[o] = out
+	return out
 }
 
 // member returns the failure logic of closure member x in the view.

@@ -117,6 +117,52 @@ func relParams(r *graph.Relationship) map[string]any {
 	}
 }
 
+// relCreateParams is the parameter row for creating r: its endpoints and, in p, only the
+// properties it has, with dates as Neo4j dates, so that createRelProps writes exactly what
+// setRel would on a new relationship and sends nothing for the many relationships without
+// properties.
+func relCreateParams(r *graph.Relationship) (map[string]any, error) {
+	p := map[string]any{}
+	if r.Priority != 0 {
+		p["priority"] = int64(r.Priority)
+	}
+	for _, d := range [...]struct {
+		key string
+		val graph.Date
+	}{{"validFrom", r.ValidFrom}, {"validTo", r.ValidTo}} {
+		if d.val == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, string(d.val))
+		if err != nil {
+			return nil, graph.Errorf(graph.EINVALID, d.key, "%q is not a date (YYYY-MM-DD)", d.val)
+		}
+		p[d.key] = neo4j.DateOf(t)
+	}
+	if r.Capacity != nil {
+		p["capacity"] = *r.Capacity
+	}
+	if r.Confidence != nil {
+		p["confidence"] = *r.Confidence
+	}
+	if r.Role != "" {
+		p["role"] = r.Role
+	}
+	if r.Mechanism != "" {
+		p["mechanism"] = r.Mechanism
+	}
+	if r.Source != "" {
+		p["source"] = r.Source
+	}
+	return map[string]any{"from": r.From, "to": r.To, "p": p}, nil
+}
+
+// createRelProps is the property map of a relationship created from the parameter row r
+// (see relCreateParams): an absent key reads as null, which CREATE does not store.
+const createRelProps = `{priority: r.p.priority, validFrom: r.p.validFrom, validTo: r.p.validTo,
+  capacity: r.p.capacity, role: r.p.role, mechanism: r.p.mechanism, source: r.p.source,
+  confidence: r.p.confidence}`
+
 // setRel assigns every property of relationship x from the parameter row r.
 const setRel = `SET x.priority = r.priority, x.validFrom = date(r.validFrom),
   x.validTo = date(r.validTo), x.capacity = r.capacity, x.role = r.role,

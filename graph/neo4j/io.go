@@ -15,10 +15,14 @@ import (
 
 // Import implements graph.Store: the document is validated as a whole (its relationships
 // may join its own nodes or stored ones), then written in one transaction in UNWIND
-// batches. Nodes in the document replace stored nodes with the same id; updatedAt is kept
-// from the document when present so that export → import reproduces the graph. The audit
-// event carries the import's id and a digest of what was imported, by which a retry is
-// recognised.
+// batches whose parameters are built one batch at a time, so memory beyond the document
+// stays bounded by the batch size. Nodes in the document replace stored nodes with the
+// same id; updatedAt is kept from the document when present so that export → import
+// reproduces the graph. With replace the graph is emptied first in the same transaction;
+// as the validated document has no duplicate ids or relationships, every node and
+// relationship is then new and is created rather than merged, which writes the same graph
+// without looking for one to merge with. The audit event carries the import's id and a
+// digest of what was imported, by which a retry is recognised.
 func (s *Store) Import(ctx context.Context, doc *graph.Document, opts graph.ImportOptions) (graph.ImportResult, error) {
 	replace := opts.Replace
 	id := opts.ID
@@ -69,10 +73,10 @@ func (s *Store) Import(ctx context.Context, doc *graph.Document, opts graph.Impo
 			return nil, err
 		}
 		write := func() error {
-			if err := writeNodes(ctx, tx, doc.Nodes, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
+			if err := writeNodes(ctx, tx, doc.Nodes, replace, func(i int) string { return fmt.Sprintf("nodes[%d]", i) }); err != nil {
 				return err
 			}
-			return writeRels(ctx, tx, doc.Relationships, func(i int) string { return fmt.Sprintf("relationships[%d]", i) })
+			return writeRels(ctx, tx, doc.Relationships, replace, func(i int) string { return fmt.Sprintf("relationships[%d]", i) })
 		}
 		if replace || len(doc.Nodes)+len(doc.Relationships) > maxAuditChanges || len(doc.Audit) > 0 {
 			// Too much to list, or a restore: the record says what the document held.

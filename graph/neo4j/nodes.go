@@ -108,7 +108,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.No
 	}
 	v, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return audited(ctx, tx, "upsertNodes", ids, nil, false, func() error {
-			return writeNodes(ctx, tx, nodes, func(i int) string { return fieldOf("input", i, len(nodes)) })
+			return writeNodes(ctx, tx, nodes, false, func(i int) string { return fieldOf("input", i, len(nodes)) })
 		})
 	})
 	if err != nil {
@@ -124,8 +124,9 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) ([]graph.No
 }
 
 // writeNodes checks nodes against what is stored (label changes, nation codes) and writes
-// them with one UNWIND per label. field names node i in errors.
-func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.Node, field func(i int) string) error {
+// them with one UNWIND per label. fresh says that none of them can exist yet (see Import),
+// so they are created instead of merged. field names node i in errors.
+func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, nodes []graph.Node, fresh bool, field func(i int) string) error {
 	ids := make([]string, len(nodes))
 	var codes []string
 	for i, n := range nodes {
@@ -188,22 +189,31 @@ RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, `+visible("
 			}
 		}
 	}
-	byLabel := map[graph.Label][]map[string]any{}
+	byLabel := map[graph.Label][]int{}
 	for i := range nodes {
-		byLabel[nodes[i].Label] = append(byLabel[nodes[i].Label], nodeParams(&nodes[i]))
+		byLabel[nodes[i].Label] = append(byLabel[nodes[i].Label], i)
 	}
 	for _, l := range graph.Labels {
-		rows := byLabel[l]
-		if len(rows) == 0 {
+		if len(byLabel[l]) == 0 {
 			continue
 		}
 		label, err := labelName(l)
 		if err != nil {
 			return err
 		}
-		for chunk := range chunks(rows) {
-			if _, err := run(ctx, tx, `UNWIND $rows AS n MERGE (e:Entity {id: n.id}) SET e:`+label+` `+setNode,
-				map[string]any{"rows": chunk}); err != nil {
+		cypher := `UNWIND $rows AS n MERGE (e:Entity {id: n.id}) SET e:` + label + ` ` + setNode
+		if fresh {
+			// The graph was emptied in this transaction and the document has no duplicate
+			// ids: nothing to merge with.
+			cypher = `UNWIND $rows AS n CREATE (e:Entity:` + label + ` {id: n.id}) ` + setNode
+		}
+		// Parameters are built per batch, so a large import never holds them all.
+		for chunk := range chunks(byLabel[l]) {
+			rows := make([]map[string]any, len(chunk))
+			for j, i := range chunk {
+				rows[j] = nodeParams(&nodes[i])
+			}
+			if _, err := run(ctx, tx, cypher, map[string]any{"rows": rows}); err != nil {
 				return err
 			}
 		}

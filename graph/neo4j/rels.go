@@ -31,7 +31,7 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 			keys[i] = rels[i].Key()
 		}
 		return audited(ctx, tx, "upsertRelationships", nil, keys, false, func() error {
-			return writeRels(ctx, tx, rels, field)
+			return writeRels(ctx, tx, rels, false, field)
 		})
 	})
 	if err != nil {
@@ -42,35 +42,70 @@ func (s *Store) UpsertRelationships(ctx context.Context, rels []graph.Relationsh
 
 // writeRels writes valid relationships with one UNWIND per type, then checks that no
 // agency is PART_OF more than one nation. An undirected relationship replaces one stored
-// in the other direction, so each pair has at most one. field names relationship i in
-// errors.
-func writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship, field func(i int) string) error {
-	if err := mergeRels(ctx, tx, rels); err != nil {
+// in the other direction, so each pair has at most one. fresh says that none of them can
+// exist yet (see Import), so they are created instead of merged. field names relationship
+// i in errors.
+func writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship, fresh bool, field func(i int) string) error {
+	if err := mergeRels(ctx, tx, rels, fresh); err != nil {
 		return err
 	}
 	return onePartOf(ctx, tx, rels, field)
 }
 
-// mergeRels writes the relationships.
-func mergeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship) error {
-	byType := map[graph.RelType][]map[string]any{}
+// mergeRels writes the relationships in UNWIND batches of batchSize per type. The
+// parameters of a batch are built just before it is sent, so a million relationships
+// never have their parameter maps in memory at once.
+func mergeRels(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship, fresh bool) error {
+	byType := map[graph.RelType][]int{}
 	for i := range rels {
-		byType[rels[i].Type] = append(byType[rels[i].Type], relParams(&rels[i]))
+		byType[rels[i].Type] = append(byType[rels[i].Type], i)
 	}
-	return eachType(byType, func(t graph.RelType, name string, batch []map[string]any) error {
+	for _, t := range graph.RelTypes {
+		if len(byType[t]) == 0 {
+			continue
+		}
+		name, err := relName(t)
+		if err != nil {
+			return err
+		}
 		cypher := `UNWIND $rows AS r
 MATCH (a:Entity {id: r.from}), (b:Entity {id: r.to})
 MERGE (a)-[x:` + name + `]->(b) ` + setRel
-		if t.Undirected() {
+		switch {
+		case fresh:
+			// Nothing to merge with: the graph was emptied and the document has no
+			// duplicates, so CREATE writes the same graph without searching each
+			// node's relationships first. The properties go in the CREATE itself (a
+			// null one is not stored): a SET after it made the planner add an Eager,
+			// which holds every row of the batch before writing any property.
+			cypher = `UNWIND $rows AS r
+MATCH (a:Entity {id: r.from}), (b:Entity {id: r.to})
+CREATE (a)-[x:` + name + ` ` + createRelProps + `]->(b)`
+		case t.Undirected():
 			cypher = `UNWIND $rows AS r
 MATCH (a:Entity {id: r.from}), (b:Entity {id: r.to})
 OPTIONAL MATCH (b)-[old:` + name + `]->(a)
 DELETE old
 MERGE (a)-[x:` + name + `]->(b) ` + setRel
 		}
-		_, err := run(ctx, tx, cypher, map[string]any{"rows": batch})
-		return err
-	})
+		for chunk := range chunks(byType[t]) {
+			rows := make([]map[string]any, len(chunk))
+			for j, i := range chunk {
+				if fresh {
+					rows[j], err = relCreateParams(&rels[i])
+					if err != nil {
+						return err
+					}
+				} else {
+					rows[j] = relParams(&rels[i])
+				}
+			}
+			if _, err := run(ctx, tx, cypher, map[string]any{"rows": rows}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // onePartOf fails when one of the agencies that rels make PART_OF a nation is now PART_OF

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stakegraph/stakegraph/graph"
@@ -120,6 +121,36 @@ func TestImportExportRoundTrip(t *testing.T) {
 	b, _ := json.Marshal(second)
 	if string(a) != string(b) {
 		t.Fatalf("import → export → import changed the graph:\n%s\n%s", a, b)
+	}
+}
+
+// A replacing import creates instead of merging (the graph was emptied first): it must
+// write exactly the graph that merging writes, and nothing of what was there before.
+func TestReplacingImportWritesWhatMergingWrites(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := admin
+	load(t, s, small()) // merged into an empty graph
+	merged, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{{Label: graph.LabelThreat, ID: "threat:extra", Name: "Extra", Kind: "OTHER"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertRelationships(ctx, []graph.Relationship{{Type: graph.RelAddresses, From: "obj:trade", To: "threat:extra"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, merged, graph.ImportOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	replaced, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(merged)
+	b, _ := json.Marshal(replaced)
+	if string(a) != string(b) {
+		t.Fatalf("a replacing import wrote another graph than merging:\nmerged   %s\nreplaced %s", a, b)
 	}
 }
 
@@ -267,36 +298,98 @@ func TestUndirectedRelationshipIsOnePerPair(t *testing.T) {
 
 func TestSnapshotHoldsWhatExportHolds(t *testing.T) {
 	s := neo4jtest.Open(t)
-	ctx := admin
 	load(t, s, small())
-	snap, err := s.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
+	// An administrator's statements skip the releasability predicate, a nation's viewer's
+	// keep it: each must read what the same viewer's export reads. nation:AAA is releasable
+	// to AAA and BBB only, so the CCC viewer must miss it and its relationships.
+	for _, c := range []struct {
+		name   string
+		ctx    context.Context
+		hidden bool
+	}{
+		{"admin", admin, false},
+		{"viewer of AAA", graph.WithViewer(context.Background(), &graph.Viewer{Subject: "a", Role: graph.RoleViewer, Nation: "AAA"}), false},
+		{"viewer of CCC", graph.WithViewer(context.Background(), &graph.Viewer{Subject: "c", Role: graph.RoleViewer, Nation: "CCC"}), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			snap, err := s.Snapshot(c.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := s.Export(c.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.SortFunc(snap.Nodes, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
+			if !reflect.DeepEqual(snap.Nodes, full.Nodes) {
+				t.Fatalf("snapshot nodes %+v,\nexport nodes %+v", snap.Nodes, full.Nodes)
+			}
+			hasAAA := slices.ContainsFunc(snap.Nodes, func(n graph.Node) bool { return n.ID == "nation:AAA" })
+			if got, want := hasAAA, !c.hidden; got != want {
+				t.Fatalf("snapshot holds nation:AAA: %t, want %t", got, want)
+			}
+			// Relationships carry every property, the rare ones (capacity, role, mechanism,
+			// source, confidence) and the dates included.
+			want := map[graph.RelKey]graph.Relationship{}
+			for _, r := range full.Relationships {
+				want[r.Key()] = r
+			}
+			if len(snap.Relationships) != len(want) {
+				t.Fatalf("snapshot has %d relationships, export %d", len(snap.Relationships), len(want))
+			}
+			rare, dated := 0, 0
+			for _, r := range snap.Relationships {
+				if !reflect.DeepEqual(r, want[r.Key()]) {
+					t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
+				}
+				if r.Capacity != nil || r.Role != "" || r.Mechanism != "" || r.Source != "" {
+					rare++
+				}
+				if r.ValidFrom != "" && r.ValidTo != "" {
+					dated++
+				}
+			}
+			if rare == 0 || dated == 0 {
+				t.Fatalf("the fixture has %d relationships with a rare property and %d with dates, so this test checks too little", rare, dated)
+			}
+		})
 	}
-	full, _ := s.Export(ctx)
-	if got, want := len(snap.Nodes), len(full.Nodes); got != want {
-		t.Fatalf("snapshot has %d nodes, export %d", got, want)
-	}
-	// Relationships carry every property, the rare ones (capacity, role, mechanism, source,
-	// confidence) included.
-	want := map[graph.RelKey]graph.Relationship{}
-	for _, r := range full.Relationships {
-		want[r.Key()] = r
-	}
-	if len(snap.Relationships) != len(want) {
-		t.Fatalf("snapshot has %d relationships, export %d", len(snap.Relationships), len(want))
-	}
-	rare := 0
-	for _, r := range snap.Relationships {
-		if !reflect.DeepEqual(r, want[r.Key()]) {
-			t.Errorf("snapshot %+v, want %+v", r, want[r.Key()])
+}
+
+// The snapshot reads nodes a few thousand to a record: with more nodes than fit in one,
+// every node must come exactly once, for a viewer who sees all and for one who does not.
+func TestSnapshotReadsEveryNodeOnceAcrossRecords(t *testing.T) {
+	s := neo4jtest.Open(t)
+	doc := &graph.Document{Version: graph.DocumentVersion}
+	const n = 4500 // over two records of 2,000
+	for i := range n {
+		node := graph.Node{Label: graph.LabelThreat, ID: fmt.Sprintf("threat:%04d", i), Name: "T", Kind: "OTHER"}
+		if i%3 == 0 {
+			node.ReleasableTo = []string{"BBB"}
 		}
-		if r.Capacity != nil || r.Role != "" || r.Mechanism != "" || r.Source != "" {
-			rare++
-		}
+		doc.Nodes = append(doc.Nodes, node)
 	}
-	if rare == 0 {
-		t.Fatal("the fixture has no relationship with a rare property, so this test checks nothing")
+	load(t, s, doc)
+	viewer := graph.WithViewer(context.Background(), &graph.Viewer{Subject: "c", Role: graph.RoleViewer, Nation: "CCC"})
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		want int
+	}{{"admin", admin, n}, {"viewer of CCC", viewer, n - (n+2)/3}} {
+		snap, err := s.Snapshot(c.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, node := range snap.Nodes {
+			if seen[node.ID] {
+				t.Fatalf("%s: node %s came twice", c.name, node.ID)
+			}
+			seen[node.ID] = true
+		}
+		if got := len(seen); got != c.want {
+			t.Fatalf("%s: snapshot has %d nodes, want %d", c.name, got, c.want)
+		}
 	}
 }
 

@@ -22,6 +22,8 @@ import (
 	"github.com/stakegraph/stakegraph/auth"
 	"github.com/stakegraph/stakegraph/graph"
 	"github.com/stakegraph/stakegraph/graph/neo4j"
+	"github.com/stakegraph/stakegraph/graph/snapshot"
+	"github.com/stakegraph/stakegraph/internal/gctune"
 	"github.com/stakegraph/stakegraph/internal/metrics"
 	"github.com/stakegraph/stakegraph/internal/version"
 	"github.com/stakegraph/stakegraph/resolvers"
@@ -381,6 +383,11 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	ctx = log.WithContext(ctx)
 	m := sc.main
 	m.Neo4j = neo4jConfig()
+	budget := m.API.SnapshotBudget
+	if budget <= 0 {
+		budget = snapshot.DefaultBudget
+	}
+	gctune.ForServe(budget)
 	cfg, err := auth.Load(sc.authConfig)
 	if err != nil {
 		return err

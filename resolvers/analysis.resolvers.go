@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -204,11 +205,18 @@ func (r *queryResolver) Coalitions(ctx context.Context, threshold *float64, asOf
 	if err != nil {
 		return nil, err
 	}
-	c, err := m.Coalitions(ctx, deref(threshold))
-	if err != nil {
-		return nil, analysisError(err)
-	}
-	return &c, nil
+	name := fmt.Sprintf("coalitions|%g|%s", deref(threshold), m.AsOf)
+	return remembered(ctx, r.Resolver, name, communityBytes, func(ctx context.Context) (*analysis.Coalitions, int, error) {
+		c, err := m.Coalitions(ctx, deref(threshold))
+		if err != nil {
+			return nil, 0, analysisError(err)
+		}
+		n := 0
+		for _, community := range c.Communities {
+			n += 1 + len(community)
+		}
+		return &c, n, nil
+	})
 }
 
 func (r *queryResolver) Gaps(ctx context.Context, kinds []string, objective *string, stakeholder *string, asOf *graph.Date, horizon *graph.Date, first *int) ([]analysis.Gap, error) {
@@ -338,8 +346,10 @@ func (r *queryResolver) Brokers(ctx context.Context, asOf *graph.Date) (*analysi
 	if err != nil {
 		return nil, err
 	}
-	b := m.Brokers()
-	return &b, nil
+	return remembered(ctx, r.Resolver, "brokers|"+string(m.AsOf), communityBytes, func(context.Context) (*analysis.Brokers, int, error) {
+		b := m.Brokers()
+		return &b, len(b.ArticulationPoints) + len(b.Bridges), nil
+	})
 }
 
 func (r *queryResolver) WhatIf(ctx context.Context, down []string, view *analysis.View, asOf *graph.Date) (*analysis.WhatIf, error) {

@@ -40,9 +40,9 @@ func remembered[T any](ctx context.Context, r *Resolver, name string, itemBytes 
 
 // Estimated bytes of one item of a remembered answer, with its ids and explanation.
 const (
-	gapBytes      = 400
-	cutSetBytes   = 300
-	communityByte = 200
+	gapBytes       = 400
+	cutSetBytes    = 300
+	communityBytes = 200
 )
 
 // entity resolves an id in an analysis result to its node, from the snapshot the

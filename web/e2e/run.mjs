@@ -765,7 +765,7 @@ try {
     await page.close();
   });
 
-  await test("report exports: SVG with title, date, legend and answer; CSV of the answer list; GraphML of what is drawn", async () => {
+  await test("report exports: SVG with title, date, legend and answer; CSV of the answer list; GraphML and GEXF of what is drawn", async () => {
     const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id name } } } }`);
     const o = all.singlePointsOfFailure.find((x) => x.achievable && x.cutSets.some((c) => c.events.length === 1));
     const events = o.cutSets.filter((c) => c.events.length === 1).flatMap((c) => c.events);
@@ -801,6 +801,11 @@ try {
     const back = parse(Graph, new DOMParser().parseFromString(gml, "application/xml"));
     sameSet(back.nodes(), r.drawn, "GraphML nodes are what the focus view draws");
     assert(back.size > 0, "with their relationships");
+    const gx = await download("gexf");
+    const { parse: parseGEXF } = await import("graphology-gexf");
+    const gxBack = parseGEXF(Graph, gx);
+    sameSet(gxBack.nodes(), r.drawn, "GEXF nodes are what the focus view draws");
+    assert(gxBack.size === back.size, `GEXF has the GraphML's ${back.size} relationships (${gxBack.size})`);
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });

@@ -845,7 +845,7 @@ function wireControls(): void {
     const what = exportAs.value;
     exportAs.value = "";
     if (what === "png") void exportPNG(true).catch((e) => showMessage(`The PNG could not be made: ${(e as Error).message}`));
-    else if (what) exportView(what as "svg" | "csv" | "graphml");
+    else if (what) exportView(what as "svg" | "csv" | "graphml" | "gexf");
   });
   wireDownload();
   $("fit").addEventListener("click", () => {
@@ -1007,8 +1007,8 @@ function save(blob: Blob, name: string): void {
 
 const fileBase = () => `stakegraph-${asOf()}${state.overlay ? "-" + state.overlay : ""}`;
 
-/** exportView saves the report SVG, the answer list as CSV, or the visible subgraph as GraphML. */
-function exportView(what: "svg" | "csv" | "graphml"): void {
+/** exportView saves the report SVG, the answer list as CSV, or the visible subgraph as GraphML or GEXF. */
+function exportView(what: "svg" | "csv" | "graphml" | "gexf"): void {
   if (!renderer || !graph) return;
   if (what === "svg") save(new Blob([report.reportSVG(reportView(), document.implementation, new XMLSerializer())], { type: "image/svg+xml" }), fileBase() + ".svg");
   else if (what === "csv") {
@@ -1021,7 +1021,8 @@ function exportView(what: "svg" | "csv" | "graphml"): void {
     const drawn = renderer.getGraph();
     // The focus view draws only the answer and its context; elsewhere dimmed nodes are not "visible".
     const ids = focused ? focused.nodes() : drawn.filterNodes((id) => !renderer!.getNodeDisplayData(id)?.hidden && renderer!.getNodeDisplayData(id)?.color !== DIM);
-    save(new Blob([report.graphML(graph, ids, document.implementation, new XMLSerializer())], { type: "application/graphml+xml" }), fileBase() + ".graphml");
+    if (what === "gexf") save(new Blob([report.gexf(graph, ids)], { type: "application/gexf+xml" }), fileBase() + ".gexf");
+    else save(new Blob([report.graphML(graph, ids, document.implementation, new XMLSerializer())], { type: "application/graphml+xml" }), fileBase() + ".graphml");
   }
 }
 

@@ -102,4 +102,16 @@ type Store interface {
 	// Version is the graph version: an opaque string that every write transaction
 	// changes, read in one small round trip; empty before the first write.
 	Version(ctx context.Context) (string, error)
+
+	// SaveView stores a new saved view with name and state (ValidateView: EINVALID naming
+	// name or state, and nothing written), stamped with the viewer in ctx, the time and
+	// the graph version. Saved views are not the model: saving one neither changes the
+	// graph version nor enters the audit trail.
+	SaveView(ctx context.Context, name, state string) (SavedView, error)
+	// SavedViews lists the saved views visible to the viewer in ctx (SavedView.VisibleTo),
+	// newest first.
+	SavedViews(ctx context.Context) ([]SavedView, error)
+	// DeleteView deletes a saved view: ENOTFOUND when id names no view the viewer sees,
+	// EFORBIDDEN when the viewer is neither its author nor an administrator.
+	DeleteView(ctx context.Context, id string) error
 }

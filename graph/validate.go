@@ -33,7 +33,7 @@ func ValidateNode(n *Node, field string) error {
 	if err := ValidateID(n.ID, f("id")); err != nil {
 		return err
 	}
-	if err := validName(n.Name, f("name")); err != nil {
+	if err := validName(n.Name, f("name"), MaxNameChars); err != nil {
 		return err
 	}
 	for _, err := range []error{
@@ -279,10 +279,10 @@ func ValidateID(id, field string) error {
 	return nil
 }
 
-// validName checks a name: at most MaxNameChars, on one line, and with at least one
+// validName checks a name: at most max characters, on one line, and with at least one
 // visible character — a name of spaces or of a zero-width space alone is blank.
-func validName(name, field string) error {
-	if err := text(name, field, MaxNameChars, false); err != nil {
+func validName(name, field string, max int) error {
+	if err := text(name, field, max, false); err != nil {
 		return err
 	}
 	if !strings.ContainsFunc(name, visibleRune) {

@@ -191,10 +191,11 @@ RETURN `+relMap+` AS rel ORDER BY type(r), a.id, b.id`, nil)
 	return v.(*graph.Document), nil
 }
 
-// Clear deletes the whole graph and the audit trail, for tests that start from nothing.
+// Clear deletes the whole graph, the audit trail and the saved views, for tests that start
+// from nothing.
 func (s *Store) Clear(ctx context.Context) error {
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		_, err := run(ctx, tx, `MATCH (e) WHERE e:Entity OR e:AuditEvent DETACH DELETE e`, nil)
+		_, err := run(ctx, tx, `MATCH (e) WHERE e:Entity OR e:AuditEvent OR e:SavedView DETACH DELETE e`, nil)
 		return nil, err
 	})
 	return err

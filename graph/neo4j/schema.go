@@ -25,6 +25,8 @@ var schema = []string{
 	`CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE`,
 	// An import id is applied once: two imports racing with one id cannot both commit.
 	`CREATE CONSTRAINT audit_import_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.importId IS UNIQUE`,
+	// Saved views of the explorer, outside the model; their ids sort by time.
+	`CREATE CONSTRAINT saved_view_id IF NOT EXISTS FOR (sv:SavedView) REQUIRE sv.id IS UNIQUE`,
 	// The filters of the list queries.
 	`CREATE INDEX nation_region IF NOT EXISTS FOR (e:Nation) ON (e.region)`,
 	`CREATE INDEX agency_kind IF NOT EXISTS FOR (e:Agency) ON (e.kind)`,

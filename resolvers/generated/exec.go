@@ -406,7 +406,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		DeleteNodes         func(childComplexity int, ids []string) int
 		DeleteRelationships func(childComplexity int, keys []RelationshipKey) int
+		DeleteView          func(childComplexity int, id string) int
 		ImportGraph         func(childComplexity int, document any, replace *bool, importID *string) int
+		SaveView            func(childComplexity int, name string, state string) int
 		UpsertAgency        func(childComplexity int, input AgencyInput) int
 		UpsertAgreement     func(childComplexity int, input AgreementInput) int
 		UpsertCapability    func(childComplexity int, input CapabilityInput) int
@@ -623,6 +625,7 @@ type ComplexityRoot struct {
 		OverlapMatrix         func(childComplexity int, ids []string, asOf *graph.Date) int
 		Partners              func(childComplexity int, of string, first *int, asOf *graph.Date) int
 		Resilience            func(childComplexity int, objective string, view *analysis.View, asOf *graph.Date) int
+		SavedViews            func(childComplexity int) int
 		Search                func(childComplexity int, text string, first *int) int
 		SinglePointsOfFailure func(childComplexity int, objective *string, view *analysis.View, asOf *graph.Date) int
 		Threat                func(childComplexity int, id string) int
@@ -651,6 +654,18 @@ type ComplexityRoot struct {
 		MinCutOrder func(childComplexity int) int
 		Objective   func(childComplexity int) int
 		Probability func(childComplexity int) int
+	}
+
+	SavedView struct {
+		Author       func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Deletable    func(childComplexity int) int
+		GraphVersion func(childComplexity int) int
+		ID           func(childComplexity int) int
+		ModelChanged func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Nation       func(childComplexity int) int
+		State        func(childComplexity int) int
 	}
 
 	Shared struct {
@@ -803,6 +818,8 @@ type MutationResolver interface {
 	UpsertRelationships(ctx context.Context, input []RelationshipInput) ([]graph.Link, error)
 	DeleteRelationships(ctx context.Context, keys []RelationshipKey) (*DeleteResult, error)
 	ImportGraph(ctx context.Context, document any, replace *bool, importID *string) (*graph.ImportResult, error)
+	SaveView(ctx context.Context, name string, state string) (*graph.SavedView, error)
+	DeleteView(ctx context.Context, id string) (bool, error)
 }
 type NationResolver interface {
 	Agencies(ctx context.Context, obj *graph.Nation, where map[string]any, orderBy []map[string]any, first *int) ([]graph.Agency, error)
@@ -871,6 +888,7 @@ type QueryResolver interface {
 	Compare(ctx context.Context, asOf *graph.Date, scenarioAsOf *graph.Date, down []string, view *analysis.View, threshold *float64) (*analysis.Comparison, error)
 	Impact(ctx context.Context, id string, view *analysis.View, asOf *graph.Date) (*analysis.Impact, error)
 	AuditTrail(ctx context.Context, subject *string, action *string, since *time.Time, first *int, after *string, importID *string) (*AuditPage, error)
+	SavedViews(ctx context.Context) ([]graph.SavedView, error)
 }
 type ResilienceResolver interface {
 	Objective(ctx context.Context, obj *analysis.Resilience) (*graph.Objective, error)
@@ -2325,6 +2343,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRelationships(childComplexity, args["keys"].([]RelationshipKey)), true
+	case "Mutation.deleteView":
+		if e.ComplexityRoot.Mutation.DeleteView == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteView_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteView(childComplexity, args["id"].(string)), true
 	case "Mutation.importGraph":
 		if e.ComplexityRoot.Mutation.ImportGraph == nil {
 			break
@@ -2336,6 +2365,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["document"].(any), args["replace"].(*bool), args["importId"].(*string)), true
+	case "Mutation.saveView":
+		if e.ComplexityRoot.Mutation.SaveView == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveView_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveView(childComplexity, args["name"].(string), args["state"].(string)), true
 	case "Mutation.upsertAgency":
 		if e.ComplexityRoot.Mutation.UpsertAgency == nil {
 			break
@@ -3492,6 +3532,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Resilience(childComplexity, args["objective"].(string), args["view"].(*analysis.View), args["asOf"].(*graph.Date)), true
+	case "Query.savedViews":
+		if e.ComplexityRoot.Query.SavedViews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SavedViews(childComplexity), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -3651,6 +3697,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resilience.Probability(childComplexity), true
+
+	case "SavedView.author":
+		if e.ComplexityRoot.SavedView.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.Author(childComplexity), true
+	case "SavedView.createdAt":
+		if e.ComplexityRoot.SavedView.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.CreatedAt(childComplexity), true
+	case "SavedView.deletable":
+		if e.ComplexityRoot.SavedView.Deletable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.Deletable(childComplexity), true
+	case "SavedView.graphVersion":
+		if e.ComplexityRoot.SavedView.GraphVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.GraphVersion(childComplexity), true
+	case "SavedView.id":
+		if e.ComplexityRoot.SavedView.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.ID(childComplexity), true
+	case "SavedView.modelChanged":
+		if e.ComplexityRoot.SavedView.ModelChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.ModelChanged(childComplexity), true
+	case "SavedView.name":
+		if e.ComplexityRoot.SavedView.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.Name(childComplexity), true
+	case "SavedView.nation":
+		if e.ComplexityRoot.SavedView.Nation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.Nation(childComplexity), true
+	case "SavedView.state":
+		if e.ComplexityRoot.SavedView.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedView.State(childComplexity), true
 
 	case "Shared.objective":
 		if e.ComplexityRoot.Shared.Objective == nil {
@@ -7906,6 +8007,53 @@ type CoordinationEdge {
   node: Coordination!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/views.graphqls", Input: `"""
+A named view of the explorer: the query string of its URL, saved by an analyst and listed
+for the others of the same nation. Saved views live outside the model: they are not nodes,
+not in exports or snapshots, and saving one does not change the graph version.
+"""
+type SavedView {
+  "Made by the server; sorts by creation time."
+  id: ID!
+  "The name given when saving: 1..200 characters, at least one visible."
+  name: String!
+  "The explorer's URL query string, without the leading ?; opening the view restores it."
+  state: String!
+  "The subject of the token that saved it (local in open mode)."
+  author: String!
+  "The author's nation code; only viewers of this nation (and administrators) see the view. Empty when the author has none."
+  nation: String
+  "When it was saved."
+  createdAt: Time!
+  "The graph version when it was saved: an opaque string that every write to the model changes."
+  graphVersion: String!
+  "True when the model changed since the view was saved: what it shows may differ from what its author saw."
+  modelChanged: Boolean!
+  "True when the viewer may delete it: they saved it, or they are an administrator."
+  deletable: Boolean!
+}
+
+extend type Query {
+  """
+  The saved views the viewer may see, newest first: administrators see all; others those
+  saved by non-administrators of their own nation, since a view may reveal what its
+  author's nation sees.
+  """
+  savedViews: [SavedView!]!
+}
+
+extend type Mutation {
+  "Saves the explorer's current URL state under a name; the view is visible to the viewers of the saver's nation."
+  saveView(
+    "1..200 characters on one line, at least one visible."
+    name: String!
+    "The explorer's URL query string without the leading ?: at most 4096 bytes, printable, no spaces."
+    state: String!
+  ): SavedView! @hasRole(role: ANALYST)
+  "Deletes a saved view; only its author or an administrator may. True when it was deleted."
+  deleteView("The id of the saved view." id: ID!): Boolean! @hasRole(role: ANALYST)
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -8985,6 +9133,30 @@ func (ec *executionContext) childFields_Resilience(ctx context.Context, field gr
 		return ec.fieldContext_Resilience_importance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resilience", field.Name)
+}
+
+func (ec *executionContext) childFields_SavedView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SavedView_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SavedView_name(ctx, field)
+	case "state":
+		return ec.fieldContext_SavedView_state(ctx, field)
+	case "author":
+		return ec.fieldContext_SavedView_author(ctx, field)
+	case "nation":
+		return ec.fieldContext_SavedView_nation(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SavedView_createdAt(ctx, field)
+	case "graphVersion":
+		return ec.fieldContext_SavedView_graphVersion(ctx, field)
+	case "modelChanged":
+		return ec.fieldContext_SavedView_modelChanged(ctx, field)
+	case "deletable":
+		return ec.fieldContext_SavedView_deletable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedView", field.Name)
 }
 
 func (ec *executionContext) childFields_Shared(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10175,6 +10347,20 @@ func (ec *executionContext) field_Mutation_deleteRelationships_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteView_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10202,6 +10388,28 @@ func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context,
 		return nil, err
 	}
 	args["importId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveView_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "state",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["state"] = arg1
 	return args, nil
 }
 
@@ -18949,6 +19157,130 @@ func (ec *executionContext) fieldContext_Mutation_importGraph(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveView(ctx, fc.Args["name"].(string), fc.Args["state"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "ANALYST")
+				if err != nil {
+					var zeroVal *graph.SavedView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.SavedView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.SavedView) graphql.Marshaler {
+			return ec.marshalNSavedView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐSavedView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveView(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteView(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2string(ctx, "ANALYST")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteView(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Nation_id(ctx context.Context, field graphql.CollectedField, obj *graph.Nation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23724,6 +24056,38 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_savedViews(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_savedViews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SavedViews(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.SavedView) graphql.Marshaler {
+			return ec.marshalNSavedView2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐSavedViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_savedViews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedView(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24225,6 +24589,213 @@ func (ec *executionContext) fieldContext_Resilience_importance(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SavedView_id(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SavedView_name(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedView_state(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedView_author(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedView_nation(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_nation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_nation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedView_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SavedView_graphVersion(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_graphVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GraphVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_graphVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedView_modelChanged(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_modelChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelChanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_modelChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SavedView_deletable(ctx context.Context, field graphql.CollectedField, obj *graph.SavedView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedView_deletable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deletable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedView_deletable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedView", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Shared_objective(ctx context.Context, field graphql.CollectedField, obj *analysis.Shared) (ret graphql.Marshaler) {
@@ -35251,6 +35822,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveView":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteView":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36682,6 +37267,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditTrail(ctx, field)
 				})
+		case "savedViews":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_savedViews(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -36837,6 +37428,79 @@ func (ec *executionContext) _Resilience(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Resilience_importance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var savedViewImplementors = []string{"SavedView"}
+
+func (ec *executionContext) _SavedView(ctx context.Context, sel ast.SelectionSet, obj *graph.SavedView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, savedViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SavedView")
+		case "id":
+			out.Values[i] = ec._SavedView_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SavedView_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._SavedView_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._SavedView_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nation":
+			out.Values[i] = ec._SavedView_nation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SavedView_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "graphVersion":
+			out.Values[i] = ec._SavedView_graphVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modelChanged":
+			out.Values[i] = ec._SavedView_modelChanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletable":
+			out.Values[i] = ec._SavedView_deletable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -39169,6 +39833,34 @@ func (ec *executionContext) marshalNRole2string(ctx context.Context, sel ast.Sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSavedView2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐSavedView(ctx context.Context, sel ast.SelectionSet, v graph.SavedView) graphql.Marshaler {
+	return ec._SavedView(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSavedView2ᚕgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐSavedViewᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.SavedView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSavedView2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐSavedView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSavedView2ᚖgithubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚐSavedView(ctx context.Context, sel ast.SelectionSet, v *graph.SavedView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SavedView!")
+		return graphql.Null
+	}
+	return ec._SavedView(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNShared2githubᚗcomᚋstakegraphᚋstakegraphᚋgraphᚋanalysisᚐShared(ctx context.Context, sel ast.SelectionSet, v analysis.Shared) graphql.Marshaler {

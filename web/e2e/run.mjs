@@ -303,6 +303,45 @@ try {
     await page.close();
   });
 
+  await test("saved views: save the current view, reload, open it and the URL state is restored", async () => {
+    const page = await ctx.newPage();
+    const w = watch(page, base);
+    const search = "?sel=nation%3APOL&overlay=gaps&asOf=2026-06-01";
+    await page.goto(base + "/" + search);
+    await ready(page);
+    await overlayReady(page);
+    const name = `e2e view ${Date.now()}`;
+    await page.fill("#view-name", name);
+    await page.click("#view-save button[type=submit]");
+    await page.waitForFunction((n) => [...document.querySelectorAll("#view-list li a")].some((a) => a.textContent === n), name, { timeout: 10_000 });
+    const saved = (await gql(base, "{ savedViews { id name state author modelChanged deletable } }")).savedViews.find((v) => v.name === name);
+    assert(saved, `the API lists the view ${name}`);
+    const wanted = new URL(page.url()).search;
+    assert("?" + saved.state === wanted, `the saved state ${saved.state} is the page's URL state ${wanted}`);
+    assert(!saved.modelChanged && saved.deletable, `a fresh view of the local administrator: ${JSON.stringify(saved)}`);
+    // It survives a reload, on another view of the page.
+    await page.goto(base + "/");
+    await ready(page);
+    await page.reload();
+    await ready(page);
+    const link = await page.waitForSelector(`#view-list li[data-view="${saved.id}"] a`, { timeout: 10_000 });
+    assert((await page.textContent(`#view-list li[data-view="${saved.id}"]`)).includes("by local"), "the list says who saved it");
+    await link.click();
+    await overlayReady(page);
+    assert(new URL(page.url()).search === wanted, `opening the view restores the URL: ${page.url()}, want ${wanted}`);
+    assert((await page.inputValue("#overlay")) === "gaps", "overlay control restored");
+    assert((await page.inputValue("#asof")) === "2026-06-01", "date control restored");
+    assert((await page.getAttribute("#graph", "data-selected")) === "nation:POL", "selection restored");
+    await page.screenshot({ path: join(artifacts, "05b-saved-view.png") });
+    // Its author deletes it.
+    await page.click(`#view-list li[data-view="${saved.id}"] button`);
+    await page.waitForSelector(`#view-list li[data-view="${saved.id}"]`, { state: "detached", timeout: 10_000 });
+    const left = (await gql(base, "{ savedViews { id } }")).savedViews;
+    assert(!left.some((v) => v.id === saved.id), "the API no longer lists the deleted view");
+    assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
+    await page.close();
+  });
+
   await test("analyses: resilience of an objective highlights exactly the API's ranked events", async () => {
     const all = await gql(base, `{ singlePointsOfFailure { objective { id } achievable cutSets { events { id } } } }`);
     const objective = spofObjective ?? all.singlePointsOfFailure.find((o) => o.achievable && o.cutSets.length)?.objective.id;
@@ -726,7 +765,7 @@ try {
     await page.close();
   });
 
-  await test("report exports: SVG with title, date, legend and answer; CSV of the answer list; GraphML of what is drawn", async () => {
+  await test("report exports: SVG with title, date, legend and answer; CSV of the answer list; GraphML and GEXF of what is drawn", async () => {
     const all = await gql(base, `{ singlePointsOfFailure { objective { id name } achievable cutSets { events { id name } } } }`);
     const o = all.singlePointsOfFailure.find((x) => x.achievable && x.cutSets.some((c) => c.events.length === 1));
     const events = o.cutSets.filter((c) => c.events.length === 1).flatMap((c) => c.events);
@@ -762,6 +801,11 @@ try {
     const back = parse(Graph, new DOMParser().parseFromString(gml, "application/xml"));
     sameSet(back.nodes(), r.drawn, "GraphML nodes are what the focus view draws");
     assert(back.size > 0, "with their relationships");
+    const gx = await download("gexf");
+    const { parse: parseGEXF } = await import("graphology-gexf");
+    const gxBack = parseGEXF(Graph, gx);
+    sameSet(gxBack.nodes(), r.drawn, "GEXF nodes are what the focus view draws");
+    assert(gxBack.size === back.size, `GEXF has the GraphML's ${back.size} relationships (${gxBack.size})`);
     assert(!w.errors.length, "console errors: " + w.errors.join(" | "));
     await page.close();
   });

@@ -3,6 +3,7 @@
 import { authHeaders } from "./auth";
 import type { Doc, DocNode, DocRel, Label, RelType } from "./model";
 import type { GapKind } from "./urlstate";
+import type { SavedView } from "./views";
 
 /**
  * ApiError is a failed API call, with a message fit for the page. code is the GraphQL
@@ -311,6 +312,8 @@ export const NODE_DETAILS = `query Node($id: ID!) {
   }
 }`;
 
+const VIEW = "id name state author nation createdAt graphVersion modelChanged deletable";
+
 /** Q holds every operation the explorer sends (test/queries.test.ts validates them against schema/). */
 export const Q = {
   exportGraph: "query Export { exportGraph }",
@@ -379,6 +382,9 @@ export const Q = {
     }`,
   hangingOn: `query Hanging($asOf: Date) { hangingOn(asOf: $asOf) { event { id } objectives { id } } }`,
   nodeDetails: NODE_DETAILS,
+  savedViews: `query SavedViews { savedViews { ${VIEW} } }`,
+  saveView: `mutation SaveView($name: String!, $state: String!) { saveView(name: $name, state: $state) { ${VIEW} } }`,
+  deleteView: "mutation DeleteView($id: ID!) { deleteView(id: $id) }",
 };
 
 export type NodeDetails = Record<string, unknown> & { __typename: string; id: string; name: string };
@@ -583,4 +589,19 @@ export async function compare(asOf: string | undefined, to: string | undefined, 
     { asOf: asOf ?? null, to: to ?? null, down, view: view ? { stakeholder: view } : null, threshold: threshold ?? 0.2 },
   );
   return d.compare;
+}
+
+/** savedViews lists the saved views the viewer may see, newest first. */
+export async function savedViews(): Promise<SavedView[]> {
+  return (await gql<{ savedViews: SavedView[] }>("the saved views", Q.savedViews)).savedViews;
+}
+
+/** saveView saves state (a URL query string without "?") under name. */
+export async function saveView(name: string, state: string): Promise<SavedView> {
+  return (await gql<{ saveView: SavedView }>("saving the view", Q.saveView, { name, state })).saveView;
+}
+
+/** deleteView deletes the saved view id (its author's or an administrator's). */
+export async function deleteView(id: string): Promise<void> {
+  await gql<{ deleteView: boolean }>("deleting the view", Q.deleteView, { id });
 }

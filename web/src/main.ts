@@ -20,6 +20,7 @@ import { EdgeArrowProgram, EdgeRectangleProgram } from "sigma/rendering";
 import type { LayoutUpdate } from "./layout.worker";
 import { decodePositions, encodePositions, modelKey, seedFamilies } from "./layout";
 import * as report from "./report";
+import * as views from "./views";
 import { KIND_STYLE } from "./palette";
 import "./style.css";
 
@@ -188,6 +189,94 @@ function wireSignIn(): void {
     $("signout").hidden = false;
   }
   api.whenUnauthenticated((e) => showSignIn(e.message));
+}
+
+// --- saved views ----------------------------------------------------------------------
+
+/** refreshViews lists the saved views the viewer may see in the Views panel. */
+async function refreshViews(): Promise<void> {
+  const list = $("view-list");
+  const status = $("view-status");
+  let all: views.SavedView[];
+  try {
+    all = await api.savedViews();
+  } catch (e) {
+    if (!api.isAuthError(e)) status.textContent = `The saved views could not be listed: ${(e as Error).message}`;
+    return;
+  }
+  list.replaceChildren();
+  status.textContent = all.length ? "" : "No saved views yet: name the current view and save it.";
+  for (const v of all) {
+    const li = document.createElement("li");
+    li.dataset.view = v.id;
+    const open = document.createElement("a");
+    open.href = views.urlOf(location.pathname, v.state);
+    open.textContent = v.name;
+    open.title = "open this view";
+    open.addEventListener("click", (e) => {
+      e.preventDefault();
+      openView(v);
+    });
+    const meta = document.createElement("div");
+    meta.className = v.modelChanged ? "muted changed" : "muted";
+    meta.textContent = views.describe(v);
+    li.append(open);
+    if (v.deletable) {
+      const del = document.createElement("button");
+      del.type = "button";
+      del.textContent = "Delete";
+      del.title = `delete the saved view ${v.name}`;
+      del.addEventListener("click", () => void removeView(v));
+      li.append(" ", del);
+    }
+    li.append(meta);
+    list.append(li);
+  }
+}
+
+/** openView restores a saved view's URL state, as the browser's back button restores one. */
+function openView(v: views.SavedView): void {
+  const url = views.urlOf(location.pathname, v.state);
+  if (url !== location.pathname + location.search) history.pushState(null, "", url);
+  const decoded = decode(location.search);
+  for (const p of decoded.problems) showMessage(`Ignored in the view "${v.name}": ${p}.`);
+  state = decoded.state;
+  hook.state = state;
+  syncControls();
+  void apply();
+}
+
+async function removeView(v: views.SavedView): Promise<void> {
+  try {
+    await api.deleteView(v.id);
+  } catch (e) {
+    showMessage(`The view "${v.name}" could not be deleted: ${(e as Error).message}`);
+  }
+  await refreshViews();
+}
+
+function wireViews(): void {
+  $<HTMLFormElement>("view-save").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $<HTMLInputElement>("view-name");
+    const status = $("view-status");
+    const saved = views.stateOf(location.search);
+    const problem = views.checkName(input.value) ?? views.checkState(saved);
+    if (problem) {
+      status.textContent = problem;
+      return;
+    }
+    void api.saveView(input.value, saved).then(
+      async (v) => {
+        input.value = "";
+        await refreshViews();
+        $("view-status").textContent = `Saved "${v.name}".`;
+      },
+      (err: Error) => {
+        status.textContent = `The view could not be saved: ${err.message}`;
+      },
+    );
+  });
 }
 
 // --- state and URL --------------------------------------------------------------------
@@ -756,7 +845,7 @@ function wireControls(): void {
     const what = exportAs.value;
     exportAs.value = "";
     if (what === "png") void exportPNG(true).catch((e) => showMessage(`The PNG could not be made: ${(e as Error).message}`));
-    else if (what) exportView(what as "svg" | "csv" | "graphml");
+    else if (what) exportView(what as "svg" | "csv" | "graphml" | "gexf");
   });
   wireDownload();
   $("fit").addEventListener("click", () => {
@@ -918,8 +1007,8 @@ function save(blob: Blob, name: string): void {
 
 const fileBase = () => `stakegraph-${asOf()}${state.overlay ? "-" + state.overlay : ""}`;
 
-/** exportView saves the report SVG, the answer list as CSV, or the visible subgraph as GraphML. */
-function exportView(what: "svg" | "csv" | "graphml"): void {
+/** exportView saves the report SVG, the answer list as CSV, or the visible subgraph as GraphML or GEXF. */
+function exportView(what: "svg" | "csv" | "graphml" | "gexf"): void {
   if (!renderer || !graph) return;
   if (what === "svg") save(new Blob([report.reportSVG(reportView(), document.implementation, new XMLSerializer())], { type: "image/svg+xml" }), fileBase() + ".svg");
   else if (what === "csv") {
@@ -932,7 +1021,8 @@ function exportView(what: "svg" | "csv" | "graphml"): void {
     const drawn = renderer.getGraph();
     // The focus view draws only the answer and its context; elsewhere dimmed nodes are not "visible".
     const ids = focused ? focused.nodes() : drawn.filterNodes((id) => !renderer!.getNodeDisplayData(id)?.hidden && renderer!.getNodeDisplayData(id)?.color !== DIM);
-    save(new Blob([report.graphML(graph, ids, document.implementation, new XMLSerializer())], { type: "application/graphml+xml" }), fileBase() + ".graphml");
+    if (what === "gexf") save(new Blob([report.gexf(graph, ids)], { type: "application/gexf+xml" }), fileBase() + ".gexf");
+    else save(new Blob([report.graphML(graph, ids, document.implementation, new XMLSerializer())], { type: "application/graphml+xml" }), fileBase() + ".graphml");
   }
 }
 
@@ -1331,6 +1421,7 @@ async function main(): Promise<void> {
   for (const p of decoded.problems) showMessage(`Ignored: ${p}.`);
   wireSignIn();
   wireControls();
+  wireViews();
   syncControls();
   const status = $("graph-status");
   status.textContent = "Loading the model from the API…";
@@ -1385,6 +1476,7 @@ async function main(): Promise<void> {
   // user sees the graph with the handlers above attached: the first interactive frame.
   // Everything else waits until then.
   if (!largeMode) await firstFrame();
+  void refreshViews();
   await checkIds(graph);
   if (largeMode) {
     hook.layoutSettledAt = performance.now() - hook.t0; // nothing to lay out: drawn on demand

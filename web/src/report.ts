@@ -1,9 +1,11 @@
 // Report-grade exports of the current view: an SVG (and, drawn from it, a high-resolution
 // PNG) with title, date, the graph as drawn, its legend, the answer in words and the
-// answer list; the answer list as CSV; the visible subgraph as GraphML for yEd and Gephi.
+// answer list; the answer list as CSV; the visible subgraph as GraphML for yEd and as GEXF
+// for Gephi.
 // XML is built through a DOM and written by its serializer, CSV by papaparse, so escaping
 // is never done by hand. Pure functions of what they are given (the DOM is passed in, so
 // the tests run them on @xmldom/xmldom).
+import writeGEXF from "graphology-gexf/browser/writer.js";
 import Papa from "papaparse";
 import type { DisplayGraph } from "./model";
 import type { Highlight, ItemGroup } from "./overlays";
@@ -181,17 +183,37 @@ export function graphML(g: DisplayGraph, ids: Iterable<string>, dom: DOMImplemen
   el("key", { id: "kind", for: "node", "attr.name": "kind", "attr.type": "string" }, root);
   el("key", { id: "type", for: "edge", "attr.name": "type", "attr.type": "string" }, root);
   const graph = el("graph", { id: "stakegraph", edgedefault: "directed" }, root);
-  const keep = new Set([...ids].filter((id) => g.hasNode(id)));
-  for (const id of keep) {
-    const a = g.getNodeAttributes(id);
+  const sub = subgraph(g, ids);
+  sub.forEachNode((id, a) => {
     const n = el("node", { id }, graph);
     el("data", { key: "label" }, n, a.label);
     el("data", { key: "kind" }, n, a.kind);
-  }
-  g.forEachEdge((key, a, s, t) => {
-    if (!keep.has(s) || !keep.has(t)) return;
+  });
+  sub.forEachEdge((key, a, s, t) => {
     const e = el("edge", { id: key, source: s, target: t }, graph);
     el("data", { key: "type" }, e, a.rel);
   });
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + serializer.serializeToString(doc);
+}
+
+/**
+ * gexf writes the same subgraph as graphML as GEXF 1.3 for Gephi (graphology-gexf's writer):
+ * the name as label, kind as a node attribute, the relationship type as an edge attribute.
+ */
+export function gexf(g: DisplayGraph, ids: Iterable<string>): string {
+  return writeGEXF(subgraph(g, ids), {
+    version: "1.3",
+    formatNode: (_, a) => ({ label: a.label, attributes: { kind: a.kind } }),
+    formatEdge: (_, a) => ({ label: a.rel, attributes: { type: a.rel } }),
+  });
+}
+
+/** subgraph is the nodes ids of g (unknown ones left out) and the relationships between them. */
+function subgraph(g: DisplayGraph, ids: Iterable<string>): DisplayGraph {
+  const sub = g.nullCopy();
+  for (const id of ids) if (g.hasNode(id) && !sub.hasNode(id)) sub.addNode(id, g.getNodeAttributes(id));
+  g.forEachEdge((key, a, s, t) => {
+    if (sub.hasNode(s) && sub.hasNode(t)) sub.addEdgeWithKey(key, s, t, a);
+  });
+  return sub;
 }

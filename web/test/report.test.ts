@@ -1,11 +1,12 @@
 import { DOMImplementation, DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import Graph from "graphology";
+import { parse as parseGEXF } from "graphology-gexf";
 import { parse as parseGraphML } from "graphology-graphml";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { buildGraph } from "../src/model";
 import type { Highlight } from "../src/overlays";
-import { answerCSV, answerRows, graphML, REPORT_LINES, reportSVG, type ReportView } from "../src/report";
+import { answerCSV, answerRows, gexf, graphML, REPORT_LINES, reportSVG, type ReportView } from "../src/report";
 import { doc } from "./fixtures";
 
 const dom = new DOMImplementation() as unknown as DOMImplementation;
@@ -26,6 +27,21 @@ describe("report exports", () => {
     const want = g.edges().filter((e) => ids.includes(g.source(e)) && ids.includes(g.target(e))).map((e) => `${g.getEdgeAttribute(e, "rel")} ${g.source(e)}->${g.target(e)}`).sort();
     expect(back.edges().map((e) => `${back.getEdgeAttribute(e, "type")} ${back.source(e)}->${back.target(e)}`).sort()).toEqual(want);
     expect(want).toContain("PARTY_TO nation:FRA->agr:nat");
+  });
+
+  it("writes the visible subgraph as GEXF that a GEXF reader reads back", () => {
+    const g = buildGraph(doc).graph;
+    const ids = ["obj:air", "cap:aar", "nation:FRA", "agr:nat", "nowhere", "cap:aar"];
+    const xml = gexf(g, ids);
+    expect(xml).toMatch(/<gexf version="1.3" xmlns="http:\/\/gexf.net\/1.3"/);
+    const back = parseGEXF(Graph, xml);
+    expect(back.nodes().sort()).toEqual(["agr:nat", "cap:aar", "nation:FRA", "obj:air"]);
+    expect(back.getNodeAttribute("cap:aar", "label")).toBe("Air-to-air refuelling");
+    expect(back.getNodeAttribute("agr:nat", "kind")).toBe("Agreement");
+    const want = g.edges().filter((e) => ids.includes(g.source(e)) && ids.includes(g.target(e))).map((e) => `${g.getEdgeAttribute(e, "rel")} ${g.source(e)}->${g.target(e)}`).sort();
+    expect(want).toContain("PARTY_TO nation:FRA->agr:nat");
+    expect(back.edges().every((e) => back.isDirected(e))).toBe(true);
+    expect(back.edges().map((e) => `${back.getEdgeAttribute(e, "type")} ${back.source(e)}->${back.target(e)}`).sort()).toEqual(want);
   });
 
   it("writes the answer list as CSV with quoting a CSV reader undoes", () => {

@@ -525,7 +525,7 @@ try {
     const today = new Date().toISOString().slice(0, 10);
     const exp = await gql(base, "{ exportGraph }");
     const model = typeof exp.exportGraph === "string" ? JSON.parse(exp.exportGraph) : exp.exportGraph;
-    // DESIGN's rule, applied independently: an agreement counts when signed <= d < expires,
+    // The validity rule of docs/analyses.md, applied independently: an agreement counts when signed <= d < expires,
     // a relationship when validFrom <= d < validTo; an agreement out of force takes its
     // relationships with it.
     const counts = (from, to) => (!from || from <= d) && (!to || d < to);

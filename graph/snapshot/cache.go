@@ -145,7 +145,9 @@ func (c *Cache) build(ctx context.Context, version string, f *flight[*Graph]) (*
 	}
 	g := NewGraph(version, doc)
 	c.mu.Lock()
-	if c.cur == nil || c.cur.version != g.version {
+	// A build that a newer one has overtaken (a request saw a later version meanwhile)
+	// serves the requests that waited for it, but does not replace what the newer one will.
+	if c.cur == nil || c.pending == f && c.cur.version != g.version {
 		c.replace(g)
 	}
 	c.mu.Unlock()

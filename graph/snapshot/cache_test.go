@@ -243,3 +243,48 @@ func TestAbandonedBuildIsCancelledAndTheNextRequestStartsAnother(t *testing.T) {
 		t.Fatalf("%d reads, want 2 (the abandoned one and the next)", src.reads.Load())
 	}
 }
+
+// stalling is a source whose Snapshot of version "v1" waits for release, while later
+// versions read at once.
+type stalling struct {
+	source
+	started, release chan struct{}
+}
+
+func (s *stalling) Snapshot(ctx context.Context) (*graph.Document, error) {
+	s.mu.Lock()
+	v := s.version
+	s.mu.Unlock()
+	if v == "v1" {
+		close(s.started)
+		<-s.release
+	}
+	return s.source.Snapshot(ctx)
+}
+
+func TestAnOvertakenBuildDoesNotReplaceTheNewerGraph(t *testing.T) {
+	src := &stalling{started: make(chan struct{}), release: make(chan struct{})}
+	src.set("v1", fixture())
+	c := New(src, 0)
+	old := make(chan *Graph)
+	go func() {
+		g, _ := c.Graph(context.Background())
+		old <- g
+	}()
+	<-src.started // the v1 build is under way: now a write (v2), and a read of it
+	src.set("v2", fixture())
+	g2, err := c.Graph(context.Background())
+	if err != nil || g2.Version() != "v2" {
+		t.Fatalf("after the write: %v, %v", g2, err)
+	}
+	close(src.release)
+	if g1 := <-old; g1.Version() != "v1" {
+		t.Fatalf("the request that asked at v1 got %s", g1.Version())
+	}
+	c.mu.Lock()
+	cur := c.cur.Version()
+	c.mu.Unlock()
+	if cur != "v2" {
+		t.Fatalf("the overtaken v1 build replaced the current graph: now %s", cur)
+	}
+}

@@ -30,45 +30,6 @@ import (
 // errDecline stops a fast read: the operation goes through gqlgen instead.
 var errDecline = errors.New("not a fast read")
 
-// traversal is a field that follows relationships from a node.
-type traversal struct {
-	rel  graph.RelType
-	dir  graph.Direction
-	kind traversalKind
-	link string // the relationship view's GraphQL type, for links
-}
-
-type traversalKind int
-
-const (
-	toNodes traversalKind = iota // [T!]! of the nodes at the other end
-	toNode                       // T, the first node at the other end, or null
-	toLinks                      // [View!]! of the relationships with both ends
-)
-
-// traversals maps each traversal field of the node types to what it follows; it mirrors
-// model.resolvers.go (the comparison test fails when they disagree).
-var traversals = map[string]traversal{
-	"agencies":        {graph.RelPartOf, graph.Incoming, toNodes, ""},
-	"nation":          {graph.RelPartOf, graph.Outgoing, toNode, ""},
-	"coordinatesWith": {graph.RelCoordinatesWith, graph.Both, toLinks, "Coordination"},
-	"pursues":         {graph.RelPursues, graph.Outgoing, toLinks, "Pursuit"},
-	"provides":        {graph.RelProvides, graph.Outgoing, toLinks, "Provision"},
-	"partyTo":         {graph.RelPartyTo, graph.Outgoing, toLinks, "Membership"},
-	"parties":         {graph.RelPartyTo, graph.Incoming, toLinks, "Membership"},
-	"governs":         {graph.RelGoverns, graph.Outgoing, toNodes, ""},
-	"providers":       {graph.RelProvides, graph.Incoming, toLinks, "Provision"},
-	"dependsOn":       {graph.RelDependsOn, graph.Outgoing, toNodes, ""},
-	"dependents":      {graph.RelDependsOn, graph.Incoming, toNodes, ""},
-	"requiredBy":      {graph.RelRequires, graph.Incoming, toNodes, ""},
-	"governedBy":      {graph.RelGoverns, graph.Incoming, toNodes, ""},
-	"pursuedBy":       {graph.RelPursues, graph.Incoming, toLinks, "Pursuit"},
-	"requires":        {graph.RelRequires, graph.Outgoing, toNodes, ""},
-	"addresses":       {graph.RelAddresses, graph.Outgoing, toNodes, ""},
-	"conflictsWith":   {graph.RelConflictsWith, graph.Both, toNodes, ""},
-	"addressedBy":     {graph.RelAddresses, graph.Incoming, toNodes, ""},
-}
-
 // lists maps the root list fields to their label.
 var lists = map[string]graph.Label{
 	"nations": graph.LabelNation, "agencies": graph.LabelAgency, "objectives": graph.LabelObjective,
@@ -371,25 +332,26 @@ func (f *fastWriter) node(sel ast.SelectionSet, n *graph.Node) error {
 		case "expires":
 			n.Expires.MarshalGQL(w)
 		default:
-			t, ok := traversals[cf.Name]
+			// The traversals are where.go's table of every relationship field.
+			rs, ok := relField(string(n.Label), cf.Name)
 			if !ok || len(cf.Arguments) > 0 {
 				return errDecline
 			}
-			return f.traverse(cf, n, t)
+			return f.traverse(cf, n, rs)
 		}
 		return nil
 	})
 }
 
-func (f *fastWriter) traverse(cf graphql.CollectedField, n *graph.Node, t traversal) error {
-	edges := f.g.Related(f.v, n.ID, t.rel, t.dir)
-	switch t.kind {
-	case toNode:
+func (f *fastWriter) traverse(cf graphql.CollectedField, n *graph.Node, rs relSpec) error {
+	edges := f.g.Related(f.v, n.ID, rs.rel, rs.dir)
+	switch {
+	case rs.one:
 		if len(edges) == 0 {
 			return f.nodeOrNull(cf.Selections, nil)
 		}
 		return f.node(cf.Selections, edges[0].Node)
-	case toNodes:
+	case rs.view == "":
 		f.w.WriteByte('[')
 		for i, e := range edges {
 			if i > 0 {
@@ -407,7 +369,7 @@ func (f *fastWriter) traverse(cf graphql.CollectedField, n *graph.Node, t traver
 		if i > 0 {
 			f.w.WriteByte(',')
 		}
-		if err := f.link(cf.Selections, t.link, n, e); err != nil {
+		if err := f.link(cf.Selections, rs.view, n, e); err != nil {
 			return err
 		}
 	}

@@ -57,12 +57,24 @@ func nilIfEmpty(m map[string]any) any {
 
 // relFieldOf finds the traversal field of a node type in where.go's tables.
 func relFieldOf(typ, field string) relSpec {
-	for _, r := range whereByType[typ+"Where"].rels {
-		if r.field == field {
-			return r
+	r, ok := relField(typ, field)
+	if !ok {
+		panic("resolvers: no traversal " + typ + "." + field) // the tables and the schema disagree
+	}
+	return r
+}
+
+// relField finds the traversal field of a node type (Nation, …) in where.go's table; ok is
+// false for any other field.
+func relField(typ, field string) (relSpec, bool) {
+	if s, ok := whereByType[typ+"Where"]; ok {
+		for _, r := range s.rels {
+			if r.field == field {
+				return r, true
+			}
 		}
 	}
-	panic("resolvers: no traversal " + typ + "." + field) // the tables and the schema disagree
+	return relSpec{}, false
 }
 
 // itemType is the GraphQL type a traversal's items have: the relationship view or the

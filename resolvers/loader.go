@@ -103,14 +103,7 @@ func (l *loader) links(ctx context.Context, n *graph.Node, t graph.RelType, dir 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Link, len(edges))
-	for i, e := range edges {
-		out[i] = graph.Link{Relationship: *e.Rel, FromNode: n, ToNode: e.Node, Side: n.ID}
-		if e.Rel.From != n.ID {
-			out[i].FromNode, out[i].ToNode = e.Node, n
-		}
-	}
-	return out, nil
+	return edgeLinks(n, edges), nil
 }
 
 // neighbours returns the nodes at the other end of id's relationships, as one label's type.

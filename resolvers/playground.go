@@ -167,8 +167,9 @@ func edgeLinks(n *graph.Node, es []snapshot.Edge) []graph.Link {
 	return out
 }
 
-// nodeConn builds a node connection's nodes and edges from a page of nodes.
-func nodeConn[T nodeKind, E any](p *listPage, ns []T, edge func(cursor string, n *T) E) []E {
+// nodeConn builds a connection's edges from a page's items (nodes or relationship views)
+// and their cursors.
+func nodeConn[T, E any](p *listPage, ns []T, edge func(cursor string, n *T) E) []E {
 	var out []E
 	for i := range ns {
 		out = append(out, edge(p.cursors[i], &ns[i]))

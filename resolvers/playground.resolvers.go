@@ -18,10 +18,9 @@ func (r *agencyResolver) CoordinatesWithConnection(ctx context.Context, obj *gra
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.CoordinationEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.CoordinationEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.CoordinationEdge {
+		return generated.CoordinationEdge{Cursor: c, Node: l}
+	})
 	return &generated.CoordinationConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -31,10 +30,9 @@ func (r *agencyResolver) PursuesConnection(ctx context.Context, obj *graph.Agenc
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.PursuitEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.PursuitEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.PursuitEdge {
+		return generated.PursuitEdge{Cursor: c, Node: l}
+	})
 	return &generated.PursuitConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -44,10 +42,9 @@ func (r *agencyResolver) ProvidesConnection(ctx context.Context, obj *graph.Agen
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.ProvisionEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.ProvisionEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.ProvisionEdge {
+		return generated.ProvisionEdge{Cursor: c, Node: l}
+	})
 	return &generated.ProvisionConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -57,10 +54,9 @@ func (r *agencyResolver) PartyToConnection(ctx context.Context, obj *graph.Agenc
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.MembershipEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.MembershipEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.MembershipEdge {
+		return generated.MembershipEdge{Cursor: c, Node: l}
+	})
 	return &generated.MembershipConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -70,10 +66,9 @@ func (r *agreementResolver) PartiesConnection(ctx context.Context, obj *graph.Ag
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.MembershipEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.MembershipEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.MembershipEdge {
+		return generated.MembershipEdge{Cursor: c, Node: l}
+	})
 	return &generated.MembershipConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -95,10 +90,9 @@ func (r *capabilityResolver) ProvidersConnection(ctx context.Context, obj *graph
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.ProvisionEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.ProvisionEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.ProvisionEdge {
+		return generated.ProvisionEdge{Cursor: c, Node: l}
+	})
 	return &generated.ProvisionConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -166,10 +160,9 @@ func (r *nationResolver) PursuesConnection(ctx context.Context, obj *graph.Natio
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.PursuitEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.PursuitEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.PursuitEdge {
+		return generated.PursuitEdge{Cursor: c, Node: l}
+	})
 	return &generated.PursuitConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -179,10 +172,9 @@ func (r *nationResolver) ProvidesConnection(ctx context.Context, obj *graph.Nati
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.ProvisionEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.ProvisionEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.ProvisionEdge {
+		return generated.ProvisionEdge{Cursor: c, Node: l}
+	})
 	return &generated.ProvisionConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -192,10 +184,9 @@ func (r *nationResolver) PartyToConnection(ctx context.Context, obj *graph.Natio
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.MembershipEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.MembershipEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.MembershipEdge {
+		return generated.MembershipEdge{Cursor: c, Node: l}
+	})
 	return &generated.MembershipConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
@@ -205,10 +196,9 @@ func (r *objectiveResolver) PursuedByConnection(ctx context.Context, obj *graph.
 		return nil, err
 	}
 	ls := edgeLinks(obj.Data(), p.Edges)
-	edges := make([]generated.PursuitEdge, len(ls))
-	for i := range ls {
-		edges[i] = generated.PursuitEdge{Cursor: p.cursors[i], Node: &ls[i]}
-	}
+	edges := nodeConn(p, ls, func(c string, l *graph.Link) generated.PursuitEdge {
+		return generated.PursuitEdge{Cursor: c, Node: l}
+	})
 	return &generated.PursuitConnection{Nodes: ls, Edges: edges, PageInfo: p.info, TotalCount: p.TotalCount, Aggregate: p.Aggregate}, nil
 }
 
